@@ -1,0 +1,128 @@
+"""Shared fixtures: the demo district's real regions and fixed personas.
+
+Personas follow one pattern: each role inside subdistrict A / community A1, plus
+outsiders in subdistrict B, so every view can be tested from outside its scope.
+"""
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PASSWORD = "persona-pass-2026"
+
+
+@pytest.fixture
+def regions(db):
+    from jiceng.demo import DEMO_DISTRICT, DEMO_SOURCE
+    from jiceng.regions.models import Region
+    from jiceng.regions.services import regions_import_divisions
+
+    regions_import_divisions(source=DEMO_SOURCE, district=DEMO_DISTRICT, progress=False)
+    district = Region.objects.get(code=DEMO_DISTRICT)
+    subs = list(Region.objects.filter(parent=district).order_by("code"))
+    a, b = subs[0], subs[-1]
+    a1, a2 = list(Region.objects.filter(parent=a).order_by("code"))[:2]
+    b1 = Region.objects.filter(parent=b).order_by("code").first()
+    return {"district": district, "A": a, "B": b, "A1": a1, "A2": a2, "B1": b1}
+
+
+def make_person(community, name="王小明", **kw):
+    from jiceng.people.models import Person
+
+    return Person.objects.create(
+        district_id=kw.pop("district_id", None) or _district_id(community),
+        community=community,
+        name=name,
+        gender=kw.pop("gender", "M"),
+        **kw,
+    )
+
+
+def _district_id(region):
+    from jiceng.regions.models import Region
+
+    return Region.objects.get(code=region.code[:6] + "000000").id
+
+
+def make_user(username, role, *, region=None, organization=None, person=None, phone=None):
+    from jiceng.core.models import RoleGrant, User
+
+    user = User(username=username, phone=phone, person=person, display_name=username)
+    user.set_password(PASSWORD)
+    user.save()
+    RoleGrant.objects.create(user=user, role=role, region=region, organization=organization)
+    return user
+
+
+@pytest.fixture
+def personas(regions):
+    from jiceng.core.models import Role
+    from jiceng.orgs.models import Organization
+
+    unit = Organization.objects.create(
+        district=regions["district"], region=regions["A1"], kind="unit", name="示范单位"
+    )
+    other_unit = Organization.objects.create(
+        district=regions["district"], region=regions["B1"], kind="unit", name="外部单位"
+    )
+    resident_person = make_person(regions["A1"], "李建国")
+    outsider_person = make_person(regions["B1"], "赵外人")
+    return {
+        "district_admin": make_user("d_admin", Role.DISTRICT_ADMIN, region=regions["district"]),
+        "sub_admin": make_user("s_admin", Role.SUBDISTRICT_ADMIN, region=regions["A"]),
+        "outsider_sub_admin": make_user("s_admin_b", Role.SUBDISTRICT_ADMIN, region=regions["B"]),
+        "worker": make_user("worker_a1", Role.COMMUNITY_WORKER, region=regions["A1"]),
+        "outsider_worker": make_user("worker_b1", Role.COMMUNITY_WORKER, region=regions["B1"]),
+        "unit": make_user("unit_a", Role.UNIT_OPERATOR, organization=unit),
+        "outsider_unit": make_user("unit_b", Role.UNIT_OPERATOR, organization=other_unit),
+        "resident": make_user(
+            "res_a1", Role.RESIDENT, region=regions["A1"], person=resident_person, phone="13912345678"
+        ),
+        "outsider": make_user("res_b1", Role.RESIDENT, region=regions["B1"], person=outsider_person),
+    }
+
+
+def login_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def browser():
+    if CHROMIUM is None:
+        pytest.skip(
+            "未找到 Chromium，跳过浏览器测试 (no Chromium found: browser tests skipped; apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield b
+        b.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CHROMIUM is None:
+        terminalreporter.write_line(
+            "注意：本机没有 Chromium，浏览器测试已跳过。NOTICE: Chromium not found, browser tests were SKIPPED.",
+            yellow=True,
+            bold=True,
+        )

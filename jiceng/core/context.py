@@ -1,0 +1,60 @@
+"""What every page's shell needs: the menu for the user's roles and the display mode."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jiceng.core.models import Role
+from jiceng.core.scope import scope_for
+
+# (role, label, url name) — one menu per role, in the order the role uses the pages.
+MENU = {
+    Role.DISTRICT_ADMIN: [
+        (_("四级总览"), "cockpit:overview"),
+        (_("居民"), "people:list"),
+        (_("导入居民"), "people:import"),
+        (_("组织"), "orgs:list"),
+        (_("行政区划"), "regions:tree"),
+        (_("审计日志"), "core:audit"),
+    ],
+    Role.SUBDISTRICT_ADMIN: [
+        (_("四级总览"), "cockpit:overview"),
+        (_("居民"), "people:list"),
+        (_("导入居民"), "people:import"),
+        (_("组织"), "orgs:list"),
+    ],
+    Role.COMMUNITY_WORKER: [
+        (_("工作台"), "core:workbench"),
+        (_("社区总览"), "cockpit:overview"),
+        (_("居民"), "people:list"),
+        (_("导入居民"), "people:import"),
+    ],
+    Role.UNIT_OPERATOR: [
+        (_("本单位"), "core:unit_home"),
+    ],
+    Role.RESIDENT: [
+        (_("我的首页"), "core:resident_home"),
+    ],
+}
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    menu = []
+    role = None
+    if user is not None and user.is_authenticated:
+        scope = scope_for(user)
+        role = scope.primary_role
+        seen = set()
+        for r in scope.roles:
+            for label, name in MENU.get(Role(r), []):
+                if name not in seen:
+                    seen.add(name)
+                    menu.append(
+                        {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
+                    )
+    return {
+        "menu": menu,
+        "primary_role": role,
+        "primary_role_label": Role(role).label if role else "",
+        "large_type": request.COOKIES.get("large_type") == "1",
+    }

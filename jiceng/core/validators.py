@@ -1,0 +1,57 @@
+"""National identifier checks: GB 32100 credit codes and GB 11643 ID numbers."""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def validate_uscc(value: str) -> str:
+    """Return the normalised 18-character unified social credit code or raise."""
+    code = (value or "").strip().upper()
+    if len(code) != 18:
+        raise ValidationError(_("统一社会信用代码应为 18 位，当前为 %(n)d 位") % {"n": len(code)})
+    bad = [c for c in code if c not in USCC_CHARS]
+    if bad:
+        raise ValidationError(_("统一社会信用代码含有非法字符：%(c)s") % {"c": "".join(bad)})
+    if uscc_check_char(code[:17]) != code[17]:
+        raise ValidationError(_("统一社会信用代码校验位错误，请核对后重新输入"))
+    return code
+
+
+def id_check_char(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK[total % 11]
+
+
+def validate_id_number(value: str) -> str:
+    """Return the normalised 18-digit citizen ID number or raise."""
+    number = (value or "").strip().upper()
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise ValidationError(_("身份证号应为 18 位数字（最后一位可为 X）"))
+    try:
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValidationError(_("身份证号中的出生日期无效")) from None
+    if id_check_char(number[:17]) != number[17]:
+        raise ValidationError(_("身份证号校验位错误，请核对后重新输入"))
+    return number
+
+
+def validate_phone(value: str) -> str:
+    phone = (value or "").strip().replace(" ", "").replace("-", "")
+    if not PHONE_RE.match(phone):
+        raise ValidationError(_("手机号应为 11 位，以 1 开头"))
+    return phone

@@ -1,0 +1,3 @@
+"""Other apps append their own demo loaders here (each idempotent), so the demo grows with the product."""
+
+HOOKS: list = []

@@ -1,0 +1,22 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jiceng.orgs.models import Kind, PartyLevel, Sector
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices)
+    region = forms.ChoiceField(label=_("所在区划"))
+    party_level = forms.ChoiceField(
+        label=_("党组织层级"), choices=[("", "—")] + PartyLevel.choices, required=False
+    )
+    sector = forms.ChoiceField(label=_("新兴领域类别"), choices=[("", "—")] + Sector.choices, required=False)
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [
+            (r.code, f"{'　' * (len(r.prefix) // 3 - 2)}{r.name}") for r in regions
+        ]

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jiceng.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", core_views.login_view, name="login"),
+    path("logout/", core_views.logout_view, name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("overview/", include("jiceng.cockpit.urls")),
+    path("people/", include("jiceng.people.urls")),
+    path("orgs/", include("jiceng.orgs.urls")),
+    path("regions/", include("jiceng.regions.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("jiceng.core.urls")),
+]
