@@ -25,7 +25,6 @@ coverage percentage is not flattered by data that could not be placed.
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,7 +37,7 @@ from jiceng.circle.network import WalkGraph, haversine_m
 DEFAULT_LIMIT_M = 1000.0
 DEFAULT_MAX_SNAP_M = 500.0
 DEFAULT_MIN_COMPONENT_NODES = 50
-# 1000 m in 15 minutes, the pace GB 50180-2018 assumes for the 15-minute circle.
+# 1000 m in 15 minutes, so that a 15-minute walk and the 1000 m limit of GB 50180-2018 agree.
 DEFAULT_WALK_SPEED_M_PER_MIN = 1000.0 / 15.0
 # Distances are compared with this slack so that a resident exactly at the limit is
 # judged the same whichever way round a path's lengths happen to be added up.
@@ -62,7 +61,8 @@ def limit_from_minutes(minutes: float = 15.0, speed_m_per_min: float = DEFAULT_W
         raise ValueError("步行时间必须是非负数")
     if not (np.isfinite(speed_m_per_min) and speed_m_per_min > 0):
         raise ValueError("步行速度必须是正数")
-    return float(minutes) * float(speed_m_per_min)
+    # Rounded to the micrometre so that 15 × (1000 / 15) comes out as exactly 1000.
+    return round(float(minutes) * float(speed_m_per_min), 6)
 
 
 def _as_lonlat(lonlat, what: str) -> np.ndarray:
@@ -441,7 +441,13 @@ class SitePick:
 
 @dataclass
 class Recommendation:
-    """Greedy choice of new sites; see :func:`recommend_sites`."""
+    """Greedy choice of new sites; see :func:`recommend_sites`.
+
+    ``candidates`` tells how candidate locations were snapped (None when the
+    candidates were the network nodes). ``stats`` counts the work done: ``rows``,
+    the groups of uncovered residents searched from, and ``pairs``, the
+    (group, candidate) pairs found within reach.
+    """
 
     picks: list[SitePick]
     limit_m: float
@@ -449,7 +455,7 @@ class Recommendation:
     total_population: float
     base_covered_population: float
     candidates: SnapResult | None = None
-    extra: dict = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
 
     @property
     def base_percentage(self) -> float | None:
@@ -548,16 +554,17 @@ def recommend_sites(
         cand_label = keep.astype(np.int64)
 
     rows_node, rows_offset, rows_weight = _uncovered_rows(base, include)
-    incidence = _incidence(
+    sets = _cover_sets(
         graph,
         rows_node,
         rows_offset,
+        rows_weight,
         cand_nodes,
         cand_offset,
         limit,
         progress=progress,
     )
-    chosen = _greedy(incidence, rows_weight, k)
+    chosen = _greedy(sets, k)
 
     picks = []
     covered_pop = base_covered
@@ -582,7 +589,7 @@ def recommend_sites(
         total_population=total,
         base_covered_population=base_covered,
         candidates=cand_snap,
-        extra={"rows": int(rows_node.shape[0]), "incidence_nnz": int(incidence.nnz)},
+        stats={"rows": int(rows_node.shape[0]), "pairs": int(sets.indices.shape[0])},
     )
 
 
@@ -626,67 +633,83 @@ def _uncovered_rows(base: CoverageResult, include: bool):
     they share one row. Returns (node, offset, weight) per row, sorted by node
     and then offset.
     """
-    candidates = np.flatnonzero(base.points.ok & ~base.covered & (base.population > 0))
-    node = base.points.node[candidates].astype(np.int64)
-    offset = _offsets(base.points, include)[candidates]
-    if candidates.size == 0:
+    idx = np.flatnonzero(base.points.ok & ~base.covered & (base.population > 0))
+    node = base.points.node[idx].astype(np.int64)
+    offset = _offsets(base.points, include)[idx]
+    if idx.size == 0:
         return np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0)
     order = np.lexsort((offset, node))
     node_s, off_s = node[order], offset[order]
     new = np.ones(order.shape[0], dtype=bool)
     new[1:] = (node_s[1:] != node_s[:-1]) | (off_s[1:] != off_s[:-1])
     row_of_sorted = np.cumsum(new) - 1
-    weight = np.bincount(row_of_sorted, weights=base.population[candidates][order])
+    weight = np.bincount(row_of_sorted, weights=base.population[idx][order])
     return node_s[new].astype(np.int32), off_s[new], weight
 
 
-def _incidence(
+@dataclass
+class _CoverSets:
+    """Which candidates would cover each row, rows stored one after another (CSR).
+
+    ``indices[indptr[r]:indptr[r + 1]]`` are the candidates within reach of row
+    ``r``; ``weight`` is each row's population and ``gains`` each candidate's
+    total reachable population.
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    weight: np.ndarray
+    gains: np.ndarray
+
+
+def _cover_sets(
     graph: WalkGraph,
     rows_node: np.ndarray,
     rows_offset: np.ndarray,
+    rows_weight: np.ndarray,
     cand_nodes: np.ndarray,
     cand_offset: np.ndarray,
     limit: float,
     progress: bool = False,
-) -> sp.csc_array:
-    """Boolean (rows × candidates) matrix: which candidate would cover which row.
+) -> _CoverSets:
+    """Find, for every uncovered row, the candidates within the walking limit.
 
-    Bounded Dijkstra runs from the rows' nodes, never from the candidates, as there
-    are far fewer uncovered residents than network nodes. The sources are handled in
-    spatial tiles; each tile searches only the subgraph a path within the limit can
-    reach (a straight-line box around the tile), so a search costs in proportion to
-    that box and not to the whole network, and the dense distance blocks stay small.
+    Bounded Dijkstra runs from the rows' nodes rather than from the candidates, as
+    uncovered residents are far fewer than network nodes. The sources are handled
+    in spatial tiles, and each tile searches only the subgraph a path within the
+    limit can reach (a straight-line box around the tile), so a search costs in
+    proportion to that box and not to the whole network, and the dense distance
+    blocks the search returns stay small. Rows are renumbered in processing order
+    so that the result comes out row by row without sorting.
     """
     from tqdm import tqdm
 
     n = graph.n_nodes
-    n_rows = rows_node.shape[0]
     n_cand = cand_nodes.shape[0]
-    if n_rows == 0 or n_cand == 0:
-        return sp.csc_array((n_rows, n_cand), dtype=np.int8)
+    gains = np.zeros(n_cand, dtype=np.float64)
+    if rows_node.shape[0] == 0 or n_cand == 0:
+        return _CoverSets(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0), gains)
 
     bound = limit + DISTANCE_TOLERANCE_M
     min_cand_offset = float(cand_offset.min())
 
-    # Rows grouped by node: rows of source s are row_start[s] .. row_start[s] + row_count[s].
+    # Rows are sorted by (node, offset): the rows of source s are
+    # row_start[s] .. row_start[s] + row_count[s] - 1, the first with the least offset.
     sources, row_start, row_count = np.unique(rows_node, return_index=True, return_counts=True)
-    src_min_offset = rows_offset[row_start]  # rows are sorted by (node, offset)
+    src_min_offset = rows_offset[row_start]
 
-    # Candidates grouped by node, looked up through per-node arrays.
+    # Candidates on node v: cand_order[per_node_start[v]:per_node_start[v + 1]].
     cand_order = np.argsort(cand_nodes, kind="stable")
-    cand_sorted_nodes = cand_nodes[cand_order]
     per_node_start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cand_sorted_nodes, minlength=n), out=per_node_start[1:])
+    np.cumsum(np.bincount(cand_nodes, minlength=n), out=per_node_start[1:])
 
     csr = graph.csr()
-    indptr, indices, data = csr.indptr, csr.indices, csr.data
     xy = graph.node_xy()
-    lat = graph.node_lat
-    lat0 = graph.projection.lat0
     # The local projection stretches east-west distances away from the centre
     # latitude, and edges shorter than their straight line would let paths cut
     # corners; both widen the search box so it never misses a reachable node.
-    stretch = np.cos(np.radians(lat0)) / np.cos(np.radians(min(89.0, float(np.abs(lat).max()))))
+    lat0 = graph.projection.lat0
+    stretch = np.cos(np.radians(lat0)) / np.cos(np.radians(min(89.0, float(np.abs(graph.node_lat).max()))))
     ratio = max(graph.min_length_ratio(), 1e-6)
     radius = (bound - min_cand_offset) * max(1.0, stretch) / ratio * 1.001 + 1.0
 
@@ -700,11 +723,11 @@ def _incidence(
     ty = np.floor((src_xy[:, 1] - src_xy[:, 1].min()) / tile).astype(np.int64)
     tile_key = tx * (int(ty.max()) + 1) + ty
     by_tile = np.argsort(tile_key, kind="stable")
-    boundaries = np.flatnonzero(np.diff(tile_key[by_tile])) + 1
-    tiles = np.split(by_tile, boundaries)
+    tiles = np.split(by_tile, np.flatnonzero(np.diff(tile_key[by_tile])) + 1)
 
-    out_rows: list[np.ndarray] = []
-    out_cols: list[np.ndarray] = []
+    row_order: list[np.ndarray] = []
+    row_nnz: list[np.ndarray] = []
+    pieces: list[np.ndarray] = []
     for tile_sources in tqdm(tiles, desc="计算可达范围", unit="片", disable=not progress, leave=False):
         sx = src_xy[tile_sources]
         x_lo, y_lo = sx.min(axis=0) - radius
@@ -712,48 +735,48 @@ def _incidence(
         strip = x_order[np.searchsorted(x_sorted, x_lo, "left") : np.searchsorted(x_sorted, x_hi, "right")]
         sub = np.sort(strip[(xy[strip, 1] >= y_lo) & (xy[strip, 1] <= y_hi)])
         local[sub] = np.arange(sub.shape[0])
-        sub_graph = _subgraph(indptr, indices, data, sub, local)
+        sub_graph = _subgraph(csr, sub, local)
 
         per_chunk = max(1, _BLOCK_CELLS // max(1, sub.shape[0]))
         for lo in range(0, tile_sources.shape[0], per_chunk):
             chunk = tile_sources[lo : lo + per_chunk]
             chunk_limit = bound - float(src_min_offset[chunk].min()) - min_cand_offset
-            if chunk_limit < 0:
-                continue
-            dist = dijkstra(sub_graph, directed=True, indices=local[sources[chunk]], limit=chunk_limit)
-            ci, vi = np.nonzero(dist <= chunk_limit)
-            d = dist[ci, vi]
-            v = sub[vi]
-            src = chunk[ci]
-            rows, cols = _join(
-                src,
-                v,
-                d,
-                row_start,
-                row_count,
+            dist = None
+            if chunk_limit >= 0:
+                dist = dijkstra(sub_graph, directed=True, indices=local[sources[chunk]], limit=chunk_limit)
+            rows, counts, cands = _chunk_sets(
+                dist,
+                chunk_limit,
+                sub,
+                row_start[chunk],
+                row_count[chunk],
                 rows_offset,
                 per_node_start,
                 cand_order,
                 cand_offset,
                 bound,
             )
-            out_rows.append(rows)
-            out_cols.append(cols)
+            row_order.append(rows)
+            row_nnz.append(counts)
+            pieces.append(cands)
+            gains += np.bincount(cands, weights=np.repeat(rows_weight[rows], counts), minlength=n_cand)
         local[sub] = -1
 
-    rows = np.concatenate(out_rows) if out_rows else np.zeros(0, dtype=np.int32)
-    cols = np.concatenate(out_cols) if out_cols else np.zeros(0, dtype=np.int32)
-    return sp.coo_array(
-        (np.ones(rows.shape[0], dtype=np.int8), (rows, cols)),
-        shape=(n_rows, n_cand),
-    ).tocsc()
+    order = np.concatenate(row_order)
+    nnz = np.concatenate(row_nnz)
+    indptr = np.zeros(order.shape[0] + 1, dtype=np.int64)
+    np.cumsum(nnz, out=indptr[1:])
+    indices = np.concatenate(pieces)
+    del pieces
+    return _CoverSets(indptr, indices, rows_weight[order], gains)
 
 
-def _subgraph(indptr, indices, data, sub: np.ndarray, local: np.ndarray) -> sp.csr_array:
-    """The induced subgraph on ``sub`` (``local`` maps global to local index, -1 elsewhere)."""
-    starts = indptr[sub].astype(np.int64)
+def _subgraph(csr: sp.csr_array, sub: np.ndarray, local: np.ndarray) -> sp.csr_array:
+    """The subgraph induced by the nodes ``sub`` (``local`` maps a node to its
+    position in ``sub``, -1 for nodes outside it)."""
+    indptr, indices, data = csr.indptr, csr.indices, csr.data
     counts = (indptr[sub + 1] - indptr[sub]).astype(np.int64)
-    pos = _ranges(starts, counts)
+    pos = _ranges(indptr[sub].astype(np.int64), counts)
     cols = local[indices[pos]]
     keep = cols >= 0
     row_of = np.repeat(np.arange(sub.shape[0]), counts)
@@ -767,71 +790,79 @@ def _subgraph(indptr, indices, data, sub: np.ndarray, local: np.ndarray) -> sp.c
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenation of ``arange(s, s + c)`` for each start and count."""
+    counts = np.asarray(counts, dtype=np.int64)
     total = int(counts.sum())
     if total == 0:
         return np.zeros(0, dtype=np.int64)
     offsets = np.cumsum(counts) - counts
-    return np.repeat(starts - offsets, counts) + np.arange(total)
+    return np.repeat(np.asarray(starts, dtype=np.int64) - offsets, counts) + np.arange(total)
 
 
-def _join(src, v, d, row_start, row_count, rows_offset, per_node_start, cand_order, cand_offset, bound):
-    """Turn (source, reached node, distance) into (row, candidate) pairs within the limit."""
-    # Each source stands for its rows...
-    reps = row_count[src]
-    rows = _ranges(row_start[src], reps)
-    v = np.repeat(v, reps)
-    d = np.repeat(d, reps) + rows_offset[rows]
-    keep = d <= bound
-    rows, v, d = rows[keep], v[keep], d[keep]
-    # ...and each reached node for the candidates on it.
-    c_start = per_node_start[v]
-    c_count = per_node_start[v + 1] - c_start
-    slot = _ranges(c_start, c_count)
-    cands = cand_order[slot]
-    rows = np.repeat(rows, c_count)
-    d = np.repeat(d, c_count) + cand_offset[cands]
-    keep = d <= bound
-    return rows[keep].astype(np.int32), cands[keep].astype(np.int32)
+def _chunk_sets(
+    dist,
+    chunk_limit,
+    sub,
+    src_row_start,
+    src_row_count,
+    rows_offset,
+    per_node_start,
+    cand_order,
+    cand_offset,
+    bound,
+):
+    """The rows of one chunk of sources and, row after row, the candidates each reaches.
 
-
-def _greedy(incidence: sp.csc_array, weight: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """Lazy greedy maximum coverage; returns [(candidate, gain)].
-
-    Gains only shrink as rows get covered, so a stale gain is an upper bound: the
-    top of the heap is re-evaluated and taken once its gain is current.
+    Returns (row ids in output order, candidates per row, candidate ids).
     """
-    n_cand = incidence.shape[1]
-    if k == 0 or n_cand == 0 or incidence.nnz == 0:
-        return []
-    indptr, indices = incidence.indptr, incidence.indices
-    uncovered = np.ones(incidence.shape[0], dtype=bool)
+    rows = _ranges(src_row_start, src_row_count)
+    if dist is None:
+        return rows, np.zeros(rows.shape[0], dtype=np.int64), np.zeros(0, dtype=np.int32)
+    m = dist.shape[0]
+    ci, vi = np.nonzero(dist <= chunk_limit)  # sorted by source
+    reached = np.bincount(ci, minlength=m)
+    first = np.cumsum(reached) - reached
+    # Every row of a source gets all the nodes that source reached, row after row.
+    src_of_row = np.repeat(np.arange(m), src_row_count)
+    pos = _ranges(first[src_of_row], reached[src_of_row])
+    row_local = np.repeat(np.arange(rows.shape[0]), reached[src_of_row])
+    d = dist[ci[pos], vi[pos]] + rows_offset[rows[row_local]]
+    keep = d <= bound
+    node = sub[vi[pos[keep]]]
+    d, row_local = d[keep], row_local[keep]
+    # Then every candidate standing on a reached node, in place.
+    c_start = per_node_start[node]
+    c_count = per_node_start[node + 1] - c_start
+    cands = cand_order[_ranges(c_start, c_count)]
+    d = np.repeat(d, c_count) + cand_offset[cands]
+    row_local = np.repeat(row_local, c_count)
+    keep = d <= bound
+    counts = np.bincount(row_local[keep], minlength=rows.shape[0])
+    return rows, counts, cands[keep].astype(np.int32)
 
-    def gain_of(c: int) -> float:
-        rows = indices[indptr[c] : indptr[c + 1]]
-        return float(weight[rows[uncovered[rows]]].sum())
 
-    column = np.repeat(np.arange(n_cand), np.diff(indptr))
-    initial = np.bincount(column, weights=weight[indices], minlength=n_cand)
-    live = np.flatnonzero(initial > 0)
-    heap = [(-float(initial[c]), int(c)) for c in live]
-    heapq.heapify(heap)
-    fresh = np.full(n_cand, 0, dtype=np.int64)
+def _greedy(sets: _CoverSets, k: int) -> list[tuple[int, float]]:
+    """Greedy maximum coverage; returns [(candidate, gain)].
+
+    After each pick only the gains of candidates that reach a newly covered row
+    are lowered, by that row's population, so no gain is ever recomputed from
+    scratch. Ties go to the lowest candidate index.
+    """
+    gains = sets.gains.copy()
+    indptr, indices, weight = sets.indptr, sets.indices, sets.weight
+    uncovered = np.ones(weight.shape[0], dtype=bool)
     picks: list[tuple[int, float]] = []
-    round_no = 1
-    fresh[live] = round_no
-    while heap and len(picks) < k:
-        neg, c = heapq.heappop(heap)
-        if fresh[c] != round_no:
-            g = gain_of(c)
-            fresh[c] = round_no
-            if g > 0:
-                heapq.heappush(heap, (-g, c))
-            continue
-        if -neg <= 0:
+    while len(picks) < k and gains.size:
+        c = int(np.argmax(gains))
+        if gains[c] <= 0:
             break
-        rows = indices[indptr[c] : indptr[c + 1]]
+        pos = np.flatnonzero(indices == c)
+        rows = np.searchsorted(indptr, pos, side="right") - 1
         newly = rows[uncovered[rows]]
         uncovered[newly] = False
         picks.append((c, float(weight[newly].sum())))
-        round_no += 1
+        counts = indptr[newly + 1] - indptr[newly]
+        touched = indices[_ranges(indptr[newly], counts)]
+        gains -= np.bincount(touched, weights=np.repeat(weight[newly], counts), minlength=gains.shape[0])
+        # The pick reaches no uncovered row any more; say so exactly despite rounding.
+        gains[c] = 0.0
     return picks
