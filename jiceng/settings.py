@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "jiceng.orgs",
     "jiceng.people",
     "jiceng.cockpit",
+    "jiceng.bank",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +108,8 @@ else:
                 "timeout": 30,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             },
+            # A file, not memory, so tests can reach the database from other processes and threads.
+            "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(VAR_DIR / "test.sqlite3"))},
         }
     }
 
@@ -192,3 +195,10 @@ LOGGING = {
 }
 
 os.makedirs(STATIC_ROOT, exist_ok=True)
+
+# Moral Bank transparency log: the Ed25519 signer key ("PRIVATE+KEY+..."); development generates one under var/.
+LEDGER_SIGNER_KEY = env_str("LEDGER_SIGNER_KEY") or ""
+LEDGER_KEY_NAME = env_str("LEDGER_KEY_NAME", "jiceng-moral-bank")
+LEDGER_LOG_ORIGIN = env_str("LEDGER_LOG_ORIGIN", "jiceng.local/moral-bank")
+if not LEDGER_SIGNER_KEY and not (DEBUG or TESTING or SECRET_KEY == _dev_secret):
+    raise ImproperlyConfigured("生产环境必须设置 LEDGER_SIGNER_KEY（道德银行检查点签名私钥）")

@@ -1,0 +1,222 @@
+"""Moral Bank ledger benchmarks, one JSON line per figure, on SQLite and on PostgreSQL.
+
+Budgets (ARCHITECTURE.md): batch award ≥ 20,000 transfers/s; single transfers through
+the service layer ≥ 1,000/s on SQLite and ≥ 500/s on PostgreSQL; 8 concurrent
+redeemers lose nothing and overdraw nothing. Verify and checkpoint over 1M are reported.
+
+Usage: python bench/bench_ledger.py [sqlite|postgresql] [--million N]
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _django  # noqa: E402
+
+
+def run(backend: str, million: int) -> None:
+    _django.setup(backend, "ledger")
+    from django.db import connections
+    from tqdm import tqdm
+
+    from jiceng.bank import ledger, log
+    from jiceng.bank.ledger import InsufficientPoints, Spec
+    from jiceng.bank.models import Account, AccountKind, Transfer
+    from jiceng.bank.verify import verify_district
+    from jiceng.people.models import Person
+    from jiceng.regions.models import Region
+
+    district = Region.objects.create(code="510107000000", name="武侯区", level="district")
+    community = Region.objects.create(code="510107001004", name="洗面桥社区", level="community")
+    n_wallets = 10_000
+    Person.objects.bulk_create(
+        [
+            Person(district=district, community=community, name=f"居民{i}", gender="M")
+            for i in range(n_wallets)
+        ],
+        batch_size=5000,
+    )
+    Account.objects.bulk_create(
+        [
+            Account(district=district, kind=AccountKind.WALLET, person_id=pid, name="w")
+            for pid in Person.objects.values_list("id", flat=True)
+        ],
+        batch_size=5000,
+    )
+    wallets = list(Account.objects.filter(kind=AccountKind.WALLET).values_list("id", flat=True))
+    issuance = ledger.issuance_account(community)
+    pool = ledger.love_pool(community)
+    tag = {"backend": backend}
+
+    # 1. batch award of 100k posted transfers
+    specs = [
+        Spec(
+            key=f"batch-{i}",
+            debit=issuance.pk,
+            credit=wallets[i % n_wallets],
+            amount=5,
+            kind="award",
+            reason="批量奖励",
+        )
+        for i in range(100_000)
+    ]
+    t0 = time.perf_counter()
+    ledger.transfer_batch(specs, district=district, objects=False)
+    secs = time.perf_counter() - t0
+    _django.emit(
+        bench="ledger_batch_award",
+        **tag,
+        transfers=100_000,
+        seconds=round(secs, 3),
+        per_second=round(100_000 / secs),
+        budget_per_second=20_000,
+        ok=100_000 / secs >= 20_000,
+    )
+
+    # 2. single transfers through the service layer
+    n = 3000
+    t0 = time.perf_counter()
+    for i in tqdm(range(n), desc="单笔积分变动", file=sys.stderr, mininterval=1):
+        ledger.transfer(
+            district=district,
+            key=f"single-{i}",
+            debit=wallets[i % n_wallets],
+            credit=pool.pk,
+            amount=1,
+            kind="donation",
+            reason="捐赠",
+        )
+    secs = time.perf_counter() - t0
+    budget = 1000 if backend == "sqlite" else 500
+    _django.emit(
+        bench="ledger_single_transfer",
+        **tag,
+        transfers=n,
+        seconds=round(secs, 3),
+        per_second=round(n / secs),
+        budget_per_second=budget,
+        ok=n / secs >= budget,
+    )
+
+    # 3. 8 workers redeeming concurrently from the same 20 wallets
+    hot = wallets[:20]
+    before = {a.pk: a.available for a in Account.objects.filter(pk__in=hot)}
+    counts = {"ok": 0, "refused": 0, "error": 0}
+    lock = threading.Lock()
+
+    def worker(w: int) -> None:
+        for i in range(300):
+            try:
+                ledger.transfer(
+                    district=district,
+                    key=f"redeem-{w}-{i}",
+                    pending=True,
+                    debit=hot[(w + i) % 20],
+                    credit=pool.pk,
+                    amount=7,
+                    kind="redemption",
+                    reason="兑换",
+                )
+                outcome = "ok"
+            except InsufficientPoints:
+                outcome = "refused"
+            except Exception:  # noqa: BLE001
+                outcome = "error"
+            with lock:
+                counts[outcome] += 1
+        connections.close_all()
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    secs = time.perf_counter() - t0
+    held = sum(Transfer.objects.filter(key__startswith="redeem-").values_list("amount", flat=True))
+    after = {a.pk: a.available for a in Account.objects.filter(pk__in=hot)}
+    lost = (sum(before.values()) - sum(after.values())) - held
+    negative = sum(1 for v in after.values() if v < 0)
+    problems, _ = verify_district(district)
+    _django.emit(
+        bench="ledger_concurrent_redeem",
+        **tag,
+        workers=8,
+        attempts=2400,
+        succeeded=counts["ok"],
+        refused=counts["refused"],
+        errors=counts["error"],
+        seconds=round(secs, 3),
+        per_second=round(2400 / secs),
+        lost_points=lost,
+        negative_wallets=negative,
+        verify_problems=len(problems),
+        ok=lost == 0 and negative == 0 and not problems and not counts["error"],
+    )
+
+    # 4 and 5. verify and checkpoint over ~1M transfers
+    have = Transfer.objects.count()
+    bar = tqdm(total=million, initial=have, desc="生成流水", file=sys.stderr, mininterval=1)
+    i = 0
+    while have < million:
+        chunk = min(100_000, million - have)
+        ledger.transfer_batch(
+            [
+                Spec(
+                    key=f"fill-{i}-{j}",
+                    debit=issuance.pk,
+                    credit=wallets[j % n_wallets],
+                    amount=1,
+                    kind="award",
+                    reason="填充",
+                )
+                for j in range(chunk)
+            ],
+            district=district,
+            objects=False,
+        )
+        have += chunk
+        i += 1
+        bar.update(chunk)
+    bar.close()
+    t0 = time.perf_counter()
+    cp = log.checkpoint(district)
+    secs = time.perf_counter() - t0
+    _django.emit(bench="ledger_checkpoint", **tag, leaves=cp.size, seconds=round(secs, 3))
+    t0 = time.perf_counter()
+    problems, figures = verify_district(district)
+    secs = time.perf_counter() - t0
+    _django.emit(
+        bench="ledger_verify",
+        **tag,
+        transfers=figures["transfers"],
+        leaves=figures["leaves"],
+        seconds=round(secs, 3),
+        problems=len(problems),
+        ok=not problems,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("backend", nargs="?", choices=["sqlite", "postgresql"])
+    parser.add_argument(
+        "--million", type=int, default=int(os.environ.get("BENCH_LEDGER_TRANSFERS", 1_000_000))
+    )
+    args = parser.parse_args()
+    if args.backend:
+        run(args.backend, args.million)
+        return
+    # Each backend in its own process: Django configures its database once per process.
+    backends = ["sqlite"] + (["postgresql"] if _django.postgres_available() else [])
+    for backend in backends:
+        subprocess.run([sys.executable, __file__, backend, "--million", str(args.million)], check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""The district's transparency log: appending leaves, signing checkpoints, serving proofs.
+
+Appending runs in batches outside the transfers' own transactions (from
+`jiceng ledger checkpoint` or after a settle run), so the log never serialises
+transfers. A transfer becomes a leaf once, when it reaches a final state (posted or
+voided); a posted transfer never changes again, since corrections are new transfers.
+"""
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from jiceng import transparency
+from jiceng.bank.models import Checkpoint, LogLeaf, Transfer, TransferState
+from jiceng.regions.models import Region
+
+LEAF_VERSION = 1
+
+
+def _ts(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+ENTRY_FIELDS = (
+    "id",
+    "key",
+    "debit_id",
+    "credit_id",
+    "amount",
+    "kind",
+    "state",
+    "reason",
+    "reverses_id",
+    "created_at",
+    "resolved_at",
+)
+
+
+def leaf_entry(district_code: str, row: dict) -> bytes:
+    """The canonical bytes of a transfer in its final state: compact JSON with sorted keys."""
+    entry = {
+        "v": LEAF_VERSION,
+        "district": district_code,
+        "id": row["id"],
+        "key": row["key"],
+        "debit": row["debit_id"],
+        "credit": row["credit_id"],
+        "amount": row["amount"],
+        "kind": row["kind"],
+        "state": row["state"],
+        "reason": row["reason"],
+        "reverses": row["reverses_id"],
+        "created": _ts(row["created_at"]),
+        "resolved": _ts(row["resolved_at"]),
+    }
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def transfer_entry(t: Transfer) -> bytes:
+    district_code = Region.objects.values_list("code", flat=True).get(pk=t.district_id)
+    return leaf_entry(district_code, {f: getattr(t, f) for f in ENTRY_FIELDS})
+
+
+# ---------------------------------------------------------------- keys
+
+
+def signer_key() -> str:
+    """The district's Ed25519 signing key: from settings, or generated once for development."""
+    if settings.LEDGER_SIGNER_KEY:
+        return settings.LEDGER_SIGNER_KEY
+    return _dev_signer_key(str(settings.VAR_DIR / "ledger-signer.key"))
+
+
+@lru_cache(maxsize=2)
+def _dev_signer_key(path: str) -> str:
+    file = Path(path)
+    if not file.exists():
+        signer, _verifier = transparency.generate_signer_key(settings.LEDGER_KEY_NAME)
+        tmp = file.with_suffix(".tmp")
+        tmp.write_text(signer)
+        tmp.chmod(0o600)
+        try:
+            tmp.rename(file) if not file.exists() else tmp.unlink()
+        except FileExistsError:
+            tmp.unlink()
+    return file.read_text().strip()
+
+
+def verifier_key() -> str:
+    return transparency.verifier_from_signer(signer_key())
+
+
+def origin(district: Region) -> str:
+    return f"{settings.LEDGER_LOG_ORIGIN}/{district.code}"
+
+
+# ---------------------------------------------------------------- appending
+
+
+def _lock_log(district: Region) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7_301, district.pk])
+    # SQLite: the IMMEDIATE transaction already holds the only write lock.
+
+
+def latest_checkpoint(district: Region) -> Checkpoint | None:
+    return Checkpoint.objects.filter(district=district).order_by("-size").first()
+
+
+def checkpoint(district: Region, *, batch: int = 20_000, progress=None) -> Checkpoint | None:
+    """Append every newly final transfer as a leaf and sign a new checkpoint.
+
+    Returns the new checkpoint, or the latest one if there was nothing to append.
+    """
+    with transaction.atomic():
+        _lock_log(district)
+        last = latest_checkpoint(district)
+        size = last.size if last else 0
+        frontier = transparency.Frontier(size, [bytes.fromhex(p) for p in last.peaks] if last else [])
+        if LogLeaf.objects.filter(district=district).count() != size:
+            raise RuntimeError("transparency log leaves and checkpoint disagree; run `jiceng ledger verify`")
+        pending = (
+            Transfer.objects.filter(
+                district=district, state__in=[TransferState.POSTED, TransferState.VOIDED], leaf__isnull=True
+            )
+            .order_by("resolved_at", "id")
+            .values(*ENTRY_FIELDS)
+        )
+        todo = list(pending.iterator(chunk_size=batch))
+        if not todo and last is not None:
+            return last
+        leaves = []
+        for row in todo:
+            h = transparency.leaf_hash(leaf_entry(district.code, row))
+            leaves.append(
+                LogLeaf(district=district, index=size + len(leaves), transfer_id=row["id"], leaf_hash=h)
+            )
+            frontier.append(h)
+            if progress and len(leaves) % batch == 0:
+                progress(len(leaves), len(todo))
+        LogLeaf.objects.bulk_create(leaves, batch_size=5000)
+        root = frontier.root()
+        note = transparency.sign_note(
+            transparency.format_checkpoint(origin(district), frontier.size, root), signer_key()
+        )
+        cp = Checkpoint.objects.create(
+            district=district,
+            size=frontier.size,
+            root_hash=root,
+            note=note,
+            peaks=[p.hex() for p in frontier.peaks],
+        )
+        if progress:
+            progress(len(todo), len(todo))
+        return cp
+
+
+# ---------------------------------------------------------------- proofs
+
+
+def leaf_hashes(district: Region, upto: int) -> list[bytes]:
+    return [
+        bytes(h)
+        for h in LogLeaf.objects.filter(district=district, index__lt=upto)
+        .order_by("index")
+        .values_list("leaf_hash", flat=True)
+        .iterator(chunk_size=20_000)
+    ]
+
+
+def inclusion_bundle(t: Transfer, cp: Checkpoint | None = None) -> dict:
+    """A proof that the transfer is in the log, against the latest (or given) checkpoint."""
+    district = Region.objects.get(pk=t.district_id)
+    cp = cp or latest_checkpoint(district)
+    leaf = LogLeaf.objects.filter(transfer=t).first()
+    if cp is None or leaf is None or leaf.index >= cp.size:
+        raise LookupError("not yet in a checkpoint")
+    proof = transparency.inclusion_proof_from_hashes(leaf_hashes(district, cp.size), leaf.index)
+    return transparency.inclusion_bundle(transfer_entry(t), leaf.index, proof, cp.note, verifier_key())
+
+
+def consistency_bundle(district: Region, old: Checkpoint, new: Checkpoint) -> dict:
+    proof = transparency.consistency_proof_from_hashes(leaf_hashes(district, new.size), old.size)
+    return transparency.consistency_bundle(old.note, new.note, proof, verifier_key())

@@ -1,0 +1,198 @@
+"""The Moral Bank ledger's data. Only `bank/ledger.py` writes these tables."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountKind(models.TextChoices):
+    WALLET = "wallet", _("居民积分账户")
+    ISSUANCE = "issuance", _("社区积分发行账户")
+    LOVE_POOL = "love_pool", _("社区爱心池")
+    PARTNER = "partner", _("道德联盟单位账户")
+    DISTRICT = "district", _("区级账户")
+
+
+# Issuance accounts may run negative (that is what issuing means) and carry no cached
+# balance, so awards never queue behind one hot row; their balance is summed on demand.
+UNCACHED_KINDS = {AccountKind.ISSUANCE}
+MAY_GO_NEGATIVE = {AccountKind.ISSUANCE}
+
+
+class Account(models.Model):
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=AccountKind.choices)
+    person = models.OneToOneField(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wallet",
+        verbose_name=_("居民"),
+    )
+    community = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("社区"),
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("单位"),
+    )
+    name = models.CharField(_("名称"), max_length=120)
+    # Cached balances, kept equal to the sum of transfers by ledger.py and proved by `ledger verify`.
+    posted = models.BigIntegerField(_("已入账"), default=0)
+    pending_in = models.BigIntegerField(_("待入账"), default=0)
+    pending_out = models.BigIntegerField(_("冻结中"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("积分账户")
+        verbose_name_plural = _("积分账户")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "kind", "community"],
+                condition=Q(kind__in=["issuance", "love_pool"]),
+                name="one_pool_per_community",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "organization"],
+                condition=Q(kind="partner"),
+                name="one_account_per_partner",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "name"], condition=Q(kind="district"), name="district_account_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="issuance") | Q(posted__gte=F("pending_out")), name="account_never_overdrawn"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def available(self) -> int:
+        """Points that can be spent now: posted points less those held by pending spends."""
+        return self.posted - self.pending_out
+
+
+class TransferKind(models.TextChoices):
+    AWARD = "award", _("奖励")
+    REDEMPTION = "redemption", _("兑换")
+    DONATION = "donation", _("捐赠")
+    DISBURSEMENT = "disbursement", _("爱心池发放")
+    REVERSAL = "reversal", _("冲正")
+    ADJUSTMENT = "adjustment", _("调整")
+
+
+class TransferState(models.TextChoices):
+    PENDING = "pending", _("待定")
+    POSTED = "posted", _("已入账")
+    VOIDED = "voided", _("已作废")
+
+
+class Transfer(models.Model):
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
+    key = models.CharField(_("幂等键"), max_length=120)
+    payload_hash = models.CharField(max_length=64)
+    debit = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="debits", verbose_name=_("转出账户")
+    )
+    credit = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="credits", verbose_name=_("转入账户")
+    )
+    amount = models.BigIntegerField(_("积分"))
+    kind = models.CharField(_("类型"), max_length=14, choices=TransferKind.choices)
+    state = models.CharField(_("状态"), max_length=8, choices=TransferState.choices)
+    reason = models.CharField(_("事由"), max_length=200)
+    operator = models.ForeignKey(
+        "core.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("经办人"),
+    )
+    cause_type = models.CharField(_("来源类型"), max_length=60, blank=True)
+    cause_id = models.CharField(_("来源编号"), max_length=40, blank=True)
+    reverses = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversals",
+        verbose_name=_("冲正对象"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    resolved_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("积分流水")
+        verbose_name_plural = _("积分流水")
+        indexes = [
+            models.Index(fields=["debit", "-id"], name="transfer_debit_recent"),
+            models.Index(fields=["credit", "-id"], name="transfer_credit_recent"),
+            models.Index(fields=["cause_type", "cause_id"], name="transfer_cause"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "key"], name="transfer_key_unique_per_district"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
+            models.CheckConstraint(condition=~Q(debit=F("credit")), name="transfer_between_two_accounts"),
+            models.UniqueConstraint(fields=["reverses"], condition=Q(kind="reversal"), name="reversed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} {self.amount}"
+
+
+class LogLeaf(models.Model):
+    """One leaf of the district's append-only Merkle log: a transfer in its final state."""
+
+    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    index = models.BigIntegerField()
+    transfer = models.OneToOneField(Transfer, on_delete=models.PROTECT, related_name="leaf")
+    leaf_hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        verbose_name = _("日志叶子")
+        verbose_name_plural = _("日志叶子")
+        constraints = [models.UniqueConstraint(fields=["district", "index"], name="leaf_index_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.index}"
+
+
+class Checkpoint(models.Model):
+    """A signed tree head (C2SP tlog-checkpoint), published on the notice board."""
+
+    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    size = models.BigIntegerField(_("日志条数"))
+    root_hash = models.BinaryField(_("根哈希"), max_length=32)
+    note = models.TextField(_("签名检查点"))
+    peaks = models.JSONField(default=list)  # the frontier, so the next append needn't reread every leaf
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-size"]
+        verbose_name = _("检查点")
+        verbose_name_plural = _("检查点")
+        constraints = [models.UniqueConstraint(fields=["district", "size"], name="checkpoint_size_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.size}"
+
+    @property
+    def root_hex(self) -> str:
+        return bytes(self.root_hash).hex()
