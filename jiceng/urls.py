@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("overview/", include("jiceng.cockpit.urls")),
     path("people/", include("jiceng.people.urls")),
+    path("bank/", include("jiceng.bank.urls")),
     path("orgs/", include("jiceng.orgs.urls")),
     path("regions/", include("jiceng.regions.urls")),
     path("admin/", admin.site.urls),

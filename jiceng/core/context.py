@@ -33,6 +33,7 @@ MENU = {
     ],
     Role.RESIDENT: [
         (_("我的首页"), "core:resident_home"),
+        (_("我的积分"), "bank:my_points"),
     ],
 }
 

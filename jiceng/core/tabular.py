@@ -6,7 +6,7 @@ import io
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 
 class TableError(Exception):
@@ -32,12 +32,13 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, d
     """
     name = filename.lower()
     if name.endswith(".xlsx"):
+        # calamine parses large sheets many times faster than a pure-Python reader.
         try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheet = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
         except Exception:
             raise TableError(_("无法读取 Excel 文件，请确认是 .xlsx 格式且未加密")) from None
-        ws = wb.worksheets[0]
-        raw: Iterator = ((_cell(c) for c in row) for row in ws.iter_rows(values_only=True))
+        raw: Iterator = ((_cell(c) for c in row) for row in sheet)
     elif name.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:

@@ -187,13 +187,12 @@ def people_import(*, data: bytes, filename: str, scope_region: Region, actor, pr
     wanted = {(r.community.id, r.household_number) for r in rows if r.household_number}
     for h in Household.objects.filter(community_id__in={c for c, _n in wanted}):
         households[(h.community_id, h.number)] = h
+    addresses: dict[tuple[int, str], str] = {}
+    for r in rows:
+        if r.household_number:
+            addresses.setdefault((r.community.id, r.household_number), r.address)
     new_households = [
-        Household(
-            district=district,
-            community_id=c,
-            number=n,
-            address=next((r.address for r in rows if r.community.id == c and r.household_number == n), ""),
-        )
+        Household(district=district, community_id=c, number=n, address=addresses[(c, n)])
         for c, n in sorted(wanted - set(households))
     ]
     Household.objects.bulk_create(new_households, batch_size=2000)

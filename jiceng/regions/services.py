@@ -131,6 +131,10 @@ def read_divisions(source: Path, district: str | None = None, progress: bool = T
                         continue
                     parent_code = _pad(parent_raw)
                 full = _pad(code)
+                if full in seen and parent_code == full:
+                    # A city without districts (东莞市) is listed again one level down under
+                    # the same code; the national tables mean "the same place", not a new one.
+                    continue
                 if full in seen:
                     errors.append(
                         _("%(w)s：区划代码 %(c)s 重复（首次出现在 %(first)s）")

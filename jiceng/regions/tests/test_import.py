@@ -98,3 +98,13 @@ def test_subtree_is_a_prefix_range(db, source):
     tree = Region.objects.subtree(sub)
     assert tree.count() == 1 + Region.objects.filter(parent=sub).count()
     assert all(r.code.startswith("510107001") for r in tree)
+
+
+def test_a_city_listed_again_as_its_own_district_is_the_same_place(db, source):
+    _append(source / "cities.csv", '5119,"东莞式市",51')
+    _append(source / "areas.csv", '511900,"东莞式市",5119,51')
+    _append(source / "streets.csv", '511900003,"东城街道",511900,51,5119')
+    regions_import_divisions(source=source, progress=False)
+    city = Region.objects.get(code="511900000000")
+    assert city.level == Level.CITY
+    assert Region.objects.get(code="511900003000").parent == city

@@ -1,0 +1,86 @@
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from jiceng.bank import log
+from jiceng.bank.models import Checkpoint, Transfer
+from jiceng.bank.queries import recent_entries, wallet_of
+from jiceng.core.models import Role
+from jiceng.core.scope import require_role
+from jiceng.regions.models import Level, Region
+
+
+def _district(code: str) -> Region:
+    return get_object_or_404(Region, code=code, level=Level.DISTRICT)
+
+
+def log_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: the signed checkpoints of a district's ledger, for anyone to compare and keep."""
+    district = _district(code)
+    page = Paginator(Checkpoint.objects.filter(district=district).order_by("-size"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "bank/log.html", {"district": district, "page": page, "verifier_key": log.verifier_key()}
+    )
+
+
+def consistency_proof(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: proof that checkpoint `new` extends checkpoint `old` without rewriting it."""
+    district = _district(code)
+    try:
+        old_size, new_size = int(request.GET["old"]), int(request.GET["new"])
+    except (KeyError, ValueError):
+        return JsonResponse(
+            {"error": _("请用 ?old=<检查点条数>&new=<检查点条数> 指定两个检查点")}, status=400
+        )
+    old = Checkpoint.objects.filter(district=district, size=old_size).first()
+    new = Checkpoint.objects.filter(district=district, size=new_size).first()
+    if old is None or new is None or old_size > new_size:
+        return JsonResponse({"error": _("找不到这两个检查点，或旧检查点大于新检查点")}, status=404)
+    bundle = log.consistency_bundle(district, old, new)
+    return _download(bundle, f"consistency-{old_size}-{new_size}.json")
+
+
+def _download(bundle: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(json.dumps(bundle, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def my_points(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.RESIDENT)
+    wallet = wallet_of(request.user.person)
+    entries = recent_entries(wallet, 50) if wallet else []
+    logged = set()
+    if entries:
+        from jiceng.bank.models import LogLeaf
+
+        latest = log.latest_checkpoint(Region.objects.get(pk=wallet.district_id))
+        logged = set(
+            LogLeaf.objects.filter(
+                transfer__in=[t.pk for t in entries], index__lt=latest.size if latest else 0
+            ).values_list("transfer_id", flat=True)
+        )
+    return render(request, "bank/my_points.html", {"wallet": wallet, "entries": entries, "logged": logged})
+
+
+@login_required
+def my_proof(request: HttpRequest, pk: int) -> HttpResponse:
+    """A resident's own transfer, with its inclusion proof, as a JSON file to verify anywhere."""
+    require_role(request.user, Role.RESIDENT)
+    wallet = wallet_of(request.user.person)
+    if wallet is None:
+        raise Http404
+    t = get_object_or_404(Transfer.objects.filter(Q(debit=wallet) | Q(credit=wallet)), pk=pk)
+    try:
+        bundle = log.inclusion_bundle(t)
+    except LookupError:
+        return render(request, "bank/not_yet_logged.html", {"transfer": t}, status=409)
+    return _download(bundle, f"proof-{t.pk}.json")
