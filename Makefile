@@ -22,7 +22,7 @@ run: $(STAMP)
 	DEBUG=True $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 test: $(STAMP)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@for f in bench/bench_*.py; do $(PY) $$f || exit 1; done

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "jiceng.people",
     "jiceng.cockpit",
     "jiceng.bank",
+    "jiceng.diary",
 ]
 
 MIDDLEWARE = [

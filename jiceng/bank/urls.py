@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from jiceng.bank import views
+from jiceng.bank.views import ledger as views
 
 app_name = "bank"
 urlpatterns = [
@@ -9,3 +9,6 @@ urlpatterns = [
     path("me/", views.my_points, name="my_points"),
     path("me/transfers/<int:pk>/proof.json", views.my_proof, name="my_proof"),
 ]
+
+# The Moral Alliance, giving and reports have their own URL modules.
+urlpatterns += [path("", include("jiceng.bank.rewards_urls"))]

@@ -1,0 +1,62 @@
+"""Moral Bank data: the ledger, the earning rules and claims, and the Moral Alliance."""
+
+from jiceng.bank.models.alliance import AlliancePartner, PartnerState, Redemption, RedemptionState, Reward
+from jiceng.bank.models.claims import (
+    Category,
+    ClaimPhoto,
+    ClaimState,
+    DeedClaim,
+    EarningRule,
+    Evidence,
+    FiledMode,
+    Notice,
+    NoticeState,
+    Objection,
+    ObjectionState,
+    PointsMode,
+    Review,
+)
+from jiceng.bank.models.giving import Donation, PersonInNeed
+from jiceng.bank.models.ledger import (
+    MAY_GO_NEGATIVE,
+    UNCACHED_KINDS,
+    Account,
+    AccountKind,
+    Checkpoint,
+    LogLeaf,
+    Transfer,
+    TransferKind,
+    TransferState,
+)
+
+__all__ = [
+    "MAY_GO_NEGATIVE",
+    "UNCACHED_KINDS",
+    "Account",
+    "AccountKind",
+    "AlliancePartner",
+    "Category",
+    "Checkpoint",
+    "ClaimPhoto",
+    "ClaimState",
+    "DeedClaim",
+    "Donation",
+    "EarningRule",
+    "Evidence",
+    "FiledMode",
+    "LogLeaf",
+    "Notice",
+    "NoticeState",
+    "Objection",
+    "ObjectionState",
+    "PartnerState",
+    "PersonInNeed",
+    "PointsMode",
+    "Redemption",
+    "RedemptionState",
+    "Review",
+    "Reward",
+    "Transfer",
+    "TransferKind",
+    "TransferState",
+]

@@ -1,0 +1,3 @@
+"""URLs of the Moral Alliance (partners, rewards, vouchers), passing points on, and the settlement report."""
+
+urlpatterns: list = []

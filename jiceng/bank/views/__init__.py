@@ -1,0 +1,1 @@
+"""Moral Bank pages, one module per area: ledger (public log, my points), claims, rewards, giving, reports."""
