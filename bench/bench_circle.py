@@ -1,8 +1,9 @@
 """Benchmark of the 15-minute service circle on a district-sized synthetic network.
 
 A ~200k-node street grid around the demo district, 300 service places and 50k
-residential points. Prints one JSON line per figure on stdout; progress goes to
-stderr.
+residential points: coverage, site recommendations, and the simplified street layer
+the map page draws for a whole-district view. Prints one JSON line per figure on
+stdout; progress goes to stderr.
 
     .venv/bin/python bench/bench_circle.py [--seed N]
 """
@@ -18,6 +19,7 @@ from tqdm import tqdm
 
 from jiceng.circle import synthetic
 from jiceng.circle.coverage import compute_coverage, recommend_sites
+from jiceng.circle.drawing import street_segments
 
 N_SIDE = 448  # 448 × 448 = 200,704 junctions
 SPACING_M = 60.0
@@ -26,6 +28,8 @@ N_POINTS = 50_000
 K = 10
 COVERAGE_BUDGET_S = 2.0
 RECOMMEND_BUDGET_S = 30.0
+MAP_EDGES = 5000
+MAP_LAYER_BUDGET_S = 1.0
 
 
 def emit(record: dict) -> None:
@@ -37,7 +41,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
-    steps = tqdm(total=3, desc="一刻钟服务圈基准", unit="步", file=sys.stderr)
+    steps = tqdm(total=4, desc="一刻钟服务圈基准", unit="步", file=sys.stderr)
     steps.set_postfix_str("生成路网")
     graph = synthetic.grid_network(
         synthetic.DEMO_CENTER_LON,
@@ -71,6 +75,26 @@ def main(argv=None) -> int:
             "budget_seconds": COVERAGE_BUDGET_S,
             "ok": cold <= COVERAGE_BUDGET_S,
             "percentage": round(coverage.percentage, 2),
+        }
+    )
+
+    steps.set_postfix_str("地图路网图层")
+    reached = coverage.node_distance_m <= coverage.limit_m
+    t0 = time.perf_counter()
+    segments, _covered, simplified = street_segments(graph, reached, None, MAP_EDGES)
+    seconds = time.perf_counter() - t0
+    steps.update()
+    emit(
+        {
+            "bench": "circle_map_layer",
+            "nodes": graph.n_nodes,
+            "edges": graph.n_edges,
+            "drawn": int(segments.shape[0]),
+            "max_drawn": MAP_EDGES,
+            "simplified": simplified,
+            "seconds": round(seconds, 3),
+            "budget_seconds": MAP_LAYER_BUDGET_S,
+            "ok": seconds <= MAP_LAYER_BUDGET_S and segments.shape[0] <= MAP_EDGES,
         }
     )
 

@@ -167,6 +167,7 @@ DEMO_USERS = [
     ("district", None, "区委组织部管理员", Role.DISTRICT_ADMIN, "district"),
     ("street", None, "浆洗街街道管理员", Role.SUBDISTRICT_ADMIN, "subdistrict"),
     ("worker", "13900000002", None, Role.COMMUNITY_WORKER, "community"),
+    ("worker2", "13900000004", None, Role.COMMUNITY_WORKER, "community"),
     ("unit", None, "驻区单位操作员", Role.UNIT_OPERATOR, "unit"),
     ("resident", "13900000001", None, Role.RESIDENT, "community"),
     ("resident2", "13900000003", None, Role.RESIDENT, "other_community"),

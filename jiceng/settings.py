@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "jiceng.orgs",
     "jiceng.people",
     "jiceng.cockpit",
+    "jiceng.circle",
     "jiceng.bank",
     "jiceng.diary",
 ]
@@ -203,3 +204,6 @@ LEDGER_KEY_NAME = env_str("LEDGER_KEY_NAME", "jiceng-moral-bank")
 LEDGER_LOG_ORIGIN = env_str("LEDGER_LOG_ORIGIN", "jiceng.local/moral-bank")
 if not LEDGER_SIGNER_KEY and not (DEBUG or TESTING or SECRET_KEY == _dev_secret):
     raise ImproperlyConfigured("生产环境必须设置 LEDGER_SIGNER_KEY（道德银行检查点签名私钥）")
+
+# Moral Bank: days an approved award stays on the public notice board before it is posted.
+NOTICE_DAYS = env_int("NOTICE_DAYS", 5)

@@ -10,9 +10,9 @@ PASSWORD = "jiceng-demo-2026"
 OUT = Path("var/shots")
 PAGES = {
     "district": ["/overview/", "/overview/510107001000/", "/people/", "/orgs/", "/regions/", "/audit/"],
-    "worker": ["/work/", "/people/import/"],
+    "worker": ["/work/", "/people/import/", "/bank/review/", "/bank/notices/"],
     "unit": ["/unit/"],
-    "resident": ["/me/", "/me/profile/"],
+    "resident": ["/me/", "/me/profile/", "/diary/", "/bank/claims/mine/", "/bank/notices/", "/bank/me/"],
 }
 
 

@@ -10,23 +10,37 @@ from jiceng.core.scope import scope_for
 MENU = {
     Role.DISTRICT_ADMIN: [
         (_("四级总览"), "cockpit:overview"),
+        (_("积分规则"), "bank:rules"),
+        (_("公示栏"), "bank:my_board"),
         (_("居民"), "people:list"),
         (_("导入居民"), "people:import"),
         (_("组织"), "orgs:list"),
+        (_("一刻钟服务圈"), "circle:map"),
+        (_("服务阵地"), "circle:places"),
         (_("行政区划"), "regions:tree"),
         (_("审计日志"), "core:audit"),
     ],
     Role.SUBDISTRICT_ADMIN: [
         (_("四级总览"), "cockpit:overview"),
+        (_("积分规则"), "bank:rules"),
+        (_("公示栏"), "bank:my_board"),
         (_("居民"), "people:list"),
         (_("导入居民"), "people:import"),
         (_("组织"), "orgs:list"),
+        (_("一刻钟服务圈"), "circle:map"),
+        (_("服务阵地"), "circle:places"),
     ],
     Role.COMMUNITY_WORKER: [
         (_("工作台"), "core:workbench"),
+        (_("审核申报"), "bank:review"),
+        (_("代办申报"), "bank:office_claim"),
+        (_("公示栏"), "bank:my_board"),
+        (_("积分规则"), "bank:rules"),
         (_("社区总览"), "cockpit:overview"),
         (_("居民"), "people:list"),
         (_("导入居民"), "people:import"),
+        (_("一刻钟服务圈"), "circle:map"),
+        (_("服务阵地"), "circle:places"),
     ],
     Role.UNIT_OPERATOR: [
         (_("本单位"), "core:unit_home"),
@@ -34,6 +48,9 @@ MENU = {
     Role.RESIDENT: [
         (_("我的首页"), "core:resident_home"),
         (_("我的积分"), "bank:my_points"),
+        (_("道德日记"), "diary:list"),
+        (_("我的申报"), "bank:my_claims"),
+        (_("公示栏"), "bank:my_board"),
     ],
 }
 

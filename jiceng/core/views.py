@@ -80,8 +80,14 @@ def unit_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def resident_home(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.RESIDENT)
+    from jiceng.bank.queries import recent_entries, wallet_of
+
     person = request.user.person
-    return render(request, "core/resident_home.html", {"person": person})
+    wallet = wallet_of(person)
+    entries = recent_entries(wallet, 20) if wallet else []
+    return render(
+        request, "core/resident_home.html", {"person": person, "wallet": wallet, "entries": entries}
+    )
 
 
 @login_required

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CircleConfig(AppConfig):
+    name = "jiceng.circle"
+    verbose_name = _("一刻钟党建服务圈")
+
+    def ready(self) -> None:
+        from jiceng import demo_hooks
+        from jiceng.circle.demo import load_circle_demo
+
+        if load_circle_demo not in demo_hooks.HOOKS:
+            demo_hooks.HOOKS.append(load_circle_demo)

@@ -1,0 +1,40 @@
+import time
+
+from jiceng import demo_hooks
+from jiceng.circle.demo import MAX_NODES, load_circle_demo
+from jiceng.circle.models import PlaceKind, PointSource, ResidentialPoint, ServicePlace, WalkNetwork
+from jiceng.circle.queries import CircleParams, district_coverage, figures_for
+from jiceng.demo import load_regions
+
+
+def test_the_demo_hook_is_registered():
+    assert load_circle_demo in demo_hooks.HOOKS
+
+
+def test_it_loads_a_synthetic_circle_once(db, var_dir):
+    district = load_regions(progress=False)
+    started = time.perf_counter()
+    load_circle_demo(district, False)
+    assert time.perf_counter() - started < 10
+    net = WalkNetwork.objects.get()
+    assert net.is_synthetic and "合成" in net.name and net.nodes <= MAX_NODES
+    assert net.min_lon < 104.043 < net.max_lon and net.min_lat < 30.642 < net.max_lat
+    kinds = set(ServicePlace.objects.values_list("kind", flat=True))
+    assert {PlaceKind.CENTRE_DISTRICT, PlaceKind.CENTRE_SUBDISTRICT, PlaceKind.CENTRE_COMMUNITY} <= kinds
+    subdistricts = district.children.count()
+    assert ServicePlace.objects.filter(kind=PlaceKind.CENTRE_SUBDISTRICT).count() == subdistricts
+    assert (
+        ResidentialPoint.objects.filter(source=PointSource.SYNTHETIC, community__isnull=False).count() == 3000
+    )
+    # every place and point lies on the network
+    cov = district_coverage(district, CircleParams())
+    assert cov.result.places.ok.all() and cov.result.points.ok.all()
+    assert 20 < figures_for(cov, district).percentage < 90
+    counts = (WalkNetwork.objects.count(), ServicePlace.objects.count(), ResidentialPoint.objects.count())
+    load_circle_demo(district, False)
+    assert (
+        WalkNetwork.objects.count(),
+        ServicePlace.objects.count(),
+        ResidentialPoint.objects.count(),
+    ) == counts
+    assert WalkNetwork.objects.get().path == net.path
