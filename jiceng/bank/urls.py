@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/transfers/<int:pk>/proof.json", views.my_proof, name="my_proof"),
     path("claims/new/", claims.claim_new, name="claim_new"),
     path("claims/mine/", claims.my_claims, name="my_claims"),
+    path("claims/witness/", claims.witness_claim, name="witness_claim"),
     path("claims/office/", claims.office_claim, name="office_claim"),
     path("review/", claims.review_queue, name="review"),
     path("review/decide/", claims.review_decide, name="review_decide"),

@@ -118,8 +118,17 @@ def community(request: HttpRequest, code: str) -> HttpResponse:
     workers = Person.objects.filter(
         user__grants__role=Role.COMMUNITY_WORKER, user__grants__region=region
     ).distinct()
+    from jiceng.diary.models import DiaryEntry
+
+    shared = DiaryEntry.objects.filter(person__community=region, is_shared=True).select_related("person")[:10]
     return render(
         request,
         "core/community.html",
-        {"community": region, "summary": region_summary(region), "orgs": orgs, "workers": workers},
+        {
+            "community": region,
+            "summary": region_summary(region),
+            "orgs": orgs,
+            "workers": workers,
+            "shared": shared,
+        },
     )

@@ -189,3 +189,45 @@ def test_a_subdistrict_adds_a_local_rule(client, personas, rules, regions):
 def test_role_pages_are_404_for_the_wrong_role(client, personas, url):
     client.force_login(personas["unit"])
     assert client.get(reverse(url)).status_code == 404
+
+
+def test_a_witness_puts_forward_a_neighbour_by_phone(client, personas, rules, regions):
+    neighbour = make_person(regions["A2"], "热心邻居", phone="13600001111")
+    client.force_login(personas["resident"])
+    page = client.get(reverse("bank:witness_claim"), {"phone": "13600001111"}).content.decode()
+    assert neighbour.masked_name in page and "热心邻居" not in page
+    assert "没有找到" in client.get(reverse("bank:witness_claim"), {"phone": "13600009999"}).content.decode()
+    client.post(
+        reverse("bank:witness_claim"),
+        {
+            "phone": "13600001111",
+            "rule": rules["honesty"].pk,
+            "deed_date": timezone.localdate().isoformat(),
+            "text": "捡到钱包交还失主",
+        },
+    )
+    claim = DeedClaim.objects.get()
+    assert (claim.claimant, claim.filed_mode, claim.filed_by) == (neighbour, "witness", personas["resident"])
+    assert "举荐" in client.get(reverse("bank:my_claims")).content.decode()
+
+
+def test_shared_diary_entries_show_on_the_community_page(client, personas, regions):
+    person = personas["resident"].person
+    DiaryEntry.objects.create(
+        district=person.district,
+        person=person,
+        date=timezone.localdate(),
+        category="helping",
+        text="公开的日记",
+        is_shared=True,
+    )
+    DiaryEntry.objects.create(
+        district=person.district,
+        person=person,
+        date=timezone.localdate(),
+        category="helping",
+        text="私密的日记",
+    )
+    client.force_login(personas["worker"])
+    page = client.get(reverse("core:community", args=[regions["A1"].code])).content.decode()
+    assert "公开的日记" in page and "私密的日记" not in page and person.masked_name in page

@@ -69,9 +69,42 @@ def claim_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def witness_claim(request: HttpRequest) -> HttpResponse:
+    """A witness puts forward someone else's good deed, found by their phone number."""
+    require_role(request.user, Role.RESIDENT)
+    me = request.user.person
+    phone = (request.GET.get("phone") or request.POST.get("phone") or "").strip()
+    person = None
+    if phone:
+        person = (
+            Person.objects.filter(district_id=me.district_id, phone=phone, is_active=True)
+            .exclude(pk=me.pk)
+            .first()
+        )
+    form = ClaimForm(
+        request.POST or None, request.FILES or None, rules=svc.rules_for(person.community) if person else None
+    )
+    form.fields["witness"].required = False
+    if (
+        person
+        and request.method == "POST"
+        and form.is_valid()
+        and (done := _file(request, form, person, "bank:my_claims"))
+    ):
+        return done
+    return render(
+        request,
+        "bank/claims/witness.html",
+        {"form": form, "for_person": person, "phone": phone, "not_found": bool(phone) and person is None},
+    )
+
+
+@login_required
 def my_claims(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.RESIDENT)
-    claims = DeedClaim.objects.filter(claimant=request.user.person).select_related("rule", "notice")[:100]
+    claims = DeedClaim.objects.filter(
+        Q(claimant=request.user.person) | Q(filed_by=request.user)
+    ).select_related("rule", "notice", "claimant")[:100]
     return render(request, "bank/claims/mine.html", {"claims": claims})
 
 
