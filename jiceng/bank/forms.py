@@ -21,7 +21,7 @@ class MultiplePhotoField(forms.FileField):
 
 class ClaimForm(forms.Form):
     rule = forms.ModelChoiceField(label=_("积分规则"), queryset=EarningRule.objects.none(), empty_label=None)
-    deed_date = forms.DateField(label=_("善行日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    deed_date = forms.DateField(label=_("善行日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     text = forms.CharField(label=_("做了什么"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
     minutes = forms.IntegerField(
         label=_("服务时长（分钟，按小时计分的规则填写）"), required=False, min_value=1, max_value=24 * 60
@@ -36,7 +36,7 @@ class ClaimForm(forms.Form):
 
 
 class DiaryForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
     text = forms.CharField(
         label=_("今天做了什么好事、有什么感想"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
@@ -66,7 +66,7 @@ class RuleForm(forms.Form):
     second_review_above = forms.IntegerField(
         label=_("超过此积分需两人审核（留空为一人）"), required=False, min_value=0
     )
-    active_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    active_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     active_to = forms.DateField(
-        label=_("失效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("失效日期"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
