@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",
     "jiceng.core",
     "jiceng.regions",
     "jiceng.orgs",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "jiceng.circle",
     "jiceng.bank",
     "jiceng.diary",
+    "jiceng.api",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from jiceng.api.api import api
 from jiceng.core import views as core_views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("diary/", include("jiceng.diary.urls")),
     path("orgs/", include("jiceng.orgs.urls")),
     path("regions/", include("jiceng.regions.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("jiceng.core.urls")),
 ]

@@ -1,0 +1,215 @@
+"""The JSON API for the front ends districts already have (WeChat mini-programs, provincial portals).
+
+Session authentication with CSRF, the same scope rules as the pages, and the same
+services for every write. The OpenAPI schema is at /api/openapi.json and the docs at
+/api/docs (served from local assets).
+"""
+
+import datetime as dt
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Schema
+from ninja.security import django_auth
+
+from jiceng.bank import log
+from jiceng.bank.models import Checkpoint, EarningRule, Notice, Transfer
+from jiceng.bank.queries import recent_entries, wallet_of
+from jiceng.bank.services import claims as svc
+from jiceng.core.models import Role
+from jiceng.core.scope import require_role, scope_for
+from jiceng.regions.models import Level, Region, prefix_range
+
+api = NinjaAPI(title="基层 Jiceng API", version="1", auth=django_auth, urls_namespace="api")
+
+
+class Error(Schema):
+    detail: str
+
+
+class Me(Schema):
+    name: str
+    community: str
+    community_code: str
+    available: int
+    pending: int
+
+
+class Entry(Schema):
+    id: int
+    amount: int
+    kind: str
+    state: str
+    reason: str
+    created_at: dt.datetime
+
+
+class Rule(Schema):
+    id: int
+    code: str
+    category: str
+    name: str
+    points: int
+    points_mode: str
+    evidence: str
+    cap_month: int | None
+    cap_year: int | None
+
+
+class ClaimIn(Schema):
+    rule_id: int
+    deed_date: dt.date
+    text: str
+    minutes: int | None = None
+    witness: str = ""
+
+
+class ClaimOut(Schema):
+    id: int
+    state: str
+    points: int
+
+
+class NoticeOut(Schema):
+    id: int
+    masked_name: str
+    title: str
+    points: int
+    state: str
+    ends_at: dt.datetime
+
+
+class CheckpointOut(Schema):
+    size: int
+    root_hash: str
+    note: str
+    created_at: dt.datetime
+
+
+def _resident(request: HttpRequest):
+    require_role(request.user, Role.RESIDENT)
+    return request.user.person
+
+
+@api.get("/me", response=Me, summary="我的积分概况")
+def me(request):
+    person = _resident(request)
+    wallet = wallet_of(person)
+    return Me(
+        name=person.name,
+        community=person.community.name,
+        community_code=person.community.code,
+        available=wallet.available if wallet else 0,
+        pending=wallet.pending_in if wallet else 0,
+    )
+
+
+@api.get("/me/transfers", response=list[Entry], summary="我的积分明细（最近的在前）")
+def my_transfers(request, limit: int = 20):
+    wallet = wallet_of(_resident(request))
+    if wallet is None:
+        return []
+    return [
+        Entry(
+            id=t.pk,
+            amount=t.signed_amount,
+            kind=t.kind,
+            state=t.state,
+            reason=t.reason,
+            created_at=t.created_at,
+        )
+        for t in recent_entries(wallet, max(1, min(limit, 100)))
+    ]
+
+
+@api.get(
+    "/me/transfers/{transfer_id}/proof", response={200: dict, 409: Error}, summary="某笔积分的公开账本证明"
+)
+def my_proof(request, transfer_id: int):
+    wallet = wallet_of(_resident(request))
+    if wallet is None:
+        raise Http404
+    t = get_object_or_404(Transfer.objects.filter(Q(debit=wallet) | Q(credit=wallet)), pk=transfer_id)
+    try:
+        return log.inclusion_bundle(t)
+    except LookupError:
+        return 409, Error(detail="这笔积分还没有记入公开账本，下一次签发检查点后即可下载证明")
+
+
+@api.get("/rules", response=list[Rule], summary="我可以申报的积分规则")
+def rules(request):
+    person = _resident(request)
+    return [
+        Rule(
+            id=r.pk,
+            code=r.code,
+            category=r.category,
+            name=r.name,
+            points=r.points,
+            points_mode=r.points_mode,
+            evidence=r.evidence,
+            cap_month=r.cap_month,
+            cap_year=r.cap_year,
+        )
+        for r in svc.rules_for(person.community)
+    ]
+
+
+@api.post("/claims", response={201: ClaimOut, 400: Error}, summary="申报善行")
+def claim_create(request, payload: ClaimIn):
+    person = _resident(request)
+    rule = EarningRule.objects.filter(pk=payload.rule_id).first()
+    if rule is None:
+        return 400, Error(detail="找不到这条积分规则")
+    try:
+        claim = svc.claim_file(
+            filer=request.user,
+            data=svc.ClaimInput(
+                claimant=person,
+                rule=rule,
+                deed_date=payload.deed_date,
+                text=payload.text,
+                minutes=payload.minutes,
+                witness=payload.witness,
+            ),
+        )
+    except svc.ClaimError as exc:
+        return 400, Error(detail=str(exc))
+    return 201, ClaimOut(id=claim.pk, state=claim.state, points=claim.points)
+
+
+@api.get("/notices/{code}", response=list[NoticeOut], summary="公示栏（姓名已脱敏）")
+def notices(request, code: str):
+    region = Region.objects.filter(
+        code=code, level__in=[Level.DISTRICT, Level.SUBDISTRICT, Level.COMMUNITY]
+    ).first()
+    person = request.user.person
+    allowed = {r.district_code for r in scope_for(request.user).regions} | (
+        {person.community.district_code} if person else set()
+    )
+    if region is None or region.district_code not in allowed:
+        raise Http404
+    qs = Notice.objects.filter(prefix_range(region.prefix, "community__code")).order_by("-starts_at")[:100]
+    return [
+        NoticeOut(
+            id=n.pk,
+            masked_name=n.masked_name,
+            title=n.title,
+            points=n.points,
+            state=n.state,
+            ends_at=n.ends_at,
+        )
+        for n in qs
+    ]
+
+
+@api.get(
+    "/ledger/{district_code}/checkpoints", auth=None, response=list[CheckpointOut], summary="公开账本检查点"
+)
+def checkpoints(request, district_code: str):
+    district = get_object_or_404(Region, code=district_code, level=Level.DISTRICT)
+    return [
+        CheckpointOut(size=c.size, root_hash=c.root_hex, note=c.note, created_at=c.created_at)
+        for c in Checkpoint.objects.filter(district=district).order_by("-size")[:50]
+    ]
