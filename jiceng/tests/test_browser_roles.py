@@ -24,7 +24,7 @@ def login(page, base, username):
 
 @pytest.mark.parametrize("persona", list(HOMES))
 def test_each_role_logs_in_and_lands_home(browser, live_server, personas, persona):
-    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page = browser.new_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
     login(page, live_server.url, personas[persona].username)
     path, text = HOMES[persona]
     page.wait_for_url(live_server.url + path)
@@ -35,7 +35,7 @@ def test_each_role_logs_in_and_lands_home(browser, live_server, personas, person
 
 
 def test_resident_cannot_open_another_community(browser, live_server, personas, regions):
-    page = browser.new_page()
+    page = browser.new_page(locale="zh-CN")
     login(page, live_server.url, "13912345678")
     page.wait_for_url(live_server.url + "/me/")
     own = page.goto(f"{live_server.url}/community/{regions['A1'].code}/")
@@ -45,7 +45,7 @@ def test_resident_cannot_open_another_community(browser, live_server, personas, 
 
 
 def test_language_switch_and_large_type(browser, live_server, personas):
-    page = browser.new_page()
+    page = browser.new_page(locale="zh-CN")
     login(page, live_server.url, "res_a1")
     page.wait_for_url(live_server.url + "/me/")
     page.click("[data-toggle-large]")
@@ -58,7 +58,7 @@ def test_language_switch_and_large_type(browser, live_server, personas):
 
 
 def test_failed_login_shows_a_chinese_error(browser, live_server, personas):
-    page = browser.new_page()
+    page = browser.new_page(locale="zh-CN")
     page.goto(live_server.url + "/login/")
     page.fill("input[name=username]", "res_a1")
     page.fill("input[name=password]", "wrong")

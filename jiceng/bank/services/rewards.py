@@ -1,0 +1,427 @@
+"""The Moral Alliance (道德联盟): partners, the rewards they publish, and redemptions.
+
+A redemption holds the resident's points with a *pending* ledger transfer (wallet →
+partner account) and issues a voucher with a short code. The partner collects it
+(transfer posted); a cancelled or expired voucher gives the points back (voided).
+
+Locks are always taken in one order, so two transactions never wait on each other
+in a cycle: the Reward row, then the Redemption row, then (inside the ledger) the
+accounts in id order. On SQLite the IMMEDIATE transaction serialises writers instead.
+"""
+
+import datetime as dt
+import re
+import secrets
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiceng.bank import ledger
+from jiceng.bank.models import (
+    AlliancePartner,
+    PartnerState,
+    Redemption,
+    RedemptionState,
+    Reward,
+    TransferKind,
+)
+from jiceng.core.audit import audit, snapshot
+from jiceng.core.models import Role
+from jiceng.core.scope import scope_for
+from jiceng.orgs.models import Kind
+from jiceng.regions.models import Level
+
+# No 0/O, 1/I/L: a code read aloud over a counter or typed by an elderly person stays unambiguous.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+VOUCHER_DAYS = 14  # a voucher lasts this long, and never beyond the reward's last day
+REWARD_FIELDS = (
+    "name",
+    "description",
+    "points_price",
+    "stock",
+    "per_person_limit",
+    "valid_from",
+    "valid_to",
+    "place",
+    "is_active",
+)
+
+
+class RewardError(Exception):
+    """A refusal with a message that says what went wrong and what to do."""
+
+
+# ---------------------------------------------------------------- partners
+
+
+def _subdistrict_of(organization):
+    region = organization.region
+    if region.level == Level.COMMUNITY:
+        return region.parent
+    if region.level == Level.SUBDISTRICT:
+        return region
+    raise RewardError(
+        _("单位「%(o)s」登记在%(l)s级，请先请街道把单位的所在区划改到街道或社区，再申请加入道德联盟")
+        % {"o": organization.name, "l": region.get_level_display()}
+    )
+
+
+@transaction.atomic
+def partner_apply(
+    *,
+    user,
+    organization,
+    address: str,
+    contact_name: str,
+    contact_phone: str,
+    lon: float | None = None,
+    lat: float | None = None,
+    request=None,
+) -> AlliancePartner:
+    """A unit applies (or, after a rejection, applies again) to join the Moral Alliance."""
+    if organization.pk not in scope_for(user).org_ids:
+        raise RewardError(_("只能为本人所在的单位申请"))
+    if organization.kind == Kind.PARTY:
+        raise RewardError(_("党组织不能作为道德联盟单位，请用驻区单位或商户的名义申请"))
+    if not (address.strip() and contact_name.strip() and contact_phone.strip()):
+        raise RewardError(_("请填写兑换地点、联系人和联系电话"))
+    if (lon is None) != (lat is None):
+        raise RewardError(_("经度和纬度要么都填，要么都不填"))
+    subdistrict = _subdistrict_of(organization)
+    fields = {
+        "district_id": organization.district_id,
+        "subdistrict": subdistrict,
+        "address": address.strip(),
+        "contact_name": contact_name.strip(),
+        "contact_phone": contact_phone.strip(),
+        "lon": lon,
+        "lat": lat,
+        "applied_by": user,
+        "state": PartnerState.APPLIED,
+        "decided_by": None,
+        "decision_reason": "",
+        "decided_at": None,
+    }
+    partner = AlliancePartner.objects.select_for_update().filter(organization=organization).first()
+    before = snapshot(partner) if partner else None
+    if partner is None:
+        partner = AlliancePartner.objects.create(organization=organization, **fields)
+    elif partner.state in (PartnerState.APPROVED, PartnerState.SUSPENDED):
+        raise RewardError(
+            _("本单位已经%(s)s，无需再次申请；如需修改兑换地点或联系人，请联系街道")
+            % {"s": partner.get_state_display()}
+        )
+    else:
+        for name, value in fields.items():
+            setattr(partner, name, value)
+        partner.applied_at = timezone.now()
+        partner.save()
+    audit(user, "alliance.apply", partner, before=before, after=snapshot(partner), request=request)
+    return partner
+
+
+# Which decisions are allowed from which state, and whether a reason is required.
+_DECISIONS = {
+    "approve": ({PartnerState.APPLIED, PartnerState.SUSPENDED}, PartnerState.APPROVED, False),
+    "reject": ({PartnerState.APPLIED}, PartnerState.REJECTED, True),
+    "suspend": ({PartnerState.APPROVED}, PartnerState.SUSPENDED, True),
+}
+
+
+@transaction.atomic
+def partner_decide(*, user, partner: AlliancePartner, decision: str, reason: str = "", request=None):
+    """The subdistrict (or district) approves, rejects, suspends or reinstates a partner."""
+    scope = scope_for(user)
+    if not scope.has(Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN) or not scope.covers(partner.subdistrict):
+        raise RewardError(_("只有单位所在街道或区里的管理员才能审批"))
+    if decision not in _DECISIONS:
+        raise RewardError(_("未知的审批操作"))
+    allowed, target, needs_reason = _DECISIONS[decision]
+    partner = AlliancePartner.objects.select_for_update().get(pk=partner.pk)
+    if partner.state not in allowed:
+        raise RewardError(
+            _("该单位当前状态为「%(s)s」，不能执行这个操作，请刷新页面后再看")
+            % {"s": partner.get_state_display()}
+        )
+    if needs_reason and not reason.strip():
+        raise RewardError(_("请写明原因，单位会看到这条意见"))
+    before = snapshot(partner)
+    partner.state = target
+    partner.decided_by = user
+    partner.decision_reason = reason.strip()[:200]
+    partner.decided_at = timezone.now()
+    partner.save(update_fields=["state", "decided_by", "decision_reason", "decided_at"])
+    ledger.partner_account(partner.organization)  # open the account now, outside any redemption
+    audit(user, f"alliance.{decision}", partner, before=before, after=snapshot(partner), request=request)
+    return partner
+
+
+# ---------------------------------------------------------------- rewards
+
+
+def _check_reward(partner: AlliancePartner, fields: dict) -> None:
+    if partner.state != PartnerState.APPROVED:
+        raise RewardError(
+            _("本单位还没有通过道德联盟审批（当前：%(s)s），暂不能发布兑换物品")
+            % {"s": partner.get_state_display()}
+        )
+    if not str(fields.get("name", "")).strip():
+        raise RewardError(_("请填写物品或服务的名称"))
+    if not str(fields.get("place", "")).strip():
+        raise RewardError(_("请填写兑换地点，居民要知道去哪里领"))
+    if int(fields["points_price"]) < 1:
+        raise RewardError(_("所需积分至少为 1 分"))
+    if int(fields["per_person_limit"]) < 1:
+        raise RewardError(_("每人限兑至少为 1 份"))
+    if fields["valid_to"] < fields["valid_from"]:
+        raise RewardError(_("结束日期不能早于开始日期"))
+
+
+@transaction.atomic
+def reward_create(*, user, partner: AlliancePartner, request=None, **fields) -> Reward:
+    """Publish a good or a service that residents can redeem with points."""
+    fields = {k: v for k, v in fields.items() if k in REWARD_FIELDS}
+    fields.setdefault("place", partner.address)
+    _check_reward(partner, fields)
+    reward = Reward.objects.create(partner=partner, **fields)
+    audit(user, "alliance.reward_create", reward, after=snapshot(reward), request=request)
+    return reward
+
+
+@transaction.atomic
+def reward_update(*, user, reward: Reward, request=None, **fields) -> Reward:
+    """Edit a reward, or take it off the shelf (`is_active=False`); vouchers already issued stay valid."""
+    reward = Reward.objects.select_for_update().select_related("partner").get(pk=reward.pk)
+    before = snapshot(reward)
+    for name, value in fields.items():
+        if name in REWARD_FIELDS:
+            setattr(reward, name, value)
+    if reward.is_active:
+        _check_reward(reward.partner, {f: getattr(reward, f) for f in REWARD_FIELDS})
+    reward.save()
+    audit(user, "alliance.reward_update", reward, before=before, after=snapshot(reward), request=request)
+    return reward
+
+
+# ---------------------------------------------------------------- redemptions
+
+
+def request_key(prefix: str, owner_id: int, request_id: str) -> str:
+    """A ledger idempotency key from a form's one-time id, scoped to its owner.
+
+    A missing or malformed id (a hand-made request) gets a fresh one: no replay, but
+    also no way to reach someone else's transfer by guessing their id.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", request_id or ""):
+        request_id = uuid.uuid4().hex
+    return f"{prefix}-{owner_id}-{request_id}"
+
+
+def normalise_code(raw: str) -> str:
+    """What a person typed, as a code: upper case, no spaces or dashes."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+
+
+def _voucher_expiry(reward: Reward, now: dt.datetime) -> dt.datetime:
+    last_day = timezone.make_aware(dt.datetime.combine(reward.valid_to + dt.timedelta(days=1), dt.time.min))
+    return min(now + dt.timedelta(days=VOUCHER_DAYS), last_day)
+
+
+def redemption_create(
+    *, person, reward: Reward, request_id: str, now: dt.datetime | None = None
+) -> Redemption:
+    """Hold the points for a reward and issue a voucher; replaying `request_id` returns the same voucher.
+
+    Stock, the per-person limit and the wallet are checked and changed in one
+    transaction under the Reward row's lock, so the last item is never sold twice.
+    """
+    key = request_key("redeem", person.pk, request_id)
+    done = Redemption.objects.filter(district_id=person.district_id, person=person, transfer__key=key).first()
+    if done is not None:
+        return done
+    for _attempt in range(5):
+        try:
+            return _redeem(person, reward, key, now or timezone.now())
+        except IntegrityError:
+            # A code drawn twice at the same moment (odds about 1 in 10^12): draw again.
+            done = Redemption.objects.filter(
+                district_id=person.district_id, person=person, transfer__key=key
+            ).first()
+            if done is not None:
+                return done
+    raise RewardError(_("系统繁忙，请稍后再试"))
+
+
+@transaction.atomic
+def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
+    reward = Reward.objects.select_for_update().get(pk=reward.pk)
+    partner = AlliancePartner.objects.select_related("organization").get(pk=reward.partner_id)
+    if partner.district_id != person.district_id:
+        raise RewardError(_("只能兑换本区道德联盟单位的物品"))
+    if partner.state != PartnerState.APPROVED or not reward.is_active:
+        raise RewardError(_("「%(r)s」已下架，请看看其他物品") % {"r": reward.name})
+    today = timezone.localdate(now)
+    if today < reward.valid_from:
+        raise RewardError(
+            _("「%(r)s」%(d)s 起才能兑换，请到时再来")
+            % {"r": reward.name, "d": f"{reward.valid_from:%m月%d日}"}
+        )
+    if today > reward.valid_to:
+        raise RewardError(_("「%(r)s」的兑换期已经结束，请看看其他物品") % {"r": reward.name})
+    if reward.stock <= 0:
+        raise RewardError(_("「%(r)s」已经兑完了，请看看其他物品") % {"r": reward.name})
+    taken = Redemption.objects.filter(
+        reward=reward, person=person, state__in=[RedemptionState.PENDING, RedemptionState.COLLECTED]
+    ).count()
+    if taken >= reward.per_person_limit:
+        raise RewardError(
+            _("「%(r)s」每人限兑 %(n)d 份，您已经兑换了 %(t)d 份")
+            % {"r": reward.name, "n": reward.per_person_limit, "t": taken}
+        )
+    wallet = ledger.wallet_for(person)
+    code = _new_code()
+    while Redemption.objects.filter(district_id=person.district_id, code=code).exists():
+        code = _new_code()
+    try:
+        hold = ledger.transfer(
+            district=person.district_id,
+            pending=True,
+            key=key,
+            debit=wallet,
+            credit=ledger.partner_account(partner.organization),
+            amount=reward.points_price,
+            kind=TransferKind.REDEMPTION,
+            reason=_("兑换：%(r)s（%(p)s）") % {"r": reward.name, "p": partner.organization.name},
+            cause_type="bank.reward",
+            cause_id=str(reward.pk),
+        )
+    except ledger.InsufficientPoints:
+        wallet.refresh_from_db()
+        raise RewardError(
+            _(
+                "积分不够：兑换「%(r)s」需要 %(need)d 分，您现在可用 %(have)d 分。多做好事、多参加志愿服务就能攒积分。"
+            )
+            % {"r": reward.name, "need": reward.points_price, "have": wallet.available}
+        ) from None
+    reward.stock -= 1
+    reward.save(update_fields=["stock"])
+    return Redemption.objects.create(
+        district_id=person.district_id,
+        reward=reward,
+        partner=partner,
+        person=person,
+        points=reward.points_price,
+        code=code,
+        transfer=hold,
+        expires_at=_voucher_expiry(reward, now),
+    )
+
+
+def _lock(pk: int, reward_id: int) -> Redemption:
+    """Lock the reward, then the voucher (the one lock order used everywhere)."""
+    list(Reward.objects.select_for_update().filter(pk=reward_id))
+    return Redemption.objects.select_for_update().select_related("reward", "transfer").get(pk=pk)
+
+
+def _give_back(r: Redemption, state: str, now: dt.datetime) -> None:
+    """Void the hold, put the item back in stock, and close the voucher; the caller holds the locks."""
+    ledger.void(r.transfer)
+    Reward.objects.filter(pk=r.reward_id).update(stock=F("stock") + 1)
+    r.state, r.resolved_at = state, now
+    r.save(update_fields=["state", "resolved_at"])
+
+
+def _closed_message(r: Redemption) -> str:
+    when = timezone.localtime(r.resolved_at).strftime("%Y-%m-%d %H:%M") if r.resolved_at else ""
+    if r.state == RedemptionState.COLLECTED:
+        return _("这张兑换券已于 %(t)s 领取过，不能重复领取") % {"t": when}
+    if r.state == RedemptionState.CANCELLED:
+        return _("这张兑换券已经取消，积分已退回，请居民重新兑换")
+    return _("这张兑换券已经过期，积分已退回，请居民重新兑换")
+
+
+def redemption_find(*, partner: AlliancePartner, code: str) -> Redemption:
+    """The voucher a partner typed or scanned, or an error that says what is wrong with the code."""
+    code = normalise_code(code)
+    if not code:
+        raise RewardError(_("请输入兑换券上的 8 位兑换码"))
+    r = (
+        Redemption.objects.filter(district_id=partner.district_id, code=code)
+        .select_related("reward", "person")
+        .first()
+    )
+    if r is None:
+        raise RewardError(
+            _("找不到兑换码 %(c)s，请核对后重新输入（兑换码是 8 位，不含数字 0 和 1）") % {"c": code}
+        )
+    if r.partner_id != partner.pk:
+        raise RewardError(_("这张兑换券不是本单位的，请居民到兑换地点领取：%(p)s") % {"p": r.reward.place})
+    return r
+
+
+def redemption_collect(
+    *, user, partner: AlliancePartner, code: str, now: dt.datetime | None = None
+) -> Redemption:
+    """The partner hands over the reward: the held points are posted to the partner.
+
+    An expired voucher is refused; its points go back to the resident at once.
+    """
+    now = now or timezone.now()
+    r = redemption_find(partner=partner, code=code)
+    with transaction.atomic():
+        r = _lock(r.pk, r.reward_id)
+        if r.state != RedemptionState.PENDING:
+            raise RewardError(_closed_message(r))
+        expired = r.expires_at <= now
+        if expired:
+            _give_back(r, RedemptionState.EXPIRED, now)
+        else:
+            ledger.post(r.transfer)
+            r.state, r.resolved_at, r.collected_by = RedemptionState.COLLECTED, now, user
+            r.save(update_fields=["state", "resolved_at", "collected_by"])
+    if expired:
+        raise RewardError(
+            _("这张兑换券已于 %(t)s 过期，不能领取。积分已退回居民账户，请居民重新兑换。")
+            % {"t": timezone.localtime(r.expires_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    return r
+
+
+@transaction.atomic
+def redemption_cancel(*, redemption: Redemption, user, now: dt.datetime | None = None) -> Redemption:
+    """The resident (or the partner) cancels a voucher not yet collected; the points come back."""
+    r = _lock(redemption.pk, redemption.reward_id)
+    if r.state != RedemptionState.PENDING:
+        raise RewardError(_closed_message(r))
+    _give_back(r, RedemptionState.CANCELLED, now or timezone.now())
+    return r
+
+
+def redemptions_expire(*, now: dt.datetime | None = None, person=None, district=None) -> int:
+    """Close every pending voucher past its expiry and give its points back; returns how many.
+
+    Idempotent and safe to run from cron while people redeem: each voucher is
+    re-checked under its locks, so a voucher collected a moment earlier is left alone.
+    """
+    now = now or timezone.now()
+    due = Redemption.objects.filter(state=RedemptionState.PENDING, expires_at__lte=now)
+    if person is not None:
+        due = due.filter(person=person)
+    if district is not None:
+        due = due.filter(district=district)
+    done = 0
+    for pk, reward_id in list(due.order_by("pk").values_list("pk", "reward_id")):
+        with transaction.atomic():
+            r = _lock(pk, reward_id)
+            if r.state == RedemptionState.PENDING and r.expires_at <= now:
+                _give_back(r, RedemptionState.EXPIRED, now)
+                done += 1
+    return done
