@@ -272,7 +272,7 @@ def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
     if today < reward.valid_from:
         raise RewardError(
             _("「%(r)s」%(d)s 起才能兑换，请到时再来")
-            % {"r": reward.name, "d": f"{reward.valid_from:%m月%d日}"}
+            % {"r": reward.name, "d": f"{reward.valid_from:%Y-%m-%d}"}
         )
     if today > reward.valid_to:
         raise RewardError(_("「%(r)s」的兑换期已经结束，请看看其他物品") % {"r": reward.name})
