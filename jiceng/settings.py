@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "jiceng.bank",
     "jiceng.diary",
     "jiceng.api",
+    "jiceng.alliance",
+    "jiceng.activities",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("diary/", include("jiceng.diary.urls")),
     path("orgs/", include("jiceng.orgs.urls")),
     path("regions/", include("jiceng.regions.urls")),
+    path("alliance/", include("jiceng.alliance.urls")),
+    path("activities/", include("jiceng.activities.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("jiceng.core.urls")),

@@ -22,6 +22,11 @@ MENU = {
         (_("联盟单位审批"), "bank:partner_review"),
         (_("积分结算报表"), "bank:settlement"),
         (_("公平性提示"), "bank:signals"),
+        (_("党建联盟"), "alliance:home"),
+        (_("联盟任务"), "alliance:actions"),
+        (_("三张清单"), "alliance:needs"),
+        (_("活动"), "activities:list"),
+        (_("新兴领域覆盖"), "alliance:coverage"),
     ],
     Role.SUBDISTRICT_ADMIN: [
         (_("四级总览"), "cockpit:overview"),
@@ -35,6 +40,11 @@ MENU = {
         (_("联盟单位审批"), "bank:partner_review"),
         (_("积分结算报表"), "bank:settlement"),
         (_("公平性提示"), "bank:signals"),
+        (_("党建联盟"), "alliance:home"),
+        (_("联盟任务"), "alliance:actions"),
+        (_("三张清单"), "alliance:needs"),
+        (_("活动"), "activities:list"),
+        (_("新兴领域覆盖"), "alliance:coverage"),
     ],
     Role.COMMUNITY_WORKER: [
         (_("工作台"), "core:workbench"),
@@ -49,6 +59,10 @@ MENU = {
         (_("服务阵地"), "circle:places"),
         (_("爱心池"), "bank:love_pool"),
         (_("需要帮助的居民"), "bank:persons_in_need"),
+        (_("三张清单"), "alliance:needs"),
+        (_("联盟任务"), "alliance:actions"),
+        (_("活动"), "activities:list"),
+        (_("报到党员"), "alliance:report_ins"),
     ],
     Role.UNIT_OPERATOR: [
         (_("本单位"), "core:unit_home"),
@@ -56,6 +70,9 @@ MENU = {
         (_("扫码核销"), "bank:partner_scan"),
         (_("兑换记录"), "bank:partner_redemptions"),
         (_("月度对账"), "bank:partner_statement"),
+        (_("联盟任务"), "alliance:actions"),
+        (_("资源清单"), "alliance:resources"),
+        (_("活动"), "activities:list"),
     ],
     Role.RESIDENT: [
         (_("我的首页"), "core:resident_home"),
@@ -66,6 +83,9 @@ MENU = {
         (_("道德日记"), "diary:list"),
         (_("我的申报"), "bank:my_claims"),
         (_("公示栏"), "bank:my_board"),
+        (_("社区活动"), "activities:list"),
+        (_("我的需求"), "alliance:my_needs"),
+        (_("到社区报到"), "alliance:report_in_me"),
     ],
 }
 

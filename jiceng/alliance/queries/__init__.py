@@ -1,0 +1,1 @@
+"""Reads of the alliance app that are more than one line."""

@@ -1,0 +1,70 @@
+from django.urls import path
+
+from jiceng.alliance.views import actions, alliance, coverage, lists, meetings, report_in
+
+app_name = "alliance"
+urlpatterns = [
+    path("", alliance.home, name="home"),
+    path("new/", alliance.create, name="create"),
+    path("<int:pk>/", alliance.detail, name="detail"),
+    path("<int:pk>/members/add/", alliance.member_add, name="member_add"),
+    path("<int:pk>/members.xlsx", alliance.members_export, name="members_export"),
+    path("members/<int:pk>/leave/", alliance.member_leave, name="member_leave"),
+    path("<int:pk>/chair/", alliance.chair_set, name="chair_set"),
+    path("<int:pk>/propose-symposium/", alliance.propose_symposium, name="propose_symposium"),
+    # meetings
+    path("<int:pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings.xlsx", meetings.meetings_export, name="meetings_export"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/reschedule/", meetings.meeting_reschedule, name="meeting_reschedule"),
+    path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/invite/", meetings.meeting_invite, name="meeting_invite"),
+    path("meetings/<int:pk>/attendance/", meetings.meeting_attendance, name="meeting_attendance"),
+    path("meetings/<int:pk>/agenda/", meetings.agenda_add, name="agenda_add"),
+    path("meetings/<int:pk>/minutes/", meetings.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/resolutions/", meetings.resolution_add, name="resolution_add"),
+    path("resolutions/<int:pk>/actions/new/", meetings.action_create, name="action_create"),
+    # actions
+    path("actions/", actions.action_list, name="actions"),
+    path("actions.xlsx", actions.actions_export, name="actions_export"),
+    path("actions/<int:pk>/", actions.action_detail, name="action"),
+    path("actions/<int:pk>/update/", actions.action_update, name="action_update"),
+    path("actions/<int:pk>/close/", actions.action_close, name="action_close"),
+    # the three lists
+    path("needs/", lists.need_list, name="needs"),
+    path("needs.xlsx", lists.needs_export, name="needs_export"),
+    path("needs/new/", lists.need_create, name="need_create"),
+    path("needs/mine/", lists.my_needs, name="my_needs"),
+    path("needs/<int:pk>/", lists.need_detail, name="need"),
+    path("needs/<int:pk>/withdraw/", lists.need_withdraw, name="need_withdraw"),
+    path("needs/<int:pk>/project/", lists.project_create, name="project_create"),
+    path("resources/", lists.resource_list, name="resources"),
+    path("resources.xlsx", lists.resources_export, name="resources_export"),
+    path("resources/new/", lists.resource_create, name="resource_create"),
+    path("resources/<int:pk>/withdraw/", lists.resource_withdraw, name="resource_withdraw"),
+    path("projects/", lists.project_list, name="projects"),
+    path("projects.xlsx", lists.projects_export, name="projects_export"),
+    path("projects/<int:pk>/", lists.project_detail, name="project"),
+    path("projects/<int:pk>/close/", lists.project_close, name="project_close"),
+    path("projects/<int:pk>/rate/", lists.project_rate, name="project_rate"),
+    # party-member report-in
+    path("report-in/", report_in.report_in_me, name="report_in_me"),
+    path("report-ins/", report_in.report_in_list, name="report_ins"),
+    path("report-ins.xlsx", report_in.report_ins_export, name="report_ins_export"),
+    path("report-ins/posts/", report_in.service_post_add, name="service_post_add"),
+    path("report-ins/<int:pk>/", report_in.report_in_detail, name="report_in"),
+    path("report-ins/<int:pk>/confirm/", report_in.report_in_confirm, name="report_in_confirm"),
+    path(
+        "report-ins/<int:pk>/feedback-<int:year>.xlsx",
+        report_in.report_in_feedback,
+        name="report_in_feedback",
+    ),
+    # new-sector coverage
+    path("coverage/", coverage.coverage, name="coverage"),
+    path("coverage.xlsx", coverage.coverage_export, name="coverage_export"),
+    path("coverage/<int:pk>/", coverage.sector_org, name="sector_org"),
+    path("coverage/<int:pk>/found/", coverage.sector_branch_found, name="sector_branch_found"),
+    path("coverage/branches/<int:pk>/end/", coverage.sector_branch_end, name="sector_branch_end"),
+    path("coverage/branches/<int:pk>/members/", coverage.sector_branch_members, name="sector_branch_members"),
+]

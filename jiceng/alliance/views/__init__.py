@@ -1,0 +1,1 @@
+"""Pages of the regional party-building alliance, one module per area."""
