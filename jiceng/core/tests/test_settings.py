@@ -26,7 +26,7 @@ def _settings_in_subprocess(**env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO", "DEBUG", "SECRET", "JICENG", "PYTEST"))
+        if not k.startswith(("DJANGO", "DEBUG", "SECRET", "JICENG", "PYTEST", "DATABASE_URL"))
     }
     return subprocess.run(
         [
