@@ -6,46 +6,31 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.core.models import Role
 from jiceng.core.scope import scope_for
 
-# (role, label, url name) — one menu per role, in the order the role uses the pages.
+# Subdistrict and district administrators share one menu, grouped by area of work;
+# the district adds the region tree and the audit trail.
+ADMIN_MENU = [
+    (_("四级总览"), "cockpit:overview"),
+    (_("公示栏"), "bank:my_board"),
+    (_("积分规则"), "bank:rules"),
+    (_("联盟单位审批"), "bank:partner_review"),
+    (_("积分结算报表"), "bank:settlement"),
+    (_("公平性提示"), "bank:signals"),
+    (_("党建联盟"), "alliance:home"),
+    (_("联盟任务"), "alliance:actions"),
+    (_("三张清单"), "alliance:needs"),
+    (_("活动"), "activities:list"),
+    (_("新兴领域覆盖"), "alliance:coverage"),
+    (_("一刻钟服务圈"), "circle:map"),
+    (_("服务阵地"), "circle:places"),
+    (_("居民"), "people:list"),
+    (_("导入居民"), "people:import"),
+    (_("组织"), "orgs:list"),
+]
+
+# (label, url name) — one menu per role, in the order the role uses the pages.
 MENU = {
-    Role.DISTRICT_ADMIN: [
-        (_("四级总览"), "cockpit:overview"),
-        (_("积分规则"), "bank:rules"),
-        (_("公示栏"), "bank:my_board"),
-        (_("居民"), "people:list"),
-        (_("导入居民"), "people:import"),
-        (_("组织"), "orgs:list"),
-        (_("一刻钟服务圈"), "circle:map"),
-        (_("服务阵地"), "circle:places"),
-        (_("行政区划"), "regions:tree"),
-        (_("审计日志"), "core:audit"),
-        (_("联盟单位审批"), "bank:partner_review"),
-        (_("积分结算报表"), "bank:settlement"),
-        (_("公平性提示"), "bank:signals"),
-        (_("党建联盟"), "alliance:home"),
-        (_("联盟任务"), "alliance:actions"),
-        (_("三张清单"), "alliance:needs"),
-        (_("活动"), "activities:list"),
-        (_("新兴领域覆盖"), "alliance:coverage"),
-    ],
-    Role.SUBDISTRICT_ADMIN: [
-        (_("四级总览"), "cockpit:overview"),
-        (_("积分规则"), "bank:rules"),
-        (_("公示栏"), "bank:my_board"),
-        (_("居民"), "people:list"),
-        (_("导入居民"), "people:import"),
-        (_("组织"), "orgs:list"),
-        (_("一刻钟服务圈"), "circle:map"),
-        (_("服务阵地"), "circle:places"),
-        (_("联盟单位审批"), "bank:partner_review"),
-        (_("积分结算报表"), "bank:settlement"),
-        (_("公平性提示"), "bank:signals"),
-        (_("党建联盟"), "alliance:home"),
-        (_("联盟任务"), "alliance:actions"),
-        (_("三张清单"), "alliance:needs"),
-        (_("活动"), "activities:list"),
-        (_("新兴领域覆盖"), "alliance:coverage"),
-    ],
+    Role.DISTRICT_ADMIN: ADMIN_MENU + [(_("行政区划"), "regions:tree"), (_("审计日志"), "core:audit")],
+    Role.SUBDISTRICT_ADMIN: ADMIN_MENU,
     Role.COMMUNITY_WORKER: [
         (_("工作台"), "core:workbench"),
         (_("审核申报"), "bank:review"),
