@@ -110,6 +110,18 @@ def _lock_log(district: Region) -> None:
     # SQLite: the IMMEDIATE transaction already holds the only write lock.
 
 
+def _insert_leaves(rows: list[tuple]) -> None:
+    """(district_id, index, transfer_id, leaf_hash) rows: COPY on PostgreSQL, executemany on SQLite."""
+    columns = f'{LogLeaf._meta.db_table} (district_id, "index", transfer_id, leaf_hash)'
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {columns} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {columns} VALUES (%s, %s, %s, %s)", rows)
+
+
 def latest_checkpoint(district: Region) -> Checkpoint | None:
     return Checkpoint.objects.filter(district=district).order_by("-size").first()
 
