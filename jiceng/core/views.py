@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -7,11 +8,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jiceng.bank.queries import recent_entries, wallet_of
+from jiceng.cockpit.queries import region_summary
 from jiceng.core import auth as login_guard
 from jiceng.core.forms import LoginForm
 from jiceng.core.models import AuditLog, Role
 from jiceng.core.scope import get_scoped_or_404, require_role, scope_for
+from jiceng.diary.models import DiaryEntry
 from jiceng.orgs.models import Organization
+from jiceng.people.models import Person
+from jiceng.regions.models import Level, Region
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -32,7 +38,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 login_guard.clear_failures(ident)
                 login(request, user)
                 return redirect(request.GET.get("next") or "home")
-    return render(request, "core/login.html", {"form": form}, status=status)
+    return render(
+        request, "core/login.html", {"form": form, "district_code": settings.DISTRICT_CODE}, status=status
+    )
 
 
 @require_POST
@@ -62,8 +70,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     scope = require_role(request.user, Role.COMMUNITY_WORKER)
-    from jiceng.cockpit.queries import region_summary
-
     community = next(r for r in scope.regions if r.level == "community")
     return render(
         request, "core/workbench.html", {"community": community, "summary": region_summary(community)}
@@ -80,8 +86,6 @@ def unit_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def resident_home(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.RESIDENT)
-    from jiceng.bank.queries import recent_entries, wallet_of
-
     person = request.user.person
     wallet = wallet_of(person)
     entries = recent_entries(wallet, 20) if wallet else []
@@ -107,10 +111,6 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 def community(request: HttpRequest, code: str) -> HttpResponse:
     """A community's own page: open to its residents and to staff whose scope covers it."""
-    from jiceng.cockpit.queries import region_summary
-    from jiceng.people.models import Person
-    from jiceng.regions.models import Level, Region
-
     region = get_scoped_or_404(
         request.user, Region.objects.select_related("parent"), region="", code=code, level=Level.COMMUNITY
     )
@@ -118,8 +118,6 @@ def community(request: HttpRequest, code: str) -> HttpResponse:
     workers = Person.objects.filter(
         user__grants__role=Role.COMMUNITY_WORKER, user__grants__region=region
     ).distinct()
-    from jiceng.diary.models import DiaryEntry
-
     shared = DiaryEntry.objects.filter(person__community=region, is_shared=True).select_related("person")[:10]
     return render(
         request,
