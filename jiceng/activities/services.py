@@ -120,7 +120,7 @@ def signup_cancel(*, signup: SignUp, actor, now: dt.datetime | None = None) -> S
 def check_in_window(activity: Activity, now: dt.datetime) -> None:
     """Raise unless check-in is open: published, from an hour before the start until the end."""
     if activity.status != ActivityStatus.PUBLISHED:
-        raise ActivityError(_("活动已%(s)s，不能签到。") % {"s": activity.get_status_display()})
+        raise ActivityError(_("活动状态为“%(s)s”，不能签到。") % {"s": activity.get_status_display()})
     if now < activity.starts_at - CHECKIN_OPENS_BEFORE:
         raise ActivityError(
             _("活动还没开始，开始前 1 小时内才能签到（开始时间 %(t)s）。") % {"t": _local(activity.starts_at)}
@@ -203,7 +203,9 @@ def checkout_record(*, checkin: CheckIn, actor, now: dt.datetime | None = None) 
     now = now or timezone.now()
     checkin = CheckIn.objects.select_for_update().select_related("activity", "person").get(pk=checkin.pk)
     if checkin.activity.status != ActivityStatus.PUBLISHED:
-        raise ActivityError(_("活动已%(s)s，不能再签退。") % {"s": checkin.activity.get_status_display()})
+        raise ActivityError(
+            _("活动状态为“%(s)s”，不能再签退。") % {"s": checkin.activity.get_status_display()}
+        )
     if checkin.checked_out_at is not None:
         raise ActivityError(
             _("%(n)s 已于 %(t)s 签退。")
@@ -276,7 +278,7 @@ def activity_close(
     now = now or timezone.now()
     activity = _locked(activity)
     if activity.status != ActivityStatus.PUBLISHED:
-        raise ActivityError(_("活动已%(s)s。") % {"s": activity.get_status_display()})
+        raise ActivityError(_("活动状态为“%(s)s”，不能进行此操作。") % {"s": activity.get_status_display()})
     if now < activity.starts_at:
         raise ActivityError(_("活动还没开始，不能结束；如不再举办，请取消活动。"))
     result = CloseResult(activity)
@@ -303,7 +305,7 @@ def activity_close(
 def activity_cancel(*, activity: Activity, actor) -> Activity:
     activity = _locked(activity)
     if activity.status != ActivityStatus.PUBLISHED:
-        raise ActivityError(_("活动已%(s)s。") % {"s": activity.get_status_display()})
+        raise ActivityError(_("活动状态为“%(s)s”，不能进行此操作。") % {"s": activity.get_status_display()})
     if activity.checkins.exists():
         raise ActivityError(_("已经有人签到，不能取消；请改为结束活动。"))
     activity.status = ActivityStatus.CANCELLED

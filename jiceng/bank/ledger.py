@@ -442,7 +442,7 @@ def _resolve(ids: Sequence[int], target: str) -> list[Transfer]:
             continue  # resolving twice is a replay, not a second effect
         if t.state != TransferState.PENDING:
             raise AlreadyResolved(
-                _("积分流水 #%(id)d 已经%(s)s，不能再%(t)s")
+                _("积分流水 #%(id)d 的状态是“%(s)s”，不能改为“%(t)s”")
                 % {"id": t.pk, "s": t.get_state_display(), "t": TransferState(target).label}
             )
         todo.append(t.pk)

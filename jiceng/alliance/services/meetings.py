@@ -112,7 +112,7 @@ def symposia_propose(*, now: dt.datetime | None = None, alliances=None) -> list[
 def _pending(meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not meeting.is_pending:
-        raise AllianceError(_("会议已%(s)s，不能再调整时间。") % {"s": meeting.get_status_display()})
+        raise AllianceError(_("会议状态为“%(s)s”，不能再调整时间。") % {"s": meeting.get_status_display()})
     return meeting
 
 

@@ -385,7 +385,7 @@ def can_review(user, claim: DeedClaim) -> str | None:
     if claim.reviews.filter(reviewer=user).exists():
         return _("您已经审核过这条申报，需要另一位工作人员复核")
     if claim.state not in (ClaimState.SUBMITTED, ClaimState.UNDER_REVIEW):
-        return _("这条申报已经%(s)s，无需再审核") % {"s": claim.get_state_display()}
+        return _("这条申报的状态是“%(s)s”，无需再审核") % {"s": claim.get_state_display()}
     return None
 
 

@@ -112,7 +112,7 @@ def partner_apply(
         partner = AlliancePartner.objects.create(organization=organization, **fields)
     elif partner.state in (PartnerState.APPROVED, PartnerState.SUSPENDED):
         raise RewardError(
-            _("本单位已经%(s)s，无需再次申请；如需修改兑换地点或联系人，请联系街道")
+            _("本单位的状态是“%(s)s”，无需再次申请；如需修改兑换地点或联系人，请联系街道")
             % {"s": partner.get_state_display()}
         )
     else:
