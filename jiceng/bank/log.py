@@ -8,6 +8,7 @@ voided); a posted transfer never changes again, since corrections are new transf
 
 import datetime as dt
 import json
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -177,14 +178,36 @@ def checkpoint(district: Region, *, batch: int = 20_000, progress=None) -> Check
 # ---------------------------------------------------------------- proofs
 
 
-def leaf_hashes(district: Region, upto: int) -> list[bytes]:
+def leaf_hashes(district: Region, upto: int, start: int = 0) -> list[bytes]:
     return [
         bytes(h)
-        for h in LogLeaf.objects.filter(district=district, index__lt=upto)
+        for h in LogLeaf.objects.filter(district=district, index__gte=start, index__lt=upto)
         .order_by("index")
         .values_list("leaf_hash", flat=True)
         .iterator(chunk_size=20_000)
     ]
+
+
+# One Merkle tree per district and process, grown as checkpoints grow, so a proof
+# costs O(log² n) instead of rereading every leaf hash.
+_trees: dict[int, transparency.MerkleTree] = {}
+_trees_lock = threading.Lock()
+
+
+def tree_for(cp: Checkpoint) -> transparency.MerkleTree:
+    """The district's tree covering at least `cp`, checked against its signed root."""
+    with _trees_lock:
+        district = Region.objects.get(pk=cp.district_id)
+        tree = _trees.get(cp.district_id)
+        if tree is None or tree.size > cp.size and tree.root(cp.size) != bytes(cp.root_hash):
+            tree = transparency.MerkleTree()
+        if tree.size < cp.size:
+            tree.extend(leaf_hashes(district, cp.size, start=tree.size))
+        if tree.root(cp.size) != bytes(cp.root_hash):
+            # The database no longer matches what was cached (or was altered): start again from it.
+            tree = transparency.MerkleTree(leaf_hashes(district, cp.size))
+        _trees[cp.district_id] = tree
+        return tree
 
 
 def inclusion_bundle(t: Transfer, cp: Checkpoint | None = None) -> dict:
@@ -194,10 +217,10 @@ def inclusion_bundle(t: Transfer, cp: Checkpoint | None = None) -> dict:
     leaf = LogLeaf.objects.filter(transfer=t).first()
     if cp is None or leaf is None or leaf.index >= cp.size:
         raise LookupError("not yet in a checkpoint")
-    proof = transparency.inclusion_proof_from_hashes(leaf_hashes(district, cp.size), leaf.index)
+    proof = tree_for(cp).inclusion_proof(leaf.index, cp.size)
     return transparency.inclusion_bundle(transfer_entry(t), leaf.index, proof, cp.note, verifier_key())
 
 
 def consistency_bundle(district: Region, old: Checkpoint, new: Checkpoint) -> dict:
-    proof = transparency.consistency_proof_from_hashes(leaf_hashes(district, new.size), old.size)
+    proof = tree_for(new).consistency_proof(old.size, new.size)
     return transparency.consistency_bundle(old.note, new.note, proof, verifier_key())

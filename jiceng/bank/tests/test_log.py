@@ -99,3 +99,18 @@ def test_ledger_commands(regions, busy, capsys):
     call_command("ledger", "verify")
     out = capsys.readouterr().out
     assert "检查点 6 条" in out and "校验通过" in out
+
+
+def test_proofs_follow_new_checkpoints_from_the_cached_tree(regions, busy, django_assert_max_num_queries):
+    t = Transfer.objects.get(key="aw-2")
+    old = log.checkpoint(regions["district"])
+    assert transparency.verify_bundle(log.inclusion_bundle(t))
+    ledger.post(Transfer.objects.get(key="still-pending"))
+    new = log.checkpoint(regions["district"])
+    assert log.tree_for(new).size == new.size == old.size + 1
+    with django_assert_max_num_queries(8):  # no rereading of every leaf
+        bundle = log.inclusion_bundle(t)
+    assert transparency.verify_bundle(bundle) and bundle["tree_size"] == new.size
+    assert "without rewriting it" in transparency.verify_bundle(
+        log.consistency_bundle(regions["district"], old, new)
+    )
