@@ -464,9 +464,11 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attendance_export(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _organised(request, pk)
+    scope = scope_for(request.user)
     rows = [
         (
-            c.person.name,
+            # Full names only for staff whose own area the participant lives in.
+            c.person.name if scope.covers(c.person.community) else c.person.masked_name,
             c.person.masked_phone,
             c.get_method_display(),
             c.checked_in_at,

@@ -89,6 +89,8 @@ class CheckpointOut(Schema):
 
 def _resident(request: HttpRequest):
     require_role(request.user, Role.RESIDENT)
+    if request.user.person is None:
+        raise Http404
     return request.user.person
 
 

@@ -17,8 +17,21 @@ from jiceng.regions.models import Region, prefix_range
 @dataclass
 class Scope:
     roles: list[str] = field(default_factory=list)
-    regions: list[Region] = field(default_factory=list)
+    grants: list[tuple[str, Region]] = field(default_factory=list)  # (role, region), widest role first
     org_ids: list[int] = field(default_factory=list)
+
+    @property
+    def regions(self) -> list[Region]:
+        """The regions that count by default: a staff member's work regions, or a resident's community.
+
+        Where a worker also lives (their resident grant) gives them no staff rights
+        there; pass `roles` to `scoped` or `regions_for` to ask for it explicitly.
+        """
+        staff = [r for role, r in self.grants if role != Role.RESIDENT]
+        return staff or [r for _role, r in self.grants]
+
+    def regions_for(self, roles) -> list[Region]:
+        return [r for role, r in self.grants if role in roles]
 
     @property
     def primary_role(self) -> str | None:
@@ -34,14 +47,15 @@ class Scope:
     def has(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)
 
-    def covers(self, region: Region) -> bool:
-        return any(r.contains(region) for r in self.regions)
+    def covers(self, region: Region, roles=None) -> bool:
+        regions = self.regions if roles is None else self.regions_for(roles)
+        return any(r.contains(region) for r in regions)
 
-    def region_q(self, path: str) -> Q:
-        """Rows whose region (reached through `path`, e.g. "community") lies in scope."""
+    def region_q(self, path: str, roles=None) -> Q:
+        """Rows whose region (reached through `path`, e.g. "community", or "" for Region) lies in scope."""
         q = Q(pk__in=[])
-        for region in self.regions:
-            q |= prefix_range(region.prefix, f"{path}__code")
+        for region in self.regions if roles is None else self.regions_for(roles):
+            q |= prefix_range(region.prefix, f"{path}__code" if path else "code")
         return q
 
 
@@ -56,8 +70,7 @@ def scope_for(user) -> Scope:
     grants.sort(key=lambda g: ROLE_RANK.index(Role(g.role)))
     scope = Scope(
         roles=[g.role for g in grants],
-        regions=[g.region for g in grants if g.region_id and g.role != Role.RESIDENT]
-        + [g.region for g in grants if g.region_id and g.role == Role.RESIDENT],
+        grants=[(g.role, g.region) for g in grants if g.region_id],
         org_ids=[g.organization_id for g in grants if g.organization_id],
     )
     user._jiceng_scope = scope
@@ -69,18 +82,16 @@ def scoped(user, qs: QuerySet, *, region: str | None = None, org: str | None = N
 
     `region` names the path to a Region on the model ("community", "region", "" for
     Region itself); `org` names the path to an Organization. A row is visible if it
-    matches either. `roles` optionally limits which of the user's roles count.
+    matches either. `roles` limits which of the user's roles count: only the regions
+    those roles are bound to are used. Without it, a staff member's work regions count
+    and the community they live in does not.
     """
     scope = scope_for(user)
     if roles is not None and not scope.has(*roles):
         return qs.none()
     q = Q(pk__in=[])
     if region is not None:
-        if region == "":
-            for r in scope.regions:
-                q |= prefix_range(r.prefix)
-        else:
-            q |= scope.region_q(region)
+        q |= scope.region_q(region, roles)
     if org is not None and scope.org_ids:
         q |= Q(**{f"{org}__in": scope.org_ids})
     return qs.filter(q)

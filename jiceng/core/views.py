@@ -3,8 +3,9 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,7 +38,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             else:
                 login_guard.clear_failures(ident)
                 login(request, user)
-                return redirect(request.GET.get("next") or "home")
+                target = request.GET.get("next", "")
+                safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+                return redirect(target if target and safe else "home")
     return render(
         request, "core/login.html", {"form": form, "district_code": settings.DISTRICT_CODE}, status=status
     )
@@ -70,7 +73,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     scope = require_role(request.user, Role.COMMUNITY_WORKER)
-    community = next(r for r in scope.regions if r.level == "community")
+    community = next(
+        (r for r in scope.regions_for([Role.COMMUNITY_WORKER]) if r.level == Level.COMMUNITY), None
+    )
+    if community is None:
+        raise Http404
     return render(
         request, "core/workbench.html", {"community": community, "summary": region_summary(community)}
     )
@@ -111,8 +118,14 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 def community(request: HttpRequest, code: str) -> HttpResponse:
     """A community's own page: open to its residents and to staff whose scope covers it."""
+    # Residents open their own community; staff the communities they work in.
     region = get_scoped_or_404(
-        request.user, Region.objects.select_related("parent"), region="", code=code, level=Level.COMMUNITY
+        request.user,
+        Region.objects.select_related("parent"),
+        region="",
+        roles=list(Role),
+        code=code,
+        level=Level.COMMUNITY,
     )
     orgs = Organization.objects.filter(region=region, kind="party")
     workers = Person.objects.filter(

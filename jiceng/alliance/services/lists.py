@@ -214,9 +214,7 @@ def may_rate(user, need: Need) -> bool:
     if need.requester_id is not None:
         return getattr(user, "person_id", None) == need.requester_id
     scope = scope_for(user)
-    return scope.has(Role.COMMUNITY_WORKER) and any(
-        r.level == Level.COMMUNITY and r.pk == need.community_id for r in scope.regions
-    )
+    return any(r.pk == need.community_id for r in scope.regions_for([Role.COMMUNITY_WORKER]))
 
 
 @transaction.atomic

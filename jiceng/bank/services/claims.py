@@ -263,7 +263,8 @@ def _mode_for(filer, claimant: Person) -> str:
         return FiledMode.SELF
     scope = scope_for(filer)
     if scope.has(Role.COMMUNITY_WORKER) and any(
-        r.level == Level.COMMUNITY and r.pk == claimant.community_id for r in scope.regions
+        r.level == Level.COMMUNITY and r.pk == claimant.community_id
+        for r in scope.regions_for([Role.COMMUNITY_WORKER])
     ):
         return FiledMode.OFFICE
     if filer.person_id and filer.person.district_id == claimant.district_id:
@@ -372,7 +373,7 @@ def claims_file_for_activity(
 def can_review(user, claim: DeedClaim) -> str | None:
     """None if `user` may review `claim`, else the reason they may not."""
     scope = scope_for(user)
-    if not (scope.has(Role.COMMUNITY_WORKER) and any(r.pk == claim.community_id for r in scope.regions)):
+    if not any(r.pk == claim.community_id for r in scope.regions_for([Role.COMMUNITY_WORKER])):
         return _("只有申报人所在社区的工作人员可以审核")
     me = user.person
     if me is not None:
@@ -489,7 +490,7 @@ def objection_decide(*, reviewer, objection: Objection, uphold: bool, reason: st
         raise ClaimError(_("这条异议已经处理过"))
     notice = objection.notice
     scope = scope_for(reviewer)
-    if not (scope.has(Role.COMMUNITY_WORKER) and any(r.pk == notice.community_id for r in scope.regions)):
+    if not any(r.pk == notice.community_id for r in scope.regions_for([Role.COMMUNITY_WORKER])):
         raise ClaimError(_("只有该社区的工作人员可以处理异议"))
     me = reviewer.person
     claimant = notice.claim.claimant if notice.claim else None

@@ -192,7 +192,7 @@ def test_role_pages_are_404_for_the_wrong_role(client, personas, url):
 
 
 def test_a_witness_puts_forward_a_neighbour_by_phone(client, personas, rules, regions):
-    neighbour = make_person(regions["A2"], "热心邻居", phone="13600001111")
+    neighbour = make_person(regions["A2"], "热心邻居", phone="13600001111")  # same subdistrict
     client.force_login(personas["resident"])
     page = client.get(reverse("bank:witness_claim"), {"phone": "13600001111"}).content.decode()
     assert neighbour.masked_name in page and "热心邻居" not in page
@@ -231,3 +231,31 @@ def test_shared_diary_entries_show_on_the_community_page(client, personas, regio
     client.force_login(personas["worker"])
     page = client.get(reverse("core:community", args=[regions["A1"].code])).content.decode()
     assert "公开的日记" in page and "私密的日记" not in page and person.masked_name in page
+
+
+def test_a_subdistrict_admin_edits_their_own_local_rule(client, personas, rules, regions):
+    local = svc.rule_create(
+        actor=personas["sub_admin"],
+        district=regions["district"],
+        subdistrict=regions["A"],
+        code="lane",
+        category="environment",
+        name="街巷清洁",
+        points_mode="fixed",
+        points=2,
+        evidence="none",
+        active_from=timezone.localdate(),
+    )
+    client.force_login(personas["sub_admin"])
+    assert client.get(reverse("bank:rule_edit", args=[local.pk])).status_code == 200
+    assert (
+        client.get(reverse("bank:rule_edit", args=[rules["helping"].pk])).status_code == 404
+    )  # district's rule
+    client.force_login(personas["outsider_sub_admin"])
+    assert client.get(reverse("bank:rule_edit", args=[local.pk])).status_code == 404
+
+
+def test_the_witness_lookup_stays_within_the_subdistrict(client, personas, regions):
+    make_person(regions["B1"], "远方居民", phone="13600002222")
+    client.force_login(personas["resident"])
+    assert "没有找到" in client.get(reverse("bank:witness_claim"), {"phone": "13600002222"}).content.decode()

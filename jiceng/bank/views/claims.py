@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -54,10 +54,16 @@ def _file(request, form: ClaimForm, claimant: Person, success_url: str):
     return redirect(success_url)
 
 
+def _me(request) -> Person:
+    require_role(request.user, Role.RESIDENT)
+    if request.user.person is None:
+        raise Http404
+    return request.user.person
+
+
 @login_required
 def claim_new(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, Role.RESIDENT)
-    person = request.user.person
+    person = _me(request)
     form = ClaimForm(request.POST or None, request.FILES or None, rules=svc.rules_for(person.community))
     if (
         request.method == "POST"
@@ -71,13 +77,15 @@ def claim_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def witness_claim(request: HttpRequest) -> HttpResponse:
     """A witness puts forward someone else's good deed, found by their phone number."""
-    require_role(request.user, Role.RESIDENT)
-    me = request.user.person
+    me = _me(request)
     phone = (request.GET.get("phone") or request.POST.get("phone") or "").strip()
     person = None
     if phone:
+        # Neighbours of the same subdistrict only, so the form can't probe the whole district's numbers.
         person = (
-            Person.objects.filter(district_id=me.district_id, phone=phone, is_active=True)
+            Person.objects.filter(
+                prefix_range(me.community.code[:9], "community__code"), phone=phone, is_active=True
+            )
             .exclude(pk=me.pk)
             .first()
         )
@@ -199,8 +207,6 @@ def _board_region(request, code: str) -> Region:
     if person is not None:
         district_codes.add(person.community.district_code)
     if region is None or region.district_code not in district_codes:
-        from django.http import Http404
-
         raise Http404
     return region
 
@@ -213,8 +219,6 @@ def my_board(request: HttpRequest) -> HttpResponse:
     if scope_for(request.user).primary_role == Role.RESIDENT and person is not None:
         region = person.community
     if region is None:
-        from django.http import Http404
-
         raise Http404
     return redirect("bank:notices", code=region.code)
 
@@ -324,7 +328,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     district, subdistrict = _rule_scope(request)
     qs = EarningRule.objects.filter(district=district, is_current=True)
     qs = qs.filter(subdistrict=subdistrict) if subdistrict else qs.filter(subdistrict__isnull=True)
-    rule = get_scoped_or_404(request.user, qs, region="district", pk=pk)
+    rule = get_object_or_404(qs, pk=pk)  # qs is already the admin's own district or subdistrict
     initial = {f: getattr(rule, f) for f in svc.RULE_FIELDS} | {"code": rule.code}
     form = RuleForm(request.POST or None, initial=initial)
     form.fields["code"].disabled = True

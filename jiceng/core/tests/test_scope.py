@@ -107,3 +107,31 @@ def test_organization_create_is_validated_and_audited(client, personas, regions)
     assert ok.status_code == 302
     entry = AuditLog.objects.get(action="organization.create")
     assert entry.actor == personas["sub_admin"] and entry.after["uscc"] == "91350100M000100Y43"
+
+
+def test_where_a_worker_lives_gives_no_staff_rights_there(client, personas, regions):
+    from jiceng.core.models import Role, RoleGrant
+
+    worker = personas["worker"]  # works in A1
+    RoleGrant.objects.create(user=worker, role=Role.RESIDENT, region=regions["B1"])  # lives in B1
+    client.force_login(worker)
+    assert "赵外人" not in client.get(reverse("people:list")).content.decode()
+    assert client.get(reverse("cockpit:region", args=[regions["B1"].code])).status_code == 404
+    assert (
+        client.get(reverse("core:community", args=[regions["B1"].code])).status_code == 200
+    )  # home, as a resident
+    assert client.get(reverse("core:community", args=[regions["A1"].code])).status_code == 200  # work
+
+
+def test_login_never_redirects_off_site(client, personas):
+    from conftest import PASSWORD
+
+    response = client.post(
+        reverse("login") + "?next=https://evil.example/", {"username": "res_a1", "password": PASSWORD}
+    )
+    assert response.url == reverse("home")
+    client.logout()
+    response = client.post(
+        reverse("login") + "?next=/me/profile/", {"username": "res_a1", "password": PASSWORD}
+    )
+    assert response.url == "/me/profile/"
