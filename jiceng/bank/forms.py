@@ -21,7 +21,9 @@ class MultiplePhotoField(forms.FileField):
 
 class ClaimForm(forms.Form):
     rule = forms.ModelChoiceField(label=_("积分规则"), queryset=EarningRule.objects.none(), empty_label=None)
-    deed_date = forms.DateField(label=_("善行日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    deed_date = forms.DateField(
+        label=_("善行日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     text = forms.CharField(label=_("做了什么"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
     minutes = forms.IntegerField(
         label=_("服务时长（分钟，按小时计分的规则填写）"), required=False, min_value=1, max_value=24 * 60
@@ -66,7 +68,9 @@ class RuleForm(forms.Form):
     second_review_above = forms.IntegerField(
         label=_("超过此积分需两人审核（留空为一人）"), required=False, min_value=0
     )
-    active_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    active_from = forms.DateField(
+        label=_("生效日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     active_to = forms.DateField(
         label=_("失效日期"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )

@@ -676,4 +676,3 @@ def test_the_approval_page_is_not_for_others(client, personas):
             == 404
         )
     assert AlliancePartner.objects.get(pk=p.pk).state == PartnerState.APPLIED
-
