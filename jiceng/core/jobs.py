@@ -4,8 +4,22 @@ import threading
 
 from django.db import close_old_connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiceng.core.models import ImportJob
+
+
+def import_job_start(*, kind: str, filename: str, actor, region, work, background: bool = True) -> ImportJob:
+    """Record an import job and run `work(job, progress)` for it; the one way any import starts.
+
+    The job page polls the row for progress and shows the outcome: the summary, or
+    every bad row when the file was refused.
+    """
+    job = ImportJob.objects.create(
+        kind=kind, filename=filename, created_by=actor, region=region, stage=_("校验中")
+    )
+    start_job(job, work, background=background)
+    return job
 
 
 def start_job(job: ImportJob, work, *, background: bool = True) -> None:

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from jiceng.core.models import ROLE_RANK, Role, RoleGrant
-from jiceng.regions.models import Region, prefix_range
+from jiceng.regions.models import Level, Region
 
 
 @dataclass
@@ -47,6 +47,15 @@ class Scope:
     def has(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)
 
+    def works_in(self, community: Region | int, roles=(Role.COMMUNITY_WORKER,)) -> bool:
+        """Whether the user holds one of `roles` bound to exactly this community (a Region or its id)."""
+        pk = community if isinstance(community, int) else community.pk
+        return any(r.pk == pk for r in self.regions_for(roles))
+
+    def work_community(self, roles=(Role.COMMUNITY_WORKER,)) -> Region | None:
+        """The community a community worker works in (the first, if several)."""
+        return next((r for r in self.regions_for(roles) if r.level == Level.COMMUNITY), None)
+
     def covers(self, region: Region, roles=None) -> bool:
         regions = self.regions if roles is None else self.regions_for(roles)
         return any(r.contains(region) for r in regions)
@@ -55,7 +64,7 @@ class Scope:
         """Rows whose region (reached through `path`, e.g. "community", or "" for Region) lies in scope."""
         q = Q(pk__in=[])
         for region in self.regions if roles is None else self.regions_for(roles):
-            q |= prefix_range(region.prefix, f"{path}__code" if path else "code")
+            q |= region.subtree_q(path)
         return q
 
 

@@ -33,13 +33,27 @@ CHILD_LEVEL = {LEVEL_ORDER[i]: LEVEL_ORDER[i + 1] for i in range(len(LEVEL_ORDER
 
 
 def prefix_range(prefix: str, field: str = "code") -> Q:
-    """Rows whose `field` starts with `prefix`, as an index-friendly range."""
+    """Rows whose `field` starts with `prefix`, as an index-friendly range.
+
+    Only this module and the scope helper call it; everyone else asks a region for
+    `subtree_q()`.
+    """
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + ":"})
+
+
+def ancestor_code(code: str, level: str) -> str:
+    """The code of the region at `level` above (or at) the region with `code`: 510107005001 → 510107005000."""
+    return code[: PREFIX_LEN[level]].ljust(12, "0")
+
+
+def subtree_q(code: str, level: str, path: str = "") -> Q:
+    """Rows whose region (reached through `path`; "" for Region itself) lies under the `level` region of `code`."""
+    return prefix_range(code[: PREFIX_LEN[level]], f"{path}__code" if path else "code")
 
 
 class RegionQuerySet(models.QuerySet):
     def subtree(self, region: "Region") -> "RegionQuerySet":
-        return self.filter(prefix_range(region.prefix))
+        return self.filter(region.subtree_q())
 
     def active(self) -> "RegionQuerySet":
         return self.filter(is_active=True)
@@ -78,6 +92,16 @@ class Region(models.Model):
     def contains(self, other: "Region") -> bool:
         return other.code.startswith(self.prefix)
 
+    def subtree_q(self, path: str = "", *, level: str | None = None) -> Q:
+        """The one way to limit a queryset to this region's subtree.
+
+        `path` leads from the queried model to a Region ("community", "region",
+        "org__region"; "" when querying Region). With `level`, the subtree is that of
+        this region's ancestor at that level: `community.subtree_q("community",
+        level=Level.SUBDISTRICT)` is everything in the community's subdistrict.
+        """
+        return subtree_q(self.code, level or self.level, path)
+
     def ancestors(self) -> list["Region"]:
         """From the top of the tree down to this region's parent, in one query."""
         codes = [
@@ -89,6 +113,13 @@ class Region(models.Model):
 
     @property
     def district_code(self) -> str | None:
-        if PREFIX_LEN[self.level] < 6:
+        if PREFIX_LEN[self.level] < PREFIX_LEN[Level.DISTRICT]:
             return None
-        return self.code[:6].ljust(12, "0")
+        return ancestor_code(self.code, Level.DISTRICT)
+
+    @property
+    def subdistrict_code(self) -> str | None:
+        """The code of the subdistrict this region lies in (itself, for a subdistrict)."""
+        if PREFIX_LEN[self.level] < PREFIX_LEN[Level.SUBDISTRICT]:
+            return None
+        return ancestor_code(self.code, Level.SUBDISTRICT)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.alliance import services
-from jiceng.alliance.exports import Sheet, xlsx_response
+from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.alliance.forms import ActionCloseForm, ActionUpdateForm
 from jiceng.alliance.models import ActionStatus, Track
 from jiceng.alliance.queries import visible

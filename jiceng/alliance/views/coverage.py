@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.alliance import services
-from jiceng.alliance.exports import Sheet, xlsx_response
+from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.alliance.forms import SectorEndForm, SectorFoundForm, SectorMembersForm
 from jiceng.alliance.models import BranchState, SectorBranch
 from jiceng.alliance.queries import visible

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.alliance import services
-from jiceng.alliance.exports import Sheet, xlsx_response
+from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.alliance.forms import (
     NeedForm,
     ProjectCloseForm,
