@@ -18,6 +18,7 @@ each object passed is reachable by its own insiders, so a wrong map cannot make 
 outsiders' 404s meaningless.
 """
 
+import copy
 import datetime as dt
 import io
 import json
@@ -380,13 +381,23 @@ def changes(before: dict, after: dict) -> list[str]:
     return found
 
 
-def request(user, method: str, url: str, params: dict, body: dict, world: dict | None = None):
+def client_for(user) -> Client:
+    """A client signed in once; `request` gives it back these cookies before every request."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    client.signed_in = copy.deepcopy(client.cookies)
+    return client
+
+
+def request(client, method: str, url: str, params: dict, body: dict, world: dict | None = None):
     """One request in a savepoint that is rolled back, so every request sees the same world.
 
-    With `world`, a POST that is not denied also reports what it changed (`response.changes`),
+    The session too is rolled back (a logout included), and the cookies are reset. With
+    `world`, a POST that is not denied also reports what it changed (`response.changes`),
     against the snapshot taken once: the rollback leaves the world as it was before each request.
     """
-    client = Client()
+    client.cookies = copy.deepcopy(client.signed_in)
     if method == "post" and params:
         url = f"{url}?{urlencode(params)}"  # a view may read either
     if body and method == "post":
@@ -394,8 +405,6 @@ def request(user, method: str, url: str, params: dict, body: dict, world: dict |
     else:
         extra = {"data": params}
     with transaction.atomic():
-        if user is not None:
-            client.force_login(user)
         try:
             response = getattr(client, method)(url, **extra)
         except Exception as exc:  # noqa: BLE001 - reported as a finding, with its type
@@ -475,7 +484,7 @@ def test_every_url_kwarg_has_a_victim_and_every_listed_name_exists():
 
 @pytest.mark.parametrize("actor", list(OUTSIDERS))
 def test_outsiders_get_nothing_of_another_community(world, personas, actor):
-    user = personas[OUTSIDERS[actor]] if OUTSIDERS[actor] else None
+    client = client_for(personas[OUTSIDERS[actor]] if OUTSIDERS[actor] else None)
     findings = []
     for name, route, kwargs in patterns():
         url = url_of(name, route, kwargs, world)
@@ -483,7 +492,7 @@ def test_outsiders_get_nothing_of_another_community(world, personas, actor):
         served = False
         for params, body in variants(name, world):
             for method in METHODS:
-                response = request(user, method, url, params, body, world)
+                response = request(client, method, url, params, body, world)
                 line = f"{actor} {method.upper()} {url} {params or ''} ({name}) → {describe(response)}"
                 if isinstance(response, Exception) or response.status_code >= 500:
                     findings.append(f"{line}: server error")
@@ -508,7 +517,7 @@ def test_outsiders_get_nothing_of_another_community(world, personas, actor):
 
 def test_every_victim_object_is_reachable_by_its_insiders(world, personas):
     """The control: a URL's object must exist for the insiders, or the outsiders' 404s prove nothing."""
-    insiders = [personas[k] for k in INSIDERS]
+    insiders = [client_for(personas[k]) for k in INSIDERS]
     unreached = []
     for name, route, kwargs in patterns():
         if not kwargs:
@@ -516,9 +525,9 @@ def test_every_victim_object_is_reachable_by_its_insiders(world, personas):
         url = url_of(name, route, kwargs, world)
         params, body = variants(name, world)[-1]
         answers = []
-        for user in insiders:
+        for client in insiders:
             for method in METHODS:
-                response = request(user, method, url, params, body)
+                response = request(client, method, url, params, body)
                 if isinstance(response, Exception) or not is_denied(response):
                     break
                 answers.append(response.status_code)
