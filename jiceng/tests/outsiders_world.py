@@ -73,6 +73,8 @@ def build_world(regions, personas) -> dict:
     worker, sub_admin, unit = personas["worker"], personas["sub_admin"], personas["unit"]
     resident = personas["resident"]
     victim = resident.person
+    victim.phone = "13912345678"
+    victim.save(update_fields=["phone"])
     today = timezone.localdate()
     now = timezone.now()
     w = {"district": district, "community": a1, "subdistrict": a, "victim": victim}
