@@ -14,7 +14,7 @@ from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
 from jiceng.bank import log
-from jiceng.bank.models import Checkpoint, EarningRule, Notice, Transfer
+from jiceng.bank.models import Checkpoint, Notice, Transfer
 from jiceng.bank.queries import recent_entries, wallet_of
 from jiceng.bank.services import claims as svc
 from jiceng.core.models import Role
@@ -161,9 +161,12 @@ def rules(request):
 @api.post("/claims", response={201: ClaimOut, 400: Error}, summary="申报善行")
 def claim_create(request, payload: ClaimIn):
     person = _resident(request)
-    rule = EarningRule.objects.filter(pk=payload.rule_id).first()
+    # Only the rules open to the resident: another subdistrict's rule is not even named back.
+    rule = svc.rules_for(person.community, payload.deed_date).filter(pk=payload.rule_id).first()
     if rule is None:
-        return 400, Error(detail="找不到这条积分规则")
+        return 400, Error(
+            detail=f"找不到这条积分规则，或它在 {payload.deed_date} 不适用于您的社区；可申报的规则见 /api/rules"
+        )
     try:
         claim = svc.claim_file(
             filer=request.user,

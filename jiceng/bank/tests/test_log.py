@@ -1,3 +1,4 @@
+import base64
 import json
 import subprocess
 import sys
@@ -47,7 +48,8 @@ def test_a_resident_proof_verifies_without_django(regions, busy, tmp_path):
         [sys.executable, "-m", "jiceng.transparency", "verify", str(path)], capture_output=True, text=True
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    bundle["entry"] = transparency._b64encode(base64_entry(bundle).replace(b'"amount":5', b'"amount":50'))
+    tampered = base64_entry(bundle).replace(b'"amount":5', b'"amount":50')
+    bundle["entry"] = base64.b64encode(tampered).decode("ascii")
     path.write_text(json.dumps(bundle))
     bad = subprocess.run(
         [sys.executable, "-m", "jiceng.transparency", "verify", str(path)], capture_output=True, text=True
@@ -56,8 +58,6 @@ def test_a_resident_proof_verifies_without_django(regions, busy, tmp_path):
 
 
 def base64_entry(bundle) -> bytes:
-    import base64
-
     return base64.b64decode(bundle["entry"])
 
 

@@ -1,0 +1,212 @@
+"""The victim world of the whole-URL outsider test: one of everything, owned by community A1.
+
+Everything here belongs to subdistrict A, community A1, the unit 示范单位 in A1 or the
+resident 李建国 of A1 (the conftest personas). The outsiders of the test (the personas
+of subdistrict B and community B1) get only what a page needs to let them in at all
+(an approved partner for the outside unit, a wallet for the outside resident), so that a
+404 they get comes from the scope check and not from a missing precondition.
+
+`MARKERS` are strings that only the victim world holds; no page served to an outsider
+may contain one (`build_world` adds the voucher code and the check-in token). What the
+product publishes on purpose is deliberately not a marker: a reward on the
+district-wide shelf and its partner, and the notice board's lines (masked name, rule
+and deed) with the objections to them and their outcome.
+"""
+
+import datetime as dt
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from conftest import make_person, make_user
+from jiceng.activities import services as activities
+from jiceng.activities import tokens
+from jiceng.activities.models import CheckInMethod
+from jiceng.activities.tests.factories import activity as make_activity
+from jiceng.alliance import services as alliance
+from jiceng.alliance.tests.factories import action_for, alliance_a, need, party_org, resource, sector_org
+from jiceng.bank import ledger
+from jiceng.bank.models import EarningRule, Transfer
+from jiceng.bank.services import claims, giving, rewards
+from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward
+from jiceng.circle.models import PlaceKind, ServicePlace
+from jiceng.circle.services import place_add_photo
+from jiceng.core.models import ImportJob, Role
+from jiceng.diary.models import DiaryEntry
+from jiceng.orgs.models import Organization
+from jiceng.people.models import PartyMembership
+
+MARKERS = {
+    "李建国": "the victim resident's full name",
+    "13912345678": "the victim resident's phone number",
+    "甲一日记私密内容": "the victim's diary text",
+    "甲一待审申报说明": "the text of the victim's claim under review (once on notice it is public)",
+    "甲一帮扶原因": "why a resident of A1 is on the list in need",
+    "甲一独居老人": "the resident of A1 in need",
+    "甲一街道本地规则": "an earning rule local to subdistrict A",
+    "甲一居民名册": "the file name of A1's people import",
+    "甲一阵地名册": "the file name of A1's service-place import",
+    "甲一党群服务站": "a service place of A1",
+    "甲街道联盟会场": "the default place of subdistrict A's alliance",
+    "甲一电梯协商任务": "an action of subdistrict A's alliance",
+    "甲一助老需求": "a need of A1",
+    "甲一义诊资源": "a resource offered in A1",
+    "甲一助老项目": "a project in A1",
+    "甲一助老服务岗": "a service post of A1",
+    "甲一商务楼宇": "a new-sector organisation in A1",
+    "甲一楼宇党支部": "its party branch",
+    "甲一楼道清洁": "an activity of A1",
+}
+
+
+def _png() -> SimpleUploadedFile:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, "PNG")
+    return SimpleUploadedFile("place.png", buf.getvalue(), content_type="image/png")
+
+
+def build_world(regions, personas) -> dict:
+    """Build the victim world and the outsiders' preconditions; return the victim objects by name."""
+    district, a, a1 = regions["district"], regions["A"], regions["A1"]
+    worker, sub_admin, unit = personas["worker"], personas["sub_admin"], personas["unit"]
+    resident = personas["resident"]
+    victim = resident.person
+    victim.phone = "13912345678"
+    victim.save(update_fields=["phone"])
+    today = timezone.localdate()
+    now = timezone.now()
+    w = {"district": district, "community": a1, "subdistrict": a, "victim": victim}
+
+    # The outsiders' own preconditions: an approved partner, a wallet (empty: nothing to spend on the
+    # district-wide shelf) and the love pool of B1, which the page would otherwise open on first visit.
+    make_partner(personas["outsider_unit"], personas["outsider_sub_admin"], address="乙街 9 号")
+    ledger.wallet_for(personas["outsider"].person)
+    ledger.love_pool(regions["B1"])
+
+    # The Moral Bank: points, a claim on notice with an objection, a local rule, the in-need list.
+    claims.rules_seed_catalogue(district)
+    fund(victim, 100)
+    w["transfer"] = Transfer.objects.filter(credit=ledger.wallet_for(victim)).first()
+    helping = EarningRule.objects.get(district=district, code="helping", is_current=True)
+    claim = claims.claim_file(
+        filer=resident,
+        data=claims.ClaimInput(claimant=victim, rule=helping, deed_date=today, text="甲一善行申报说明"),
+    )
+    claims.claim_review(reviewer=worker, claim=claim, approve=True)
+    claim.refresh_from_db()
+    w["notice"] = claim.notice
+    w["claim"] = claims.claim_file(
+        filer=resident,
+        data=claims.ClaimInput(claimant=victim, rule=helping, deed_date=today, text="甲一待审申报说明"),
+    )
+    neighbour = make_user("neighbour_a1", Role.RESIDENT, region=a1, person=make_person(a1, "邻居甲"))
+    w["objection"] = claims.objection_file(user=neighbour, notice=claim.notice, reason="甲一异议理由内容")
+    w["today"] = today
+    w["rule"] = claims.rule_create(
+        actor=sub_admin,
+        district=district,
+        subdistrict=a,
+        code="a-local",
+        category=helping.category,
+        name="甲一街道本地规则",
+        points_mode=helping.points_mode,
+        points=3,
+        evidence=helping.evidence,
+        active_from=today,
+    )
+    in_need = make_person(a1, "甲一独居老人")
+    w["person_in_need"] = giving.person_in_need_name(
+        user=worker, community=a1, person=in_need, reason="甲一帮扶原因"
+    )
+    w["diary_entry"] = DiaryEntry.objects.create(
+        district=district, person=victim, date=today, category="helping", text="甲一日记私密内容"
+    )
+
+    # The Moral Alliance: the unit of A1 is an approved partner with a reward, and the victim holds a voucher.
+    partner = make_partner(unit, sub_admin)
+    w["partner"] = partner
+    w["reward"] = make_reward(partner, unit)
+    w["redemption"] = rewards.redemption_create(person=victim, reward=w["reward"], request_id="victim")
+
+    # Imports and the service circle.
+    w["people_job"] = ImportJob.objects.create(
+        kind="people", filename="甲一居民名册.xlsx", created_by=worker, region=a1
+    )
+    w["circle_job"] = ImportJob.objects.create(
+        kind="circle_places", filename="甲一阵地名册.xlsx", created_by=worker, region=a1
+    )
+    w["place"] = ServicePlace.objects.create(
+        district=district,
+        community=a1,
+        name="甲一党群服务站",
+        kind=PlaceKind.NEIGHBOURHOOD,
+        lon=104.04,
+        lat=30.64,
+    )
+    w["photo"] = place_add_photo(place=w["place"], image=_png(), caption="门口", actor=worker)
+    w["import_kind"] = "places"
+
+    # The party-building alliance of subdistrict A: members, a meeting, a resolution and an action.
+    the_alliance = alliance_a(regions, personas)
+    the_alliance.default_place = "甲街道联盟会场"
+    the_alliance.save(update_fields=["default_place"])
+    w["alliance"] = the_alliance
+    w["member"] = the_alliance.members.get(organization__name="示范单位")
+    w["action"] = action_for(
+        the_alliance,
+        sub_admin,
+        day=today - dt.timedelta(days=3),
+        due_on=today + dt.timedelta(days=30),
+        title="甲一电梯协商任务",
+    )
+    w["resolution"] = w["action"].resolution
+    w["meeting"] = w["resolution"].meeting
+
+    # The three lists: a resident's need, a unit's resource, and the project joining them.
+    w["need"] = need(a1, worker, requester=victim, title="甲一助老需求")
+    unit_org = Organization.objects.get(name="示范单位")
+    w["resource"] = resource(unit_org, a1, unit, title="甲一义诊资源")
+    w["project"] = alliance.project_create(
+        need=w["need"],
+        resources=[w["resource"]],
+        title="甲一助老项目",
+        owner=unit_org,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+        actor=worker,
+    )
+
+    # A party member of A1 reports in; the community confirms this year's service.
+    branch = party_org(regions["A2"], "甲二支部")
+    PartyMembership.objects.create(person=victim, district=district, origin="in_service", home_branch=branch)
+    post = alliance.service_post_create(community=a1, name="甲一助老服务岗", actor=worker)
+    w["report_in"] = alliance.report_in_submit(
+        person=victim, origin="state_enterprise", home_branch=branch, posts=[post], actor=resident
+    )
+    alliance.report_in_confirm(report_in=w["report_in"], year=today.year, actor=worker)
+    w["year"] = today.year
+
+    # New-sector coverage: an office building in A1 and its party branch.
+    w["sector_org"] = sector_org(a1, "甲一商务楼宇")
+    w["sector_branch"] = alliance.sector_branch_found(
+        sector_org=w["sector_org"],
+        name="甲一楼宇党支部",
+        founded_on=today - dt.timedelta(days=90),
+        actor=sub_admin,
+    )
+
+    # An activity of A1 running now: the victim signed up and checked in.
+    act = make_activity(a1, worker, now - dt.timedelta(minutes=30), title="甲一楼道清洁")
+    activities.signup_create(activity=act, person=victim, actor=resident)
+    w["checkin"] = activities.checkin_record(
+        activity=act, person=victim, method=CheckInMethod.QR, actor=resident
+    )
+    w["activity"] = act
+    w["checkin_token"] = tokens.token_for(act)
+    w["markers"] = MARKERS | {
+        w["redemption"].code: "the victim's voucher code",
+        w["checkin_token"]: "the check-in token of A1's activity",
+    }
+    return w
