@@ -1,0 +1,39 @@
+"""The demo registry: every app registers its own demo loader here, in its `AppConfig.ready`.
+
+    register("alliance", load_alliance_demo, order=100)
+
+A loader is called as `loader(district, progress)` once the demo district's region
+tree is in place, and must be idempotent. It may return logins to print, as
+(role, login, password) triples. Loaders run by `order`, then by name; the district
+base (organisations 20, people 30, users 40) comes first.
+"""
+
+from collections.abc import Callable, Iterable
+
+Loader = Callable[..., Iterable[tuple[str, str, str]] | None]
+
+_registered: dict[str, tuple[int, Loader]] = {}
+
+
+def _same(a: Loader, b: Loader) -> bool:
+    # A module imported again (e.g. reloaded) makes a new function object for the same loader.
+    key = lambda f: (getattr(f, "__module__", None), getattr(f, "__qualname__", repr(f)))  # noqa: E731
+    return a is b or key(a) == key(b)
+
+
+def register(name: str, loader: Loader, *, order: int) -> None:
+    """Register `loader` under `name`; registering the same loader again is harmless."""
+    known = _registered.get(name)
+    if known is not None:
+        if known[0] == order and _same(known[1], loader):
+            return
+        raise ValueError(f"demo loader {name!r} is already registered as {known[1]!r} (order {known[0]})")
+    for other, (_order, fn) in _registered.items():
+        if _same(fn, loader):
+            raise ValueError(f"{loader!r} is already registered as demo loader {other!r}")
+    _registered[name] = (order, loader)
+
+
+def loaders() -> list[Loader]:
+    """The registered loaders in the order they run."""
+    return [fn for _name, (_order, fn) in sorted(_registered.items(), key=lambda kv: (kv[1][0], kv[0]))]
