@@ -27,10 +27,16 @@ def register(name: str, loader: Loader, *, order: int) -> None:
     if known is not None:
         if known[0] == order and _same(known[1], loader):
             return
-        raise ValueError(f"demo loader {name!r} is already registered as {known[1]!r} (order {known[0]})")
+        raise ValueError(
+            f"示范数据加载器 {name!r} 已注册为 {known[1]!r}（顺序 {known[0]}）：请换一个名字，"
+            f"或只在本应用的 AppConfig.ready 里注册一次 (demo loader {name!r} is already registered)"
+        )
     for other, (_order, fn) in _registered.items():
         if _same(fn, loader):
-            raise ValueError(f"{loader!r} is already registered as demo loader {other!r}")
+            raise ValueError(
+                f"{loader!r} 已以 {other!r} 注册：同一个加载器只注册一次 "
+                f"(already registered as demo loader {other!r})"
+            )
     _registered[name] = (order, loader)
 
 
