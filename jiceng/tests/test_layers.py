@@ -123,6 +123,16 @@ def test_core_imports_no_feature_app():
     )
 
 
+def test_demo_imports_only_the_ground_floor():
+    """Every app registers its loader with `demo`, so `demo` reaching into an app would close a cycle."""
+    above = {
+        dest: why for (source, dest), why in _edges().items() if source == "demo" and dest != "core+regions"
+    }
+    assert not above, "demo imports an app that registers with it:\n" + "\n".join(
+        f"  {why}" for whys in above.values() for why in whys
+    )
+
+
 @pytest.mark.xfail(
     strict=False,
     reason="alliance and activities still import each other; that split lands on its own branch",
