@@ -15,10 +15,13 @@ Loader = Callable[..., Iterable[tuple[str, str, str]] | None]
 _registered: dict[str, tuple[int, Loader]] = {}
 
 
+def _key(loader: Loader) -> tuple[str | None, str]:
+    return getattr(loader, "__module__", None), getattr(loader, "__qualname__", repr(loader))
+
+
 def _same(a: Loader, b: Loader) -> bool:
     # A module imported again (e.g. reloaded) makes a new function object for the same loader.
-    key = lambda f: (getattr(f, "__module__", None), getattr(f, "__qualname__", repr(f)))  # noqa: E731
-    return a is b or key(a) == key(b)
+    return a is b or _key(a) == _key(b)
 
 
 def register(name: str, loader: Loader, *, order: int) -> None:
@@ -26,6 +29,7 @@ def register(name: str, loader: Loader, *, order: int) -> None:
     known = _registered.get(name)
     if known is not None:
         if known[0] == order and _same(known[1], loader):
+            _registered[name] = (order, loader)  # the newest object, should its module have been reloaded
             return
         raise ValueError(
             f"示范数据加载器 {name!r} 已注册为 {known[1]!r}（顺序 {known[0]}）：请换一个名字，"
