@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "jiceng.api",
     "jiceng.alliance",
     "jiceng.activities",
+    "jiceng.portal",
+    "jiceng.demo",
 ]
 
 MIDDLEWARE = [
@@ -77,7 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "jiceng.core.context.shell",
+                "jiceng.portal.context.shell",
             ],
         },
     },

@@ -4,9 +4,10 @@ from django.views.i18n import set_language
 
 from jiceng.api.api import api
 from jiceng.core import views as core_views
+from jiceng.portal.views import homes
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", homes.home, name="home"),
     path("login/", core_views.login_view, name="login"),
     path("logout/", core_views.logout_view, name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -22,4 +23,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("jiceng.core.urls")),
+    path("", include("jiceng.portal.urls")),
 ]

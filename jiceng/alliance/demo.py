@@ -13,7 +13,6 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from jiceng import demo_hooks
 from jiceng.activities.models import Activity, ActivityStatus, CheckIn, CheckInMethod, OrganizerKind
 from jiceng.alliance import services
 from jiceng.alliance.models import (
@@ -530,7 +529,3 @@ def load_alliance_demo(district: Region, progress: bool = False) -> None:
         _activities(alliance, street, worker, today)
         _report_in(alliance, today)
         _coverage(district, today)
-
-
-if load_alliance_demo not in demo_hooks.HOOKS:
-    demo_hooks.HOOKS.append(load_alliance_demo)

@@ -7,4 +7,9 @@ class BankConfig(AppConfig):
     verbose_name = _("道德银行")
 
     def ready(self) -> None:
-        from jiceng.bank import demo_claims  # noqa: F401 - registers the demo loader
+        from jiceng.bank.demo_claims import load_claims_demo
+        from jiceng.bank.demo_rewards import load_alliance
+        from jiceng.demo.registry import register
+
+        register("bank.rewards", load_alliance, order=200)
+        register("bank.claims", load_claims_demo, order=400)

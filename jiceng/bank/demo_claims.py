@@ -5,7 +5,6 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from jiceng import demo_hooks
 from jiceng.bank.models import DeedClaim
 from jiceng.bank.services import claims as svc
 from jiceng.core.models import User
@@ -70,6 +69,3 @@ def load_claims_demo(district, progress=False) -> None:
         # the resident's first award has already finished its notice period
         own.refresh_from_db()
         svc.bank_settle(now=own.notice.ends_at + dt.timedelta(seconds=1))
-
-
-demo_hooks.HOOKS.append(load_claims_demo)

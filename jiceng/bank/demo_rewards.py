@@ -9,7 +9,6 @@ import random
 
 from django.utils import timezone
 
-from jiceng import demo_hooks
 from jiceng.bank import ledger
 from jiceng.bank.models import AlliancePartner, PartnerState, PersonInNeed, RedemptionState, Reward
 from jiceng.bank.services import giving, rewards
@@ -200,6 +199,3 @@ def load_alliance(district: Region, progress: bool = True) -> None:
         )
     if progress:
         print(f"道德联盟：{AlliancePartner.objects.filter(district=district).count()} 家联盟单位")
-
-
-demo_hooks.HOOKS.append(load_alliance)

@@ -7,8 +7,7 @@ class CircleConfig(AppConfig):
     verbose_name = _("一刻钟党建服务圈")
 
     def ready(self) -> None:
-        from jiceng import demo_hooks
         from jiceng.circle.demo import load_circle_demo
+        from jiceng.demo.registry import register
 
-        if load_circle_demo not in demo_hooks.HOOKS:
-            demo_hooks.HOOKS.append(load_circle_demo)
+        register("circle", load_circle_demo, order=300)

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from jiceng.cockpit import views
+from jiceng.cockpit.views import overview
 
 app_name = "cockpit"
 urlpatterns = [
-    path("", views.overview_view, name="overview"),
-    path("<str:code>/", views.overview_view, name="region"),
+    path("", overview.overview_view, name="overview"),
+    path("<str:code>/", overview.overview_view, name="region"),
 ]

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "jiceng.people"
     verbose_name = _("居民与党员")
+
+    def ready(self) -> None:
+        from jiceng.demo.registry import register
+        from jiceng.people.demo import load_people_demo, load_users_demo
+
+        register("people", load_people_demo, order=30)
+        register("users", load_users_demo, order=40)

@@ -17,15 +17,17 @@ def _counts():
 
 
 def test_the_demo_hook_is_registered_idempotent_and_complete():
-    from jiceng import demo_hooks
     from jiceng.alliance.demo import load_alliance_demo
-    from jiceng.demo import load_organizations, load_people, load_regions, load_users
+    from jiceng.demo import registry
+    from jiceng.demo.district import load_regions_demo
+    from jiceng.orgs.demo import load_orgs_demo
+    from jiceng.people.demo import load_people_demo, load_users_demo
 
-    assert load_alliance_demo in demo_hooks.HOOKS
-    district = load_regions(False)
-    load_organizations(district)
-    load_people(district)
-    load_users(district)
+    assert load_alliance_demo in registry.loaders()
+    district = load_regions_demo(False)
+    load_orgs_demo(district)
+    load_people_demo(district)
+    load_users_demo(district)
     load_alliance_demo(district)
     first = _counts()
     load_alliance_demo(district)

@@ -484,8 +484,8 @@ def test_propose_button_and_symposium_reschedule_from_the_page(client, personas,
 
 @pytest.mark.parametrize("persona", ["district_admin", "sub_admin", "worker", "unit", "resident"])
 def test_every_menu_entry_of_ours_opens_for_its_role_even_with_no_data(client, personas, persona):
-    from jiceng.core.context import MENU
     from jiceng.core.scope import scope_for
+    from jiceng.portal.context import MENU
 
     user = personas[persona]
     names = {

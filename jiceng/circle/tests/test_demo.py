@@ -1,18 +1,18 @@
 import time
 
-from jiceng import demo_hooks
 from jiceng.circle.demo import MAX_NODES, load_circle_demo
 from jiceng.circle.models import PlaceKind, PointSource, ResidentialPoint, ServicePlace, WalkNetwork
 from jiceng.circle.queries import CircleParams, district_coverage, figures_for
-from jiceng.demo import load_regions
+from jiceng.demo import registry
+from jiceng.demo.district import load_regions_demo
 
 
 def test_the_demo_hook_is_registered():
-    assert load_circle_demo in demo_hooks.HOOKS
+    assert load_circle_demo in registry.loaders()
 
 
 def test_it_loads_a_synthetic_circle_once(db, var_dir):
-    district = load_regions(progress=False)
+    district = load_regions_demo(progress=False)
     started = time.perf_counter()
     load_circle_demo(district, False)
     assert time.perf_counter() - started < 10

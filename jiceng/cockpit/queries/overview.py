@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from jiceng.people.models import Household, PartyMembership, Person
-from jiceng.regions.models import CHILD_LEVEL, PREFIX_LEN, Level, Region, prefix_range
+from jiceng.regions.models import CHILD_LEVEL, PREFIX_LEN, Level, Region
 
 
 @dataclass
@@ -23,23 +23,21 @@ def _counts_by_community(region: Region) -> tuple[Counter, Counter, Counter]:
     """Three grouped queries over the subtree, whatever its size."""
     people = Counter(
         dict(
-            Person.objects.filter(prefix_range(region.prefix, "community__code"), is_active=True)
+            Person.objects.filter(region.subtree_q("community"), is_active=True)
             .values_list("community__code")
             .annotate(n=Count("id"))
         )
     )
     households = Counter(
         dict(
-            Household.objects.filter(prefix_range(region.prefix, "community__code"))
+            Household.objects.filter(region.subtree_q("community"))
             .values_list("community__code")
             .annotate(n=Count("id"))
         )
     )
     members = Counter(
         dict(
-            PartyMembership.objects.filter(
-                prefix_range(region.prefix, "person__community__code"), person__is_active=True
-            )
+            PartyMembership.objects.filter(region.subtree_q("person__community"), person__is_active=True)
             .values_list("person__community__code")
             .annotate(n=Count("id"))
         )
@@ -47,9 +45,9 @@ def _counts_by_community(region: Region) -> tuple[Counter, Counter, Counter]:
     return people, households, members
 
 
-def overview(region: Region) -> tuple[Figures, list[Figures]]:
+def region_overview_get(region: Region) -> tuple[Figures, list[Figures]]:
     """Figures for `region` and for each of its direct children."""
-    subtree = list(Region.objects.filter(prefix_range(region.prefix), is_active=True).order_by("code"))
+    subtree = list(Region.objects.filter(region.subtree_q(), is_active=True).order_by("code"))
     people, households, members = _counts_by_community(region)
     child_level = CHILD_LEVEL.get(Level(region.level))
     children = [r for r in subtree if r.level == child_level and r.parent_id == region.id]
@@ -70,9 +68,11 @@ def overview(region: Region) -> tuple[Figures, list[Figures]]:
     return figures_for(region), [figures_for(c) for c in children]
 
 
-def region_summary(region: Region) -> Figures:
-    return overview(region)[0]
+def region_summary_get(region: Region) -> Figures:
+    """The figures of `region` alone."""
+    return region_overview_get(region)[0]
 
 
-def can_drill(region: Region) -> bool:
+def region_can_drill(region: Region) -> bool:
+    """Whether the overview of `region` has children to open (everything above a community)."""
     return PREFIX_LEN[Level(region.level)] < PREFIX_LEN[Level.COMMUNITY]

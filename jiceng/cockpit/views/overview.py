@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jiceng.cockpit.queries import can_drill, overview
+from jiceng.cockpit.queries.overview import region_can_drill, region_overview_get
 from jiceng.core.models import Role
 from jiceng.core.scope import get_scoped_or_404, require_role
 from jiceng.regions.models import Region
@@ -17,7 +17,7 @@ def overview_view(request: HttpRequest, code: str | None = None) -> HttpResponse
         region = scope.primary_region
     else:
         region = get_scoped_or_404(request.user, Region.objects.all(), region="", code=code)
-    total, children = overview(region)
+    total, children = region_overview_get(region)
     crumbs = [r for r in region.ancestors() if scope.covers(r)] + [region]
     return render(
         request,
@@ -27,7 +27,7 @@ def overview_view(request: HttpRequest, code: str | None = None) -> HttpResponse
             "total": total,
             "children": children,
             "crumbs": crumbs,
-            "drill": can_drill(region),
+            "drill": region_can_drill(region),
             "chart": {
                 "names": [c.region.name for c in children],
                 "residents": [c.residents for c in children],

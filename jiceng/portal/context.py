@@ -32,7 +32,7 @@ MENU = {
     Role.DISTRICT_ADMIN: ADMIN_MENU + [(_("行政区划"), "regions:tree"), (_("审计日志"), "core:audit")],
     Role.SUBDISTRICT_ADMIN: ADMIN_MENU,
     Role.COMMUNITY_WORKER: [
-        (_("工作台"), "core:workbench"),
+        (_("工作台"), "portal:workbench"),
         (_("审核申报"), "bank:review"),
         (_("代办申报"), "bank:office_claim"),
         (_("公示栏"), "bank:my_board"),
@@ -50,7 +50,7 @@ MENU = {
         (_("报到党员"), "alliance:report_ins"),
     ],
     Role.UNIT_OPERATOR: [
-        (_("本单位"), "core:unit_home"),
+        (_("本单位"), "portal:unit_home"),
         (_("道德联盟"), "bank:partner_home"),
         (_("扫码核销"), "bank:partner_scan"),
         (_("兑换记录"), "bank:partner_redemptions"),
@@ -60,7 +60,7 @@ MENU = {
         (_("活动"), "activities:list"),
     ],
     Role.RESIDENT: [
-        (_("我的首页"), "core:resident_home"),
+        (_("我的首页"), "portal:resident_home"),
         (_("我的积分"), "bank:my_points"),
         (_("积分兑换"), "bank:rewards"),
         (_("我的兑换券"), "bank:my_vouchers"),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from jiceng.demo import load_demo
+from jiceng.demo.services import demo_load
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **opts):
-        logins = load_demo(progress=not opts["no_progress"])
+        logins = demo_load(progress=not opts["no_progress"])
         self.stdout.write("示范区已就绪。演示账号（角色 / 登录名 / 密码）：")
         for role, login, password in logins:
             self.stdout.write(f"  {role:<8} {login:<24} {password}")

@@ -1,0 +1,59 @@
+"""The role homes: where each role lands after logging in."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from jiceng.bank.queries import recent_entries, wallet_of
+from jiceng.cockpit.queries.overview import region_summary_get
+from jiceng.core.models import Role
+from jiceng.core.scope import require_role, scope_for
+from jiceng.portal.queries.homes import organization_list_operated
+
+HOME_BY_ROLE = {
+    Role.DISTRICT_ADMIN: "cockpit:overview",
+    Role.SUBDISTRICT_ADMIN: "cockpit:overview",
+    Role.COMMUNITY_WORKER: "portal:workbench",
+    Role.UNIT_OPERATOR: "portal:unit_home",
+    Role.RESIDENT: "portal:resident_home",
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    role = scope_for(request.user).primary_role
+    if role is None:
+        messages.warning(request, _("您的账号还没有分配角色，请联系管理员。"))
+        return render(request, "portal/no_role.html")
+    return redirect(HOME_BY_ROLE[Role(role)])
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    community = require_role(request.user, Role.COMMUNITY_WORKER).work_community()
+    if community is None:
+        raise Http404
+    return render(
+        request,
+        "portal/workbench.html",
+        {"community": community, "summary": region_summary_get(community)},
+    )
+
+
+@login_required
+def unit_home(request: HttpRequest) -> HttpResponse:
+    scope = require_role(request.user, Role.UNIT_OPERATOR)
+    return render(request, "portal/unit_home.html", {"orgs": organization_list_operated(scope)})
+
+
+@login_required
+def resident_home(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.RESIDENT)
+    person = request.user.person
+    wallet = wallet_of(person)
+    entries = recent_entries(wallet, 20) if wallet else []
+    return render(
+        request, "portal/resident_home.html", {"person": person, "wallet": wallet, "entries": entries}
+    )
