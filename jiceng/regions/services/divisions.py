@@ -16,7 +16,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from jiceng.regions.models import PREFIX_LEN, Level, Region, prefix_range
+from jiceng.regions.models import PREFIX_LEN, Level, Region, subtree_q
 
 # file, level, the column naming the parent, and the parent's level
 LAYOUT = [
@@ -165,7 +165,7 @@ def regions_import_divisions(
     report = DivisionReport()
     if district:
         scope_prefix = _normalise_district(district)
-        existing_qs = Region.objects.filter(prefix_range(scope_prefix)) | Region.objects.filter(
+        existing_qs = Region.objects.filter(subtree_q(scope_prefix, Level.DISTRICT)) | Region.objects.filter(
             code__in=[r.code for r in rows if r.level in (Level.PROVINCE, Level.CITY)]
         )
     else:

@@ -1,18 +1,9 @@
-import shutil
-
 import pytest
 
-from jiceng.demo import DEMO_DISTRICT, DEMO_SOURCE
+from jiceng.demo import DEMO_DISTRICT
 from jiceng.people.models import Person
 from jiceng.regions.models import Level, Region
 from jiceng.regions.services import ImportRejected, regions_import_divisions
-
-
-@pytest.fixture
-def source(tmp_path):
-    dest = tmp_path / "dist"
-    shutil.copytree(DEMO_SOURCE, dest)
-    return dest
 
 
 def _append(path, line):
@@ -90,14 +81,6 @@ def test_it_rejects_a_missing_parent(db, source):
     with pytest.raises(ImportRejected) as exc:
         regions_import_divisions(source=source, progress=False)
     assert "找不到上级区划" in exc.value.errors[0]
-
-
-def test_subtree_is_a_prefix_range(db, source):
-    regions_import_divisions(source=source, progress=False)
-    sub = Region.objects.get(code="510107001000")
-    tree = Region.objects.subtree(sub)
-    assert tree.count() == 1 + Region.objects.filter(parent=sub).count()
-    assert all(r.code.startswith("510107001") for r in tree)
 
 
 def test_a_city_listed_again_as_its_own_district_is_the_same_place(db, source):

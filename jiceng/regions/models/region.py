@@ -35,8 +35,8 @@ CHILD_LEVEL = {LEVEL_ORDER[i]: LEVEL_ORDER[i + 1] for i in range(len(LEVEL_ORDER
 def prefix_range(prefix: str, field: str = "code") -> Q:
     """Rows whose `field` starts with `prefix`, as an index-friendly range.
 
-    Only this module and the scope helper call it; everyone else asks a region for
-    `subtree_q()`.
+    Only `jiceng.regions.models` and the scope helper call it; everyone else asks a
+    region for `subtree_q()` (or calls `subtree_q()` below with a raw code).
     """
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + ":"})
 
