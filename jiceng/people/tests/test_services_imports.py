@@ -1,26 +1,10 @@
-import io
-
 import pytest
-from django.urls import reverse
-from openpyxl import Workbook
 
-from jiceng.core.models import AuditLog, ImportJob
+from jiceng.core.models import AuditLog
+from jiceng.core.sheets import Sheet, workbook_bytes
 from jiceng.people.models import Household, PartyMembership, Person
 from jiceng.people.services import ImportRejected, people_import
-
-HEADER = "姓名,性别,出生日期,手机号,身份证号,社区代码,户号,住址,党员来源,所在党支部,入党日期"
-
-
-def csv_bytes(*rows):
-    return ("\n".join([HEADER, *rows]) + "\n").encode("utf-8")
-
-
-def good_rows(code):
-    return [
-        f"张伟,男,1949-12-31,13800138000,11010519491231002X,{code},1-1-101,一号楼,退伍,,1975-07-01",
-        f"王芳,女,,,440524188001010014,{code},1-1-101,一号楼,,,",
-        f"李强,男,,,,{code},,,,,",
-    ]
+from jiceng.people.tests.factories import HEADER, csv_bytes, good_rows
 
 
 def test_it_imports_people_households_and_members(personas, regions):
@@ -74,14 +58,9 @@ def test_it_rejects_every_bad_row_and_writes_nothing(personas, regions):
 
 
 def test_it_reads_xlsx(personas, regions):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADER.split(","))
-    for row in good_rows(regions["A1"].code):
-        ws.append(row.split(","))
-    buf = io.BytesIO()
-    wb.save(buf)
-    summary = people_import(data=buf.getvalue(), filename="p.xlsx", scope_region=regions["A"], actor=None)
+    rows = [row.split(",") for row in good_rows(regions["A1"].code)]
+    data = workbook_bytes([Sheet("居民", HEADER.split(","), rows)])
+    summary = people_import(data=data, filename="p.xlsx", scope_region=regions["A"], actor=None)
     assert summary.created == 3
 
 
@@ -98,51 +77,3 @@ def test_it_explains_unreadable_files(personas, regions, data, filename, reason)
     with pytest.raises(ImportRejected) as exc:
         people_import(data=data, filename=filename, scope_region=regions["A"], actor=None)
     assert reason in exc.value.errors[0]
-
-
-def test_the_import_page_runs_a_job_with_progress(client, personas, regions, transactional_db):
-    client.force_login(personas["worker"])
-    upload = io.BytesIO(csv_bytes(*good_rows(regions["A1"].code)))
-    upload.name = "people.csv"
-    response = client.post(reverse("people:import"), {"file": upload})
-    job = ImportJob.objects.get()
-    assert response.url == reverse("people:import_job", args=[job.pk])
-    import time
-
-    for _ in range(100):
-        job.refresh_from_db()
-        if job.status != "running":
-            break
-        time.sleep(0.05)
-    assert job.status == "done" and job.summary["created"] == 3 and job.done == job.total == 3
-    page = client.get(response.url).content.decode()
-    assert "导入成功" in page
-
-
-def test_the_import_page_lists_bad_rows(client, personas, regions, transactional_db):
-    client.force_login(personas["worker"])
-    upload = io.BytesIO(csv_bytes(f"钱七,未知,,,,{regions['A1'].code},,,,,"))
-    upload.name = "people.csv"
-    url = client.post(reverse("people:import"), {"file": upload}).url
-    import time
-
-    for _ in range(100):
-        if ImportJob.objects.get().status != "running":
-            break
-        time.sleep(0.05)
-    page = client.get(url).content.decode()
-    assert "未写入任何数据" in page and "第 2 行" in page and "性别" in page
-
-
-def test_the_command_imports_and_lists_bad_rows(personas, regions, tmp_path):
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
-
-    good = tmp_path / "good.csv"
-    good.write_bytes(csv_bytes(*good_rows(regions["A1"].code)))
-    call_command("import_people", str(good), "--region", regions["A"].code, "--no-progress")
-    assert Person.objects.filter(name="张伟").exists()
-    bad = tmp_path / "bad.csv"
-    bad.write_bytes(csv_bytes(f"钱七,未知,,,,{regions['A1'].code},,,,,"))
-    with pytest.raises(CommandError, match="未写入任何数据"):
-        call_command("import_people", str(bad), "--region", regions["A"].code, "--no-progress")

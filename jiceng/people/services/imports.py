@@ -1,4 +1,4 @@
-"""Writes for residents, households and party members."""
+"""Importing a resident roster: residents, their households and party membership, all rows or none."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -14,7 +14,7 @@ from jiceng.core.tabular import TableError, read_table, require_columns
 from jiceng.core.validators import validate_id_number, validate_phone
 from jiceng.orgs.models import Organization
 from jiceng.people.models import Gender, Household, Origin, PartyMembership, Person
-from jiceng.regions.models import Level, Region, prefix_range
+from jiceng.regions.models import Level, Region
 
 COLUMNS = [
     "姓名",
@@ -88,14 +88,12 @@ def validate_people_rows(
         raise ImportRejected([str(exc)]) from None
     communities = {
         r.code: r
-        for r in Region.objects.filter(
-            prefix_range(scope_region.prefix), level=Level.COMMUNITY, is_active=True
-        )
+        for r in Region.objects.filter(scope_region.subtree_q(), level=Level.COMMUNITY, is_active=True)
     }
     branches = {
         o.name: o
         for o in Organization.objects.filter(
-            prefix_range(scope_region.district_code[:6], "region__code"), kind="party"
+            scope_region.subtree_q("region", level=Level.DISTRICT), kind="party"
         )
     }
     errors: list[str] = []
