@@ -16,7 +16,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from jiceng.regions.models import PREFIX_LEN, Level, Region, subtree_q
+from jiceng.regions.models import PREFIX_LEN, Level, Region, ancestor_code, subtree_q
 
 # file, level, the column naming the parent, and the parent's level
 LAYOUT = [
@@ -75,9 +75,14 @@ def _pad(code: str) -> str:
 
 def _normalise_district(code: str) -> str:
     code = code.strip()
-    if not code.isdigit() or len(code) not in (6, 12) or (len(code) == 12 and code[6:] != "000000"):
+    width = PREFIX_LEN[Level.DISTRICT]
+    if (
+        not code.isdigit()
+        or len(code) not in (width, 12)
+        or (len(code) == 12 and code != ancestor_code(code, Level.DISTRICT))
+    ):
         raise ImportRejected([_("区代码应为 6 位或 12 位（后 6 位为 0）数字：%(c)s") % {"c": code}])
-    return code[:6]
+    return code[:width]
 
 
 def read_divisions(source: Path, district: str | None = None, progress: bool = True) -> list[Row]:

@@ -1,18 +1,12 @@
-"""Reads of the 15-minute service circle: coverage figures, map layers and recommendations.
+"""Coverage of a whole district under one set of filters, cached while its data is unchanged.
 
 Coverage is always computed for the whole district, because residents walk across
-subdistrict boundaries: a place just over the line serves them too. A user's figures
-are then the district's figures restricted to the regions in their scope.
-
-Two caches keep the pages quick, both per process: the loaded walking network (keyed
-by its file path and modification time) and the last few district computations
-(keyed by the filters and a stamp of the data they read).
+subdistrict boundaries: a place just over the line serves them too.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -22,118 +16,29 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from jiceng.circle.coverage import (
-    DEFAULT_LIMIT_M,
-    DEFAULT_WALK_SPEED_M_PER_MIN,
     DISTANCE_TOLERANCE_M,
     CoverageResult,
+    SnapResult,
     compute_coverage,
     coverage_by_group,
-    recommend_sites,
 )
 from jiceng.circle.models import (
-    PlaceKind,
     PointSource,
     ResidentialPoint,
     ServicePlace,
     WalkNetwork,
     hours_display,
-    hours_open_at,
     point_population,
 )
-from jiceng.circle.network import LocalProjection, NetworkImportError, WalkGraph
+from jiceng.circle.network import NetworkImportError, WalkGraph
+from jiceng.circle.queries.network import graph_load, network_get
+from jiceng.circle.queries.params import CircleParams
 from jiceng.people.models import Person
-from jiceng.regions.models import Level, Region, prefix_range
+from jiceng.regions.models import Level, Region
 
 # Distances are searched up to this multiple of the limit, so a resident just outside
 # the circle still learns how far the nearest place is.
 HORIZON_FACTOR = 2.0
-
-
-# --------------------------------------------------------------------------- parameters
-
-
-@dataclass(frozen=True)
-class CircleParams:
-    """What counts as covered: the walking limit, which kinds of place, open at what time."""
-
-    limit_m: float = DEFAULT_LIMIT_M
-    kinds: tuple[str, ...] = ()  # empty: every kind
-    open_at: dt.time | None = None
-    minutes: float | None = None  # when the limit came from a walking time
-    speed_m_per_min: float | None = None
-
-    def counts(self, kind: str, always_open: bool, opens_at, closes_at) -> bool:
-        if self.kinds and kind not in self.kinds:
-            return False
-        if self.open_at is not None and not hours_open_at(always_open, opens_at, closes_at, self.open_at):
-            return False
-        return True
-
-    def describe(self) -> str:
-        if self.minutes is not None:
-            distance = _("步行 %(m)s 分钟（每分钟 %(s)s 米，共 %(d)s 米）") % {
-                "m": f"{self.minutes:g}",
-                "s": f"{self.speed_m_per_min or DEFAULT_WALK_SPEED_M_PER_MIN:.1f}",
-                "d": f"{self.limit_m:.0f}",
-            }
-        else:
-            distance = _("步行 %(d)s 米") % {"d": f"{self.limit_m:.0f}"}
-        labels = dict(PlaceKind.choices)
-        kinds = "、".join(str(labels[k]) for k in self.kinds) if self.kinds else _("全部类型的阵地")
-        when = _("%(t)s 开放的阵地") % {"t": f"{self.open_at:%H:%M}"} if self.open_at else _("不限开放时间")
-        return "；".join([distance, kinds, when])
-
-    def as_dict(self) -> dict:
-        return {
-            "limit_m": self.limit_m,
-            "kinds": list(self.kinds),
-            "open_at": self.open_at.strftime("%H:%M") if self.open_at else None,
-            "minutes": self.minutes,
-            "speed_m_per_min": self.speed_m_per_min,
-        }
-
-
-# --------------------------------------------------------------------------- the network
-
-
-_graph_lock = threading.Lock()
-_graphs: OrderedDict[str, tuple[int, WalkGraph]] = OrderedDict()
-_GRAPHS_KEPT = 4
-
-
-def district_network(district: Region) -> WalkNetwork | None:
-    return WalkNetwork.objects.filter(district=district).first()
-
-
-def load_graph(network: WalkNetwork) -> WalkGraph:
-    """The network's graph, loaded once per process and again only when its file changes.
-
-    Raises:
-        NetworkImportError: the file is missing or unreadable (message in Chinese).
-    """
-    path = network.file_path()
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        raise NetworkImportError(
-            _("找不到路网文件 %(p)s，请重新导入本区路网（jiceng circle import-network）") % {"p": path}
-        ) from None
-    key = str(path)
-    with _graph_lock:
-        hit = _graphs.get(key)
-        if hit is not None and hit[0] == mtime:
-            _graphs.move_to_end(key)
-            return hit[1]
-    graph = WalkGraph.load(path)
-    with _graph_lock:
-        _graphs[key] = (mtime, graph)
-        _graphs.move_to_end(key)
-        while len(_graphs) > _GRAPHS_KEPT:
-            _graphs.popitem(last=False)
-    return graph
-
-
-# --------------------------------------------------------------------------- district data
 
 
 @dataclass
@@ -238,7 +143,7 @@ def _stand_in_points(district: Region) -> PointSet:
     )
     communities = list(
         Region.objects.filter(
-            prefix_range(district.prefix),
+            district.subtree_q(),
             level=Level.COMMUNITY,
             id__in=list(counts),
             lon__isnull=False,
@@ -372,13 +277,13 @@ def _stamp(district: Region, network: WalkNetwork | None) -> tuple:
         tuple(points.values()),
         people,
         net,
-        Region.objects.filter(prefix_range(district.prefix)).aggregate(n=Count("id"))["n"],
+        Region.objects.filter(district.subtree_q()).aggregate(n=Count("id"))["n"],
     )
 
 
-def district_coverage(district: Region, params: CircleParams) -> DistrictCoverage:
+def coverage_get(district: Region, params: CircleParams) -> DistrictCoverage:
     """Coverage of the whole district (cached per process while the data is unchanged)."""
-    network = district_network(district)
+    network = network_get(district)
     key = (district.pk, params, _stamp(district, network))
     with _cov_lock:
         hit = _coverages.get(key)
@@ -409,7 +314,7 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
         )
     else:
         try:
-            graph = load_graph(network)
+            graph = graph_load(network)
         except NetworkImportError as exc:
             error = str(exc)
     if graph is not None:
@@ -430,9 +335,7 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
     by_community: dict[str, Figures] = {}
     regions = {
         r.code: r
-        for r in Region.objects.filter(
-            prefix_range(district.prefix), level__in=[Level.SUBDISTRICT, Level.COMMUNITY]
-        )
+        for r in Region.objects.filter(district.subtree_q(), level__in=[Level.SUBDISTRICT, Level.COMMUNITY])
     }
     if n:
         groups = _groups(points, covered, result)
@@ -478,8 +381,6 @@ def _groups(points: PointSet, covered: np.ndarray, result: CoverageResult | None
     if result is not None:
         return coverage_by_group(result, points.community_codes)
     # No network: totals without coverage, through the same grouping.
-    from jiceng.circle.coverage import SnapResult
-
     n = len(points)
     stub = CoverageResult(
         limit_m=0.0,
@@ -494,238 +395,3 @@ def _groups(points: PointSet, covered: np.ndarray, result: CoverageResult | None
         node_place=np.zeros(0, np.int32),
     )
     return coverage_by_group(stub, points.community_codes)
-
-
-# --------------------------------------------------------------------------- reports
-
-
-def _in_region(code: str, region: Region) -> bool:
-    if region.level == Level.DISTRICT:
-        return True  # points without a community belong to the district
-    return bool(code) and code.startswith(region.prefix)
-
-
-def point_mask(cov: DistrictCoverage, region: Region) -> np.ndarray:
-    return np.array([_in_region(c, region) for c in cov.points.community_codes], dtype=bool)
-
-
-def place_mask(cov: DistrictCoverage, region: Region) -> np.ndarray:
-    return np.array([_in_region(c, region) for c in cov.places.community_codes], dtype=bool)
-
-
-def figures_for(cov: DistrictCoverage, region: Region) -> Figures:
-    total = Figures(
-        code=region.code,
-        name=region.name,
-        level=region.level,
-        covered_population=0.0 if cov.result is not None else None,
-    )
-    for code, f in cov.by_community.items():
-        if _in_region(code, region):
-            total.add(f)
-    return total
-
-
-def children_figures(cov: DistrictCoverage, region: Region) -> list[Figures]:
-    """Figures of each subdistrict of a district, or each community of a subdistrict."""
-    if region.level not in (Level.DISTRICT, Level.SUBDISTRICT):
-        return []
-    children = Region.objects.filter(parent=region, is_active=True).order_by("code")
-    rows = [figures_for(cov, child) for child in children]
-    if region.level == Level.DISTRICT and "" in cov.by_community:
-        rows.append(dataclasses.replace(cov.by_community[""]))
-    return rows
-
-
-def figures_tree(cov: DistrictCoverage, region: Region) -> list[Figures]:
-    """The region's figures, then every subdistrict and community under it, in code order."""
-    regions = Region.objects.filter(
-        prefix_range(region.prefix),
-        level__in=[Level.DISTRICT, Level.SUBDISTRICT, Level.COMMUNITY],
-        is_active=True,
-    ).order_by("code")
-    rows = [figures_for(cov, r) for r in regions]
-    if region.level == Level.DISTRICT and "" in cov.by_community:
-        rows.append(dataclasses.replace(cov.by_community[""]))
-    return rows
-
-
-@dataclass
-class UncoveredPoint:
-    index: int
-    id: int | None
-    building: str
-    community: str
-    lon: float
-    lat: float
-    households: int | None
-    residents: int | None
-    population: float
-    distance_m: float | None
-    nearest_place: str
-    reason: str
-
-
-def uncovered_points(cov: DistrictCoverage, region: Region, limit: int | None = None) -> list[UncoveredPoint]:
-    """Residential points in the region that no counted place covers, most populous first."""
-    if cov.result is None:
-        return []
-    idx = np.flatnonzero(point_mask(cov, region) & ~cov.covered & (cov.points.population > 0))
-    idx = idx[np.argsort(-cov.points.population[idx], kind="stable")]
-    if limit is not None:
-        idx = idx[:limit]
-    out = []
-    for i in idx.tolist():
-        code = cov.points.community_codes[i]
-        region_ = cov.regions.get(code)
-        d = cov.distance_m[i]
-        out.append(
-            UncoveredPoint(
-                index=i,
-                id=cov.points.ids[i],
-                building=cov.points.buildings[i],
-                community=region_.name if region_ else "",
-                lon=float(cov.points.lonlat[i, 0]),
-                lat=float(cov.points.lonlat[i, 1]),
-                households=cov.points.households[i],
-                residents=cov.points.residents[i],
-                population=float(cov.points.population[i]),
-                distance_m=float(d) if np.isfinite(d) else None,
-                nearest_place=cov.places.names[cov.nearest[i]] if cov.nearest[i] >= 0 else "",
-                reason=cov.point_reason(i),
-            )
-        )
-    return out
-
-
-def uncovered_count(cov: DistrictCoverage, region: Region) -> int:
-    if cov.result is None:
-        return 0
-    return int((point_mask(cov, region) & ~cov.covered & (cov.points.population > 0)).sum())
-
-
-# --------------------------------------------------------------------------- recommendations
-
-
-@dataclass
-class Pick:
-    rank: int
-    lon: float
-    lat: float
-    name: str
-    near: str
-    gain: float
-    covered_population: float
-    percentage: float | None
-
-
-@dataclass
-class RecommendReport:
-    k: int
-    picks: list[Pick]
-    total_population: float
-    base_covered_population: float
-    from_candidates: bool
-    candidates_outside: int = 0
-
-    @property
-    def base_percentage(self) -> float | None:
-        if self.total_population <= 0:
-            return None
-        return 100.0 * self.base_covered_population / self.total_population
-
-    @property
-    def percentage(self) -> float | None:
-        if self.total_population <= 0:
-            return None
-        covered = self.picks[-1].covered_population if self.picks else self.base_covered_population
-        return 100.0 * covered / self.total_population
-
-
-_rec_lock = threading.Lock()
-_recommendations: OrderedDict[tuple, RecommendReport] = OrderedDict()
-
-
-def recommend(
-    cov: DistrictCoverage,
-    region: Region,
-    k: int,
-    candidates: list[tuple[str, float, float]] | None = None,
-    progress: bool = False,
-) -> RecommendReport | None:
-    """Greedy choice of up to ``k`` new sites covering the most uncovered residents of ``region``.
-
-    Sites are chosen among ``candidates`` ((name, lon, lat) each) when given, else
-    among every node of the walking network. Existing places that pass the filters
-    count, wherever they are in the district. None when there is no network.
-    """
-    if cov.graph is None:
-        return None
-    key = (
-        cov.cache_key or id(cov),
-        region.code,
-        int(k),
-        tuple(candidates) if candidates is not None else None,
-    )
-    with _rec_lock:
-        hit = _recommendations.get(key)
-        if hit is not None:
-            return hit
-    mask = point_mask(cov, region)
-    total = float(cov.points.population[mask].sum())
-    base = float(cov.points.population[mask & cov.covered].sum())
-    counted = cov.places.lonlat[cov.places.counted]
-    cand = None if candidates is None else np.array([[c[1], c[2]] for c in candidates], dtype=np.float64)
-    report = RecommendReport(
-        k=k, picks=[], total_population=total, base_covered_population=base, from_candidates=cand is not None
-    )
-    if total > base and k > 0 and (cand is None or len(cand)):
-        rec = recommend_sites(
-            cov.graph,
-            counted,
-            cov.points.lonlat[mask],
-            cov.points.population[mask],
-            candidates=cand,
-            k=k,
-            limit_m=cov.params.limit_m,
-            progress=progress,
-        )
-        if rec.candidates is not None:
-            report.candidates_outside = int(rec.candidates.outside.sum())
-        near = _nearest_region_name(cov, region)
-        for p in rec.picks:
-            report.picks.append(
-                Pick(
-                    rank=p.rank,
-                    lon=p.lon,
-                    lat=p.lat,
-                    name=candidates[p.candidate][0] if candidates is not None else "",
-                    near=near(p.lon, p.lat),
-                    gain=p.gain,
-                    covered_population=p.covered_population,
-                    percentage=p.percentage,
-                )
-            )
-    with _rec_lock:
-        _recommendations[key] = report
-        while len(_recommendations) > 16:
-            _recommendations.popitem(last=False)
-    return report
-
-
-def _nearest_region_name(cov: DistrictCoverage, region: Region):
-    communities = [
-        r
-        for r in cov.regions.values()
-        if r.level == Level.COMMUNITY and r.lon is not None and _in_region(r.code, region)
-    ]
-    if not communities:
-        return lambda lon, lat: ""
-    proj = LocalProjection(cov.district.lon or communities[0].lon, cov.district.lat or communities[0].lat)
-    xy = proj.forward([c.lon for c in communities], [c.lat for c in communities])
-
-    def near(lon, lat):
-        p = proj.forward([lon], [lat])[0]
-        return communities[int(np.argmin(((xy - p) ** 2).sum(axis=1)))].name
-
-    return near

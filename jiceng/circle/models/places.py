@@ -1,25 +1,12 @@
-"""The 15-minute service circle: service places, residential points and the walking network.
-
-Coordinates are WGS-84 longitude and latitude in degrees. The walking network itself
-lives in one ``.npz`` file per district (see :mod:`jiceng.circle.network`); the
-database keeps only its record.
-"""
+"""Service places (阵地), their photos, and candidate sites for new ones."""
 
 import datetime as dt
-from pathlib import Path
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# The 2020 census's average size of a household (第七次全国人口普查：平均每个家庭户 2.62 人).
-# A residential point that gives only its households is counted at this many residents each.
-PERSONS_PER_HOUSEHOLD = 2.62
-
-_LON_OK = Q(lon__gte=-180) & Q(lon__lte=180)
-_LAT_OK = Q(lat__gte=-90) & Q(lat__lte=90)
+from jiceng.circle.models.coords import WGS84_OK
 
 
 class PlaceKind(models.TextChoices):
@@ -29,11 +16,6 @@ class PlaceKind(models.TextChoices):
     NEIGHBOURHOOD = "neighbourhood", _("邻里中心")
     ORG_LIFE_BASE = "org_life_base", _("开放式组织生活基地")
     OTHER = "other", _("其他")
-
-
-class PointSource(models.TextChoices):
-    IMPORTED = "imported", _("导入")
-    SYNTHETIC = "synthetic", _("合成（示范）")
 
 
 class ServicePlace(models.Model):
@@ -71,7 +53,7 @@ class ServicePlace(models.Model):
         verbose_name_plural = _("服务阵地")
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="service_place_name_per_community"),
-            models.CheckConstraint(condition=_LON_OK & _LAT_OK, name="service_place_wgs84"),
+            models.CheckConstraint(condition=WGS84_OK, name="service_place_wgs84"),
             models.CheckConstraint(
                 condition=(Q(opens_at__isnull=True) & Q(closes_at__isnull=True))
                 | (Q(always_open=False) & Q(opens_at__isnull=False) & Q(closes_at__isnull=False)),
@@ -137,108 +119,6 @@ class PlacePhoto(models.Model):
         return self.caption or self.image.name
 
 
-class ResidentialPoint(models.Model):
-    """A residential building or compound and how many live there."""
-
-    district = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
-    )
-    community = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="residential_points",
-        verbose_name=_("所属社区"),
-    )
-    lon = models.FloatField(_("经度"))
-    lat = models.FloatField(_("纬度"))
-    households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
-    residents = models.PositiveIntegerField(_("人数"), null=True, blank=True)
-    building = models.CharField(_("楼栋名称"), max_length=100, blank=True)
-    source = models.CharField(
-        _("来源"), max_length=10, choices=PointSource.choices, default=PointSource.IMPORTED
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["community__code", "id"]
-        verbose_name = _("居民点")
-        verbose_name_plural = _("居民点")
-        constraints = [
-            models.CheckConstraint(condition=_LON_OK & _LAT_OK, name="residential_point_wgs84"),
-            models.CheckConstraint(
-                condition=Q(households__isnull=False) | Q(residents__isnull=False),
-                name="residential_point_has_people",
-            ),
-        ]
-        indexes = [models.Index(fields=["district", "community"], name="circle_point_district_comm")]
-
-    def __str__(self) -> str:
-        return self.building or f"{self.lon:.5f}, {self.lat:.5f}"
-
-    @property
-    def population(self) -> int:
-        return point_population(self.households, self.residents)
-
-
-def point_population(households, residents) -> int:
-    """Residents of a point: as given, else estimated from the households."""
-    if residents is not None:
-        return int(residents)
-    return int(round((households or 0) * PERSONS_PER_HOUSEHOLD))
-
-
-def network_dir() -> Path:
-    """Where the walking-network files live (read at call time, so tests can move it)."""
-    return Path(settings.VAR_DIR) / "circle"
-
-
-class WalkNetwork(models.Model):
-    """The district's walking network: one ``.npz`` file and what is known about it."""
-
-    district = models.OneToOneField(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
-    )
-    name = models.CharField(_("名称"), max_length=200)
-    path = models.CharField(_("文件"), max_length=500, help_text=_("相对于数据目录（VAR_DIR）的路径"))
-    nodes = models.PositiveIntegerField(_("节点数"))
-    edges = models.PositiveIntegerField(_("路段数"))
-    min_lon = models.FloatField(_("最小经度"))
-    min_lat = models.FloatField(_("最小纬度"))
-    max_lon = models.FloatField(_("最大经度"))
-    max_lat = models.FloatField(_("最大纬度"))
-    is_synthetic = models.BooleanField(_("合成数据"), default=False)
-    imported_at = models.DateTimeField(_("导入时间"), default=timezone.now)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("导入人"),
-    )
-
-    class Meta:
-        verbose_name = _("步行路网")
-        verbose_name_plural = _("步行路网")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def file_path(self) -> Path:
-        p = Path(self.path)
-        return p if p.is_absolute() else Path(settings.VAR_DIR) / p
-
-    @property
-    def extent(self) -> tuple[float, float, float, float]:
-        return (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
-
-    def contains(self, lon: float, lat: float) -> bool:
-        return self.min_lon <= lon <= self.max_lon and self.min_lat <= lat <= self.max_lat
-
-
 class CandidateSite(models.Model):
     """A location the district could use for a new service place (a vacant room, a plot)."""
 
@@ -263,7 +143,7 @@ class CandidateSite(models.Model):
         ordering = ["community__code", "name"]
         verbose_name = _("候选选址")
         verbose_name_plural = _("候选选址")
-        constraints = [models.CheckConstraint(condition=_LON_OK & _LAT_OK, name="candidate_site_wgs84")]
+        constraints = [models.CheckConstraint(condition=WGS84_OK, name="candidate_site_wgs84")]
 
     def __str__(self) -> str:
         return self.name

@@ -10,14 +10,15 @@ import numpy as np
 
 from jiceng.circle.coverage import DISTANCE_TOLERANCE_M
 from jiceng.circle.drawing import bbox_mask, grow, street_segments
-from jiceng.circle.queries import HORIZON_FACTOR, DistrictCoverage, place_mask, point_mask
+from jiceng.circle.queries.district import HORIZON_FACTOR, DistrictCoverage
+from jiceng.circle.queries.figures import place_mask, point_mask
 from jiceng.regions.models import Level, Region
 
 MAX_EDGES = 5000
 MAX_POINTS = 6000
 
 
-def map_layers(cov: DistrictCoverage, region: Region, bbox=None) -> dict:
+def map_layers_get(cov: DistrictCoverage, region: Region, bbox=None) -> dict:
     """Everything the map draws for ``region``, inside ``bbox`` (w, s, e, n) where given."""
     limit = cov.params.limit_m
     places = []
@@ -80,11 +81,11 @@ def map_layers(cov: DistrictCoverage, region: Region, bbox=None) -> dict:
             "truncated": bool(truncated),
             "stand_in": cov.points.stand_in,
         },
-        "network": network_layer(cov, grow(bbox, 0.1)) if cov.graph is not None else None,
+        "network": map_network_get(cov, grow(bbox, 0.1)) if cov.graph is not None else None,
     }
 
 
-def network_layer(cov: DistrictCoverage, bbox=None, max_edges: int = MAX_EDGES) -> dict:
+def map_network_get(cov: DistrictCoverage, bbox=None, max_edges: int = MAX_EDGES) -> dict:
     """The walking network inside ``bbox``, split into covered and other streets (see
     :func:`jiceng.circle.drawing.street_segments`)."""
     reached = cov.result.node_distance_m <= cov.params.limit_m + DISTANCE_TOLERANCE_M
@@ -97,7 +98,7 @@ def network_layer(cov: DistrictCoverage, bbox=None, max_edges: int = MAX_EDGES) 
     return {"covered": lines(covered), "other": lines(~covered), "simplified": bool(simplified)}
 
 
-def scope_bounds(cov: DistrictCoverage, region: Region) -> list[list[float]] | None:
+def map_bounds_get(cov: DistrictCoverage, region: Region) -> list[list[float]] | None:
     """[[south, west], [north, east]] around the region's places and points, for the map's first view."""
     parts = [cov.places.lonlat[place_mask(cov, region)], cov.points.lonlat[point_mask(cov, region)]]
     pts = np.concatenate([p for p in parts if p.size] or [np.zeros((0, 2))])

@@ -1,21 +1,14 @@
 import io
-import time
 
 import pytest
-from django.urls import reverse
 from openpyxl import load_workbook
-from PIL import Image
 
-from jiceng.circle.models import CandidateSite, PlacePhoto, ServicePlace, WalkNetwork
+from jiceng.circle.models import CandidateSite, WalkNetwork
 from jiceng.circle.tests.conftest import junction
-from jiceng.core.models import AuditLog, ImportJob
+from jiceng.circle.tests.factories import get
+from jiceng.core.models import AuditLog
 
 SYNTHETIC = "示范数据：路网与居民点为合成数据"
-
-
-def get(client, user, name, *args, **params):
-    client.force_login(user)
-    return client.get(reverse(name, args=args), params)
 
 
 @pytest.mark.parametrize("persona", ["district_admin", "sub_admin", "worker"])
@@ -130,60 +123,3 @@ def test_it_exports_the_coverage_workbook_and_audits_it(client, personas, hand):
     assert picks[2][5] == 50  # one site for 甲2栋
     log = AuditLog.objects.get(action="circle.export")
     assert log.actor == personas["sub_admin"] and log.after["open_at"] == "20:00"
-
-
-def test_it_lists_places_in_scope_and_shows_one(client, personas, hand):
-    page = get(client, personas["sub_admin"], "circle:places").content.decode()
-    assert "甲街道党群服务中心" in page and "乙邻里中心" not in page
-    p, q = hand["P"], hand["Q"]
-    assert get(client, personas["sub_admin"], "circle:place", p.pk).status_code == 200
-    assert get(client, personas["sub_admin"], "circle:place", q.pk).status_code == 404
-    assert get(client, personas["outsider_worker"], "circle:place", q.pk).status_code == 200
-
-
-def test_it_uploads_and_serves_place_photos_in_scope(client, personas, hand):
-    buf = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buf, "PNG")
-    buf.name = "front.png"
-    buf.seek(0)
-    client.force_login(personas["worker"])
-    p = hand["P"]
-    response = client.post(reverse("circle:place", args=[p.pk]), {"image": buf, "caption": "正门"})
-    assert response.status_code == 302
-    photo = PlacePhoto.objects.get()
-    assert photo.place == p and AuditLog.objects.filter(action="circle.place_photo_add").exists()
-    assert client.get(reverse("circle:photo", args=[photo.pk])).status_code == 200
-    assert get(client, personas["outsider_worker"], "circle:photo", photo.pk).status_code == 404
-    assert get(client, personas["outsider_worker"], "circle:place", p.pk).status_code == 404
-
-
-def test_it_offers_import_templates(client, personas, located):
-    for kind, first in (("places", "名称"), ("points", "经度")):
-        assert get(client, personas["worker"], "circle:import", kind).status_code == 200
-        response = get(client, personas["worker"], "circle:import_template", kind)
-        assert load_workbook(io.BytesIO(response.content)).active["A1"].value == first
-    assert get(client, personas["worker"], "circle:import", "cats").status_code == 404
-
-
-def test_the_import_page_runs_a_job_and_rejects_bad_rows(
-    client, personas, located, var_dir, transactional_db
-):
-    client.force_login(personas["worker"])
-    lon, lat = junction(10)
-    a1, b1 = located["A1"].code, located["B1"].code
-    upload = io.BytesIO(
-        f"名称,类型,经度,纬度,社区代码\n好中心,邻里中心,{lon},{lat},{a1}\n坏中心,邻里中心,{lon},{lat},{b1}\n".encode()
-    )
-    upload.name = "places.csv"
-    response = client.post(reverse("circle:import", args=["places"]), {"file": upload})
-    job = ImportJob.objects.get()
-    assert response.url == reverse("circle:import_job", args=[job.pk]) and job.kind == "circle_places"
-    for _ in range(100):
-        job.refresh_from_db()
-        if job.status != "running":
-            break
-        time.sleep(0.05)
-    assert job.status == "rejected" and job.errors[0].startswith("第 3 行：")
-    page = client.get(response.url).content.decode()
-    assert "未写入任何数据" in page and ServicePlace.objects.count() == 0
-    assert get(client, personas["outsider_worker"], "circle:import_job", job.pk).status_code == 404
