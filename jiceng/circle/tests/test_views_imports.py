@@ -40,3 +40,10 @@ def test_the_import_page_runs_a_job_and_rejects_bad_rows(
     page = client.get(response.url).content.decode()
     assert "未写入任何数据" in page and ServicePlace.objects.count() == 0
     assert get(client, personas["outsider_worker"], "circle:import_job", job.pk).status_code == 404
+
+
+def test_the_import_page_asks_for_a_file(client, personas, located):
+    client.force_login(personas["worker"])
+    page = client.post(reverse("circle:import", args=["points"]), {}).content.decode()
+    assert "请选择要导入的 .xlsx 或 .csv 文件" in page
+    assert not ImportJob.objects.exists()

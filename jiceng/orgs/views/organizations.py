@@ -31,23 +31,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organization_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *ADMINS)
-    regions = region_list_for(request.user, active_only=True)
-    form = OrganizationForm(request.POST or None, regions=regions)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.organization_create(
-                actor=request.user,
-                region=regions.get(code=data["region"]),
-                request=request,
-                **{f: data[f] for f in FIELDS},
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("已登记：%(n)s") % {"n": data["name"]})
-            return redirect("orgs:list")
-    return render(request, "orgs/create.html", {"form": form, "title": _("登记组织")})
+    return _organization_form(request, None)
 
 
 @login_required
@@ -56,21 +40,27 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_scoped_or_404(
         request.user, Organization.objects.select_related("region"), region="region", pk=pk
     )
+    return _organization_form(request, org)
+
+
+def _organization_form(request: HttpRequest, org: Organization | None) -> HttpResponse:
+    """Register an organisation (`org` None) or correct one, under a region in the user's scope."""
     regions = region_list_for(request.user, active_only=True)
-    form = OrganizationForm(request.POST or None, regions=regions, initial=OrganizationForm.initial_for(org))
+    initial = OrganizationForm.initial_for(org) if org else None
+    form = OrganizationForm(request.POST or None, regions=regions, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = {f: data[f] for f in FIELDS} | {"region": regions.get(code=data["region"])}
         try:
-            services.organization_update(
-                actor=request.user,
-                organization=org,
-                region=regions.get(code=data["region"]),
-                request=request,
-                **{f: data[f] for f in FIELDS},
-            )
+            if org is None:
+                services.organization_create(actor=request.user, request=request, **fields)
+            else:
+                services.organization_update(actor=request.user, organization=org, request=request, **fields)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("已保存：%(n)s") % {"n": data["name"]})
+            done = _("已登记：%(n)s") if org is None else _("已保存：%(n)s")
+            messages.success(request, done % {"n": data["name"]})
             return redirect("orgs:list")
-    return render(request, "orgs/create.html", {"form": form, "title": _("修改组织"), "org": org})
+    title = _("登记组织") if org is None else _("修改组织")
+    return render(request, "orgs/create.html", {"form": form, "title": title, "org": org})
