@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_UPLOAD = 30 * 1024 * 1024
-
 
 class ImportForm(forms.Form):
     """An uploaded table to import: .xlsx or .csv, at most 30 MB (reading it is `core.tabular`'s)."""
@@ -12,7 +10,7 @@ class ImportForm(forms.Form):
         error_messages={"required": _("请选择要导入的 .xlsx 或 .csv 文件")},
     )
 
-    MAX_UPLOAD = MAX_UPLOAD
+    MAX_UPLOAD = 30 * 1024 * 1024
 
     def clean_file(self):
         f = self.cleaned_data["file"]
