@@ -18,7 +18,7 @@ from jiceng.circle import synthetic
 from jiceng.circle.models import PlaceKind, PointSource, ResidentialPoint, ServicePlace, WalkNetwork
 from jiceng.circle.network import LocalProjection, WalkGraph
 from jiceng.circle.services import network_store
-from jiceng.regions.models import Level, Region, prefix_range
+from jiceng.regions.models import Level, Region
 
 SPACING_M = 80.0
 MARGIN_M = 800.0
@@ -67,7 +67,7 @@ def demo_places(district: Region, subdistricts: list[Region], communities: list[
     rng = random.Random(15)
     by_sub: dict[str, list[Region]] = {}
     for c in communities:
-        by_sub.setdefault(c.code[:9], []).append(c)
+        by_sub.setdefault(c.subdistrict_code, []).append(c)
     places: list[ServicePlace] = []
 
     def add(community, name, kind, lon, lat, hours, area):
@@ -100,7 +100,7 @@ def demo_places(district: Region, subdistricts: list[Region], communities: list[
         lon, lat = _near(rng, district.lon, district.lat, 150)
         add(home, f"{district.name}党群服务中心", PlaceKind.CENTRE_DISTRICT, lon, lat, day, 3200)
     for sub in subdistricts:
-        members = by_sub.get(sub.code[:9], [])
+        members = by_sub.get(sub.subdistrict_code, [])
         if not members or sub.lon is None:
             continue
         home = min(members, key=lambda c: (c.lon - sub.lon) ** 2 + (c.lat - sub.lat) ** 2)
@@ -173,7 +173,7 @@ def demo_points(district: Region, communities: list[Region], graph: WalkGraph) -
 def load_circle_demo(district: Region, progress: bool = False) -> None:
     """Demo hook: the synthetic network, some places and residential points (idempotent)."""
     district = Region.objects.get(pk=district.pk)  # the caller's copy may predate its centre point
-    regions = list(Region.objects.filter(prefix_range(district.prefix), is_active=True).order_by("code"))
+    regions = list(Region.objects.filter(district.subtree_q(), is_active=True).order_by("code"))
     communities = [r for r in regions if r.level == Level.COMMUNITY]
     subdistricts = [r for r in regions if r.level == Level.SUBDISTRICT]
     network = WalkNetwork.objects.filter(district=district).first()

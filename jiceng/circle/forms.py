@@ -1,3 +1,5 @@
+"""The service circle's forms: the map's filters, an import's upload and a place's photo."""
+
 import datetime as dt
 
 from django import forms
@@ -5,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.circle.coverage import DEFAULT_LIMIT_M, DEFAULT_WALK_SPEED_M_PER_MIN, limit_from_minutes
 from jiceng.circle.models import PlaceKind, PlacePhoto
-from jiceng.circle.queries import CircleParams
+from jiceng.circle.queries.params import CircleParams
+from jiceng.people.forms import ImportForm
 
 
 class CircleFilterForm(forms.Form):
@@ -71,20 +74,6 @@ class CircleFilterForm(forms.Form):
         return CircleParams(limit_m=float(data.get("limit") or DEFAULT_LIMIT_M), kinds=kinds, open_at=open_at)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("选择文件（.xlsx 或 .csv）"))
-
-    MAX_UPLOAD = 30 * 1024 * 1024
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件"))
-        if f.size > self.MAX_UPLOAD:
-            raise forms.ValidationError(_("文件超过 30 MB，请拆分后分批导入"))
-        return f
-
-
 class PhotoForm(forms.ModelForm):
     class Meta:
         model = PlacePhoto
@@ -95,3 +84,6 @@ class PhotoForm(forms.ModelForm):
         if image and image.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("照片超过 10 MB，请压缩后再上传"))
         return image
+
+
+__all__ = ["CircleFilterForm", "ImportForm", "PhotoForm"]

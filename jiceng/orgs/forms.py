@@ -1,10 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.orgs.models import Kind, PartyLevel, Sector
+from jiceng.core.validators import validate_uscc
+from jiceng.orgs.models import Kind, Organization, PartyLevel, Sector
 
 
 class OrganizationForm(forms.Form):
+    """Registering or correcting an organisation; the credit code is checked here, on the field."""
+
     name = forms.CharField(label=_("名称"), max_length=200)
     kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices)
     region = forms.ChoiceField(label=_("所在区划"))
@@ -12,7 +15,12 @@ class OrganizationForm(forms.Form):
         label=_("党组织层级"), choices=[("", "—")] + PartyLevel.choices, required=False
     )
     sector = forms.ChoiceField(label=_("新兴领域类别"), choices=[("", "—")] + Sector.choices, required=False)
-    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+    uscc = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=18,
+        required=False,
+        help_text=_("18 位，按 GB 32100 校验最后一位"),
+    )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
 
     def __init__(self, *args, regions=(), **kwargs):
@@ -20,3 +28,19 @@ class OrganizationForm(forms.Form):
         self.fields["region"].choices = [
             (r.code, f"{'　' * (len(r.prefix) // 3 - 2)}{r.name}") for r in regions
         ]
+
+    @classmethod
+    def initial_for(cls, org: Organization) -> dict:
+        return {
+            "name": org.name,
+            "kind": org.kind,
+            "region": org.region.code,
+            "party_level": org.party_level,
+            "sector": org.sector,
+            "uscc": org.uscc,
+            "address": org.address,
+        }
+
+    def clean_uscc(self) -> str:
+        code = self.cleaned_data["uscc"].strip()
+        return validate_uscc(code) if code else ""

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from jiceng.orgs import views
+from jiceng.orgs.views import organizations
 
 app_name = "orgs"
 urlpatterns = [
-    path("", views.organization_list, name="list"),
-    path("new/", views.organization_create, name="create"),
+    path("", organizations.organization_list, name="list"),
+    path("new/", organizations.organization_create, name="create"),
+    path("<int:pk>/edit/", organizations.organization_edit, name="edit"),
 ]

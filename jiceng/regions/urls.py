@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiceng.regions import views
+from jiceng.regions.views import tree
 
 app_name = "regions"
-urlpatterns = [path("", views.region_tree, name="tree")]
+urlpatterns = [path("", tree.region_tree, name="tree")]

@@ -2,7 +2,9 @@ import time
 
 from jiceng.circle.demo import MAX_NODES, load_circle_demo
 from jiceng.circle.models import PlaceKind, PointSource, ResidentialPoint, ServicePlace, WalkNetwork
-from jiceng.circle.queries import CircleParams, district_coverage, figures_for
+from jiceng.circle.queries.district import coverage_get
+from jiceng.circle.queries.figures import figures_get
+from jiceng.circle.queries.params import CircleParams
 from jiceng.demo import registry
 from jiceng.demo.district import load_regions_demo
 
@@ -27,9 +29,9 @@ def test_it_loads_a_synthetic_circle_once(db, var_dir):
         ResidentialPoint.objects.filter(source=PointSource.SYNTHETIC, community__isnull=False).count() == 3000
     )
     # every place and point lies on the network
-    cov = district_coverage(district, CircleParams())
+    cov = coverage_get(district, CircleParams())
     assert cov.result.places.ok.all() and cov.result.points.ok.all()
-    assert 20 < figures_for(cov, district).percentage < 90
+    assert 20 < figures_get(cov, district).percentage < 90
     counts = (WalkNetwork.objects.count(), ServicePlace.objects.count(), ResidentialPoint.objects.count())
     load_circle_demo(district, False)
     assert (

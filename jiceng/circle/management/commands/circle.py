@@ -15,10 +15,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from jiceng.circle import queries, services
+from jiceng.circle import services
 from jiceng.circle.coverage import DEFAULT_WALK_SPEED_M_PER_MIN, limit_from_minutes
 from jiceng.circle.models import PlaceKind
-from jiceng.regions.models import Level, Region
+from jiceng.circle.queries.district import coverage_get
+from jiceng.circle.queries.figures import figures_get, figures_list_tree, point_list_uncovered
+from jiceng.circle.queries.params import CircleParams
+from jiceng.circle.queries.sites import site_recommend
+from jiceng.circle.tables import read_candidates
+from jiceng.regions.models import Level, Region, ancestor_code
 
 
 def _pct(value) -> str:
@@ -79,7 +84,7 @@ class Command(BaseCommand):
     def _district(self, opts) -> Region:
         code = (opts.get("district") or settings.DISTRICT_CODE).strip()
         if len(code) == 6:
-            code += "000000"
+            code = ancestor_code(code, Level.DISTRICT)
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise CommandError(
@@ -89,7 +94,7 @@ class Command(BaseCommand):
             raise CommandError(_("%(n)s（%(c)s）不是区（县）级区划") % {"n": region.name, "c": code})
         return region
 
-    def _params(self, opts) -> queries.CircleParams:
+    def _params(self, opts) -> CircleParams:
         kinds = tuple(sorted(k.strip() for k in (opts.get("kinds") or "").split(",") if k.strip()))
         bad = [k for k in kinds if k not in PlaceKind.values]
         if bad:
@@ -108,7 +113,7 @@ class Command(BaseCommand):
         try:
             if opts.get("minutes") is not None:
                 speed = opts.get("speed") or DEFAULT_WALK_SPEED_M_PER_MIN
-                return queries.CircleParams(
+                return CircleParams(
                     limit_m=limit_from_minutes(opts["minutes"], speed),
                     kinds=kinds,
                     open_at=open_at,
@@ -120,7 +125,7 @@ class Command(BaseCommand):
                 raise ValueError(_("步行距离应在 0～20000 米之间"))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        return queries.CircleParams(limit_m=float(limit), kinds=kinds, open_at=open_at)
+        return CircleParams(limit_m=float(limit), kinds=kinds, open_at=open_at)
 
     def _region(self, opts, district: Region) -> Region:
         code = opts.get("region")
@@ -222,7 +227,7 @@ class Command(BaseCommand):
     def _coverage(self, opts):
         district = self._district(opts)
         region = self._region(opts, district)
-        cov = queries.district_coverage(district, self._params(opts))
+        cov = coverage_get(district, self._params(opts))
         if cov.result is None:
             raise CommandError(cov.error)
         return district, region, cov
@@ -234,7 +239,7 @@ class Command(BaseCommand):
             self.stdout.write(_("注意：尚未导入居民点，以各社区登记居民人数代替，位置取社区中心点。"))
         if cov.synthetic:
             self.stdout.write(_("注意：示范数据，路网或居民点为合成数据，仅供演示。"))
-        total = queries.figures_for(cov, region)
+        total = figures_get(cov, region)
         self.stdout.write(
             _("%(n)s：人口 %(p)s，覆盖 %(c)s，覆盖率 %(pct)s；居民点 %(pts)d 个，其中 %(cp)d 个已覆盖")
             % {
@@ -246,7 +251,7 @@ class Command(BaseCommand):
                 "cp": total.covered_points,
             }
         )
-        for f in queries.figures_tree(cov, region)[1:]:
+        for f in figures_list_tree(cov, region)[1:]:
             indent = "  " if f.level == Level.SUBDISTRICT or not f.code else "    "
             line = _("%(n)s（%(code)s）：人口 %(p)s，覆盖 %(c)s，覆盖率 %(pct)s") % {
                 "n": f.name,
@@ -258,7 +263,7 @@ class Command(BaseCommand):
             self.stdout.write(indent + line)
         if opts["uncovered"]:
             self.stdout.write(_("未覆盖的居民点（人口最多的在前）："))
-            for p in queries.uncovered_points(cov, region, limit=opts["uncovered"]):
+            for p in point_list_uncovered(cov, region, limit=opts["uncovered"]):
                 self.stdout.write(
                     _("  %(b)s（%(c)s）%(p)s 人，%(lon).6f,%(lat).6f：%(r)s")
                     % {
@@ -278,12 +283,10 @@ class Command(BaseCommand):
         candidates = None
         if opts.get("candidates"):
             try:
-                candidates = services.read_candidates(
-                    self._read(opts["candidates"]), opts["candidates"], cov.network
-                )
+                candidates = read_candidates(self._read(opts["candidates"]), opts["candidates"], cov.network)
             except services.ImportRejected as exc:
                 self._rejected(exc)
-        rec = queries.recommend(cov, region, opts["k"], candidates, progress=not opts["no_progress"])
+        rec = site_recommend(cov, region, opts["k"], candidates, progress=not opts["no_progress"])
         self.stdout.write(_("口径：%(p)s") % {"p": cov.params.describe()})
         self.stdout.write(
             _("%(n)s 现状：人口 %(p)s，覆盖 %(c)s，覆盖率 %(pct)s")

@@ -1,0 +1,121 @@
+"""A region's share of its district's coverage: totals, the tree of figures, uncovered points.
+
+A user's figures are the district's figures restricted to the regions in their scope.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from jiceng.circle.queries.district import DistrictCoverage, Figures
+from jiceng.regions.models import Level, Region
+
+
+def code_in_region(code: str, region: Region) -> bool:
+    if region.level == Level.DISTRICT:
+        return True  # points without a community belong to the district
+    return bool(code) and code.startswith(region.prefix)
+
+
+def point_mask(cov: DistrictCoverage, region: Region) -> np.ndarray:
+    return np.array([code_in_region(c, region) for c in cov.points.community_codes], dtype=bool)
+
+
+def place_mask(cov: DistrictCoverage, region: Region) -> np.ndarray:
+    return np.array([code_in_region(c, region) for c in cov.places.community_codes], dtype=bool)
+
+
+def figures_get(cov: DistrictCoverage, region: Region) -> Figures:
+    total = Figures(
+        code=region.code,
+        name=region.name,
+        level=region.level,
+        covered_population=0.0 if cov.result is not None else None,
+    )
+    for code, f in cov.by_community.items():
+        if code_in_region(code, region):
+            total.add(f)
+    return total
+
+
+def figures_list_children(cov: DistrictCoverage, region: Region) -> list[Figures]:
+    """Figures of each subdistrict of a district, or each community of a subdistrict."""
+    if region.level not in (Level.DISTRICT, Level.SUBDISTRICT):
+        return []
+    children = Region.objects.filter(parent=region, is_active=True).order_by("code")
+    rows = [figures_get(cov, child) for child in children]
+    if region.level == Level.DISTRICT and "" in cov.by_community:
+        rows.append(dataclasses.replace(cov.by_community[""]))
+    return rows
+
+
+def figures_list_tree(cov: DistrictCoverage, region: Region) -> list[Figures]:
+    """The region's figures, then every subdistrict and community under it, in code order."""
+    regions = Region.objects.filter(
+        region.subtree_q(),
+        level__in=[Level.DISTRICT, Level.SUBDISTRICT, Level.COMMUNITY],
+        is_active=True,
+    ).order_by("code")
+    rows = [figures_get(cov, r) for r in regions]
+    if region.level == Level.DISTRICT and "" in cov.by_community:
+        rows.append(dataclasses.replace(cov.by_community[""]))
+    return rows
+
+
+@dataclass
+class UncoveredPoint:
+    index: int
+    id: int | None
+    building: str
+    community: str
+    lon: float
+    lat: float
+    households: int | None
+    residents: int | None
+    population: float
+    distance_m: float | None
+    nearest_place: str
+    reason: str
+
+
+def point_list_uncovered(
+    cov: DistrictCoverage, region: Region, limit: int | None = None
+) -> list[UncoveredPoint]:
+    """Residential points in the region that no counted place covers, most populous first."""
+    if cov.result is None:
+        return []
+    idx = np.flatnonzero(point_mask(cov, region) & ~cov.covered & (cov.points.population > 0))
+    idx = idx[np.argsort(-cov.points.population[idx], kind="stable")]
+    if limit is not None:
+        idx = idx[:limit]
+    out = []
+    for i in idx.tolist():
+        code = cov.points.community_codes[i]
+        region_ = cov.regions.get(code)
+        d = cov.distance_m[i]
+        out.append(
+            UncoveredPoint(
+                index=i,
+                id=cov.points.ids[i],
+                building=cov.points.buildings[i],
+                community=region_.name if region_ else "",
+                lon=float(cov.points.lonlat[i, 0]),
+                lat=float(cov.points.lonlat[i, 1]),
+                households=cov.points.households[i],
+                residents=cov.points.residents[i],
+                population=float(cov.points.population[i]),
+                distance_m=float(d) if np.isfinite(d) else None,
+                nearest_place=cov.places.names[cov.nearest[i]] if cov.nearest[i] >= 0 else "",
+                reason=cov.point_reason(i),
+            )
+        )
+    return out
+
+
+def point_count_uncovered(cov: DistrictCoverage, region: Region) -> int:
+    if cov.result is None:
+        return 0
+    return int((point_mask(cov, region) & ~cov.covered & (cov.points.population > 0)).sum())

@@ -1,0 +1,66 @@
+import pytest
+
+from jiceng.circle.models import ResidentialPoint
+from jiceng.circle.services import ImportRejected, points_import
+from jiceng.circle.tests.conftest import junction, make_point
+from jiceng.circle.tests.factories import POINT_HEADER, csv_bytes
+from jiceng.core.models import AuditLog
+
+
+def test_it_imports_points_replacing_those_in_scope(personas, line_network, located):
+    make_point(located, "A1", 3, residents=1, building="旧点")
+    make_point(located, "B1", 27, residents=1, building="乙旧点")
+    a1 = located["A1"].code
+    rows = [
+        f"{junction(10)[0]},{junction(10)[1]},40,,甲1栋,{a1}",
+        f"{junction(3)[0]},{junction(3)[1]},,90,甲2栋,",  # no community: nearest centre is A2's (junction 2)
+        f'{junction(9)[0]},{junction(9)[1]},"1,200",3100,甲3栋,',  # nearest centre is A1's (junction 10)
+    ]
+    summary = points_import(
+        data=csv_bytes(POINT_HEADER, *rows),
+        filename="pts.csv",
+        scope_region=located["A"],
+        actor=personas["sub_admin"],
+    )
+    assert (summary.created, summary.replaced) == (3, 1)
+    points = {p.building: p for p in ResidentialPoint.objects.all()}
+    assert set(points) == {"甲1栋", "甲2栋", "甲3栋", "乙旧点"}  # B1's point is outside A's scope and stays
+    assert points["甲1栋"].population == round(40 * 2.62) and points["甲1栋"].residents is None
+    assert points["甲2栋"].community == located["A2"] and points["甲2栋"].population == 90
+    assert points["甲3栋"].community == located["A1"] and points["甲3栋"].households == 1200
+    assert AuditLog.objects.filter(action="circle.points_import").count() == 1
+
+
+def test_it_rejects_every_bad_point_row_and_writes_nothing(line_network, located):
+    make_point(located, "A1", 3, residents=1, building="旧点")
+    lon, lat = junction(10)
+    a1, b1 = located["A1"].code, located["B1"].code
+    rows = [
+        f"{lon},{lat},10,,好,{a1}",  # row 2 is fine
+        f"东经104,{lat},10,,,{a1}",  # row 3
+        f"{lon},-91,10,,,{a1}",  # row 4
+        f"{lon + 0.1},{lat},10,,,{a1}",  # row 5: east of the network
+        f"{lon},{lat},,,,{a1}",  # row 6: no counts
+        f"{lon},{lat},-3,2.5,,{a1}",  # row 7: bad counts
+        f"{lon},{lat},10,,,{b1}",  # row 8: outside scope
+        f"{lat},{lon},10,,,{a1}",  # row 9: swapped: 104 is no latitude
+    ]
+    with pytest.raises(ImportRejected) as exc:
+        points_import(
+            data=csv_bytes(POINT_HEADER, *rows), filename="p.csv", scope_region=located["A"], actor=None
+        )
+    errors = exc.value.errors
+    assert [e.split("：")[0] for e in errors] == [f"第 {n} 行" for n in range(3, 10)]
+    assert "不是数字" in errors[0] and "超出 WGS-84" in errors[1] and "路网范围之外" in errors[2]
+    assert "户数和人数至少填写一项" in errors[3]
+    assert "户数“-3”应为不小于 0 的整数" in errors[4] and "人数“2.5”应为不小于 0 的整数" in errors[4]
+    assert "不在您的管辖范围内" in errors[5] and "纬度 104" in errors[6]
+    assert list(ResidentialPoint.objects.values_list("building", flat=True)) == ["旧点"]
+
+
+def test_it_needs_a_count_column_for_points(located):
+    with pytest.raises(ImportRejected) as exc:
+        points_import(
+            data="经度,纬度\n1,2\n".encode(), filename="p.csv", scope_region=located["A"], actor=None
+        )
+    assert "户数" in exc.value.errors[0]

@@ -1,0 +1,1 @@
+"""Reads of organisations that are more than one line."""

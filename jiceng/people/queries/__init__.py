@@ -1,0 +1,1 @@
+"""Reads of residents that are more than one line."""

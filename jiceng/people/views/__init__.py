@@ -1,0 +1,1 @@
+"""Pages of residents: the list and the roster import."""

@@ -1,0 +1,1 @@
+"""Reads of the region tree that are more than one line."""
