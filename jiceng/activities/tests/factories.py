@@ -1,8 +1,7 @@
-"""Builders for activity tests, and the page helpers the view tests share."""
+"""Builders for activity tests (the page helpers `get` and `post` come from the alliance's factories)."""
 
 import datetime as dt
 
-from django.urls import reverse
 from django.utils import timezone
 
 from jiceng.activities.models import Activity, CheckIn, CheckInMethod
@@ -42,15 +41,3 @@ START = timezone.make_aware(dt.datetime(2026, 3, 10, 9, 0))
 
 def minutes(n):
     return dt.timedelta(minutes=n)
-
-
-def get(client, user, name, *args, **params):
-    """A page as `user` sees it."""
-    client.force_login(user)
-    return client.get(reverse(name, args=args), params)
-
-
-def post(client, user, name, *args, data=None):
-    """A form sent as `user`."""
-    client.force_login(user)
-    return client.post(reverse(name, args=args), data or {})

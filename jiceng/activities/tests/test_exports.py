@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from jiceng.activities.models import CheckIn
-from jiceng.activities.tests.factories import get
+from jiceng.alliance.tests.factories import get
 from jiceng.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from jiceng.activities import tokens
 from jiceng.activities.models import Activity
-from jiceng.activities.tests.factories import get, post
-from jiceng.alliance.tests.factories import alliance_a
+from jiceng.alliance.tests.factories import alliance_a, get, post
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jiceng.activities import tokens
 from jiceng.activities.models import CheckIn
-from jiceng.activities.tests.factories import get, post
+from jiceng.alliance.tests.factories import get, post
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from jiceng.activities import tokens
 from jiceng.activities.models import CheckIn
-from jiceng.activities.tests.factories import get, post
+from jiceng.alliance.tests.factories import get, post
 
 pytestmark = pytest.mark.django_db
 

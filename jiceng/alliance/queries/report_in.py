@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from jiceng.alliance.models import Project, ProjectStatus, ReportIn, ServicePost
+from jiceng.alliance.models import Project, ProjectStatus, ReportIn, ReportInStatus, ServicePost
+from jiceng.people.models import PartyMembership, Person
 from jiceng.regions.models import Region
 
 # reader(person_ids, start, end): the checked-out attendances of those people that began
@@ -83,3 +84,13 @@ def service_post_list_open(community: Region) -> QuerySet[ServicePost]:
 def project_list_open(community: Region) -> QuerySet[Project]:
     """The projects of `community` a reported-in member can join."""
     return Project.objects.filter(need__community=community, status=ProjectStatus.ONGOING)
+
+
+def party_membership_get(person: Person) -> PartyMembership | None:
+    """The person's party membership (with the home branch), or None for someone who is not a member."""
+    return PartyMembership.objects.filter(person=person).select_related("home_branch").first()
+
+
+def report_in_get_active(person: Person) -> ReportIn | None:
+    """Where the person is reported in now, if anywhere."""
+    return ReportIn.objects.filter(person=person, status=ReportInStatus.ACTIVE).first()

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 from jiceng.alliance import services
@@ -106,3 +107,15 @@ def reported_in(personas, regions, *, today=dt.date(2026, 2, 1)):
         actor=personas["resident"],
         today=today,
     )
+
+
+def get(client, user, name, *args, **params):
+    """A page as `user` sees it."""
+    client.force_login(user)
+    return client.get(reverse(name, args=args), params)
+
+
+def post(client, user, name, *args, data=None):
+    """A form sent as `user`."""
+    client.force_login(user)
+    return client.post(reverse(name, args=args), data or {})

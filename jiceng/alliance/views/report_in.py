@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 
 from jiceng.alliance import exports, services
 from jiceng.alliance.forms import ChooseForm, ConfirmForm, ReportInForm, ServicePostForm
-from jiceng.alliance.models import ReportIn, ReportInStatus, ServicePost
+from jiceng.alliance.models import ReportIn, ServicePost
 from jiceng.alliance.queries import visible
 from jiceng.alliance.queries.report_in import (
+    party_membership_get,
     project_list_open,
+    report_in_get_active,
     service_post_list_open,
     service_record_get,
     service_record_list,
@@ -24,7 +26,6 @@ from jiceng.core.models import Role
 from jiceng.core.scope import get_scoped_or_404, require_role, scope_for
 from jiceng.core.sheets import xlsx_response
 from jiceng.orgs.models import Kind, Organization
-from jiceng.people.models import PartyMembership
 
 
 def _year(request: HttpRequest) -> int:
@@ -76,8 +77,7 @@ def report_in_me(request: HttpRequest) -> HttpResponse:
     person = request.user.person
     if person is None:
         raise Http404
-    membership = PartyMembership.objects.filter(person=person).select_related("home_branch").first()
-    current = ReportIn.objects.filter(person=person, status=ReportInStatus.ACTIVE).first()
+    membership, current = party_membership_get(person), report_in_get_active(person)
     form = _me_form(request, person, membership, current)
     if request.method == "POST" and membership is not None and form.is_valid():
         try:
