@@ -80,7 +80,7 @@ def minutes_served(checked_in_at: dt.datetime, checked_out_at: dt.datetime, star
     return max(0, int((checked_out_at - begin).total_seconds() // 60))
 
 
-def check_out(checkin: CheckIn, at: dt.datetime) -> None:
+def checkout_set(*, checkin: CheckIn, at: dt.datetime) -> None:
     """Set the check-out time and the minutes served, inside the caller's transaction."""
     checkin.checked_out_at = max(at, checkin.checked_in_at)
     checkin.minutes = minutes_served(
@@ -106,5 +106,5 @@ def checkout_record(*, checkin: CheckIn, actor, now: dt.datetime | None = None) 
                 "t": timezone.localtime(checkin.checked_out_at).strftime("%H:%M"),
             }
         )
-    check_out(checkin, now)
+    checkout_set(checkin=checkin, at=now)
     return checkin

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jiceng.activities.errors import ActivityError
 from jiceng.activities.models import Activity, ActivityStatus
 from jiceng.activities.services.activity import activity_lock, local_time
-from jiceng.activities.services.checkin import check_out
+from jiceng.activities.services.checkin import checkout_set
 from jiceng.bank.services.claims import ClaimError, claims_file_for_activity
 from jiceng.core.audit import audit, snapshot
 
@@ -75,7 +75,7 @@ def activity_close(
         raise ActivityError(_("活动还没开始，不能结束；如不再举办，请取消活动。"))
     result = CloseResult(activity)
     for checkin in activity.checkins.filter(checked_out_at__isnull=True).select_related("activity"):
-        check_out(checkin, min(now, activity.ends_at))
+        checkout_set(checkin=checkin, at=min(now, activity.ends_at))
         result.checked_out += 1
     before = snapshot(activity)
     activity.status = ActivityStatus.CLOSED
