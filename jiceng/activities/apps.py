@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class ActivitiesConfig(AppConfig):
     name = "jiceng.activities"
     verbose_name = _("活动与签到")
+
+    def ready(self) -> None:
+        from jiceng.activities.demo import load_activities_demo
+        from jiceng.activities.queries.attendance import checkin_list_served
+        from jiceng.alliance.queries.report_in import attendance_reader_register
+        from jiceng.demo.registry import register
+
+        # The alliance (the floor below) counts a reported-in member's service from these check-ins.
+        attendance_reader_register(checkin_list_served)
+        # After the alliance's loader: co-hosted activities need the alliance and its actions.
+        register("activities", load_activities_demo, order=110)

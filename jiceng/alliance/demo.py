@@ -1,10 +1,11 @@
-"""Demo data of the regional alliance and activities, appended to the demo hooks.
+"""Demo data of the regional alliance, appended to the demo hooks.
 
 In the first subdistrict (浆洗街街道): an alliance of the community party committees
 and the demo units, a past joint meeting whose resolutions became actions (one of them
-overdue), a proposed next symposium, the three lists, an upcoming and a past activity,
-a reported-in party member, and new-sector organisations across the district with varied
-coverage, one of them founded and faded (边建边散). Each part is made only when missing.
+overdue), a proposed next symposium, the three lists, reported-in party members, and
+new-sector organisations across the district with varied coverage, one of them founded
+and faded (边建边散). Each part is made only when missing. The activities (and what the
+reported-in members attended) come from the activities app's loader, which runs after.
 """
 
 import datetime as dt
@@ -13,7 +14,6 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from jiceng.activities.models import Activity, ActivityStatus, CheckIn, CheckInMethod, OrganizerKind
 from jiceng.alliance import services
 from jiceng.alliance.models import (
     Alliance,
@@ -34,7 +34,7 @@ from jiceng.alliance.models import (
 from jiceng.core.models import User
 from jiceng.orgs.models import Kind, Organization, PartyLevel, Sector
 from jiceng.people.models import Origin, PartyMembership, Person
-from jiceng.regions.models import Level, Region, prefix_range
+from jiceng.regions.models import Level, Region
 
 POSTS = [
     ("政策宣讲岗", "在小区宣讲政策、解答居民疑问"),
@@ -62,12 +62,12 @@ def _alliance(sub: Region, actor, today: dt.date) -> Alliance:
         region=sub, actor=actor, default_place=f"{_short(sub.name)}街道党群服务中心三楼会议室"
     )
     orgs = list(
-        Organization.objects.filter(prefix_range(sub.prefix, "region__code"), is_active=True)
+        Organization.objects.filter(sub.subtree_q("region"), is_active=True)
         .filter(kind__in=[Kind.UNIT, Kind.NEW_SECTOR])
         .order_by("kind", "name")
     ) + list(
         Organization.objects.filter(
-            prefix_range(sub.prefix, "region__code"), kind=Kind.PARTY, region__level=Level.COMMUNITY
+            sub.subtree_q("region"), kind=Kind.PARTY, region__level=Level.COMMUNITY
         ).order_by("region__code")
     )
     contacts = ["张丽", "王建华", "刘洋", "陈静", "杨帆", "赵敏", "黄磊", "周婷", "吴刚", "徐芳"]
@@ -230,9 +230,7 @@ def _lists(alliance: Alliance, actor, resident_user, today: dt.date) -> None:
     communities = list(Region.objects.filter(parent=sub, level=Level.COMMUNITY).order_by("code"))
     if actor is None or not communities or Need.objects.filter(community__in=communities).exists():
         return
-    units = list(
-        Organization.objects.filter(prefix_range(sub.prefix, "region__code"), kind=Kind.UNIT).order_by("name")
-    )
+    units = list(Organization.objects.filter(sub.subtree_q("region"), kind=Kind.UNIT).order_by("name"))
     if not units:
         return
     first, second = communities[0], communities[min(1, len(communities) - 1)]
@@ -327,72 +325,6 @@ def _lists(alliance: Alliance, actor, resident_user, today: dt.date) -> None:
     )
 
 
-def _activities(alliance: Alliance, actor, worker, today: dt.date) -> None:
-    sub = alliance.region
-    community = Region.objects.filter(parent=sub, level=Level.COMMUNITY).order_by("code").first()
-    if community is None or Activity.objects.filter(community__parent=sub).exists():
-        return
-    party = Organization.objects.filter(region=community, kind=Kind.PARTY).first()
-    publisher = worker or actor
-    district = Region.objects.get(code=community.district_code)
-    past = Activity.objects.create(
-        district=district,
-        community=community,
-        organizer_kind=OrganizerKind.COMMUNITY,
-        organizer_org=party,
-        title="楼道清洁志愿服务",
-        description="清理楼道堆放杂物，张贴消防安全提示。",
-        place=f"{community.name}3 号院",
-        starts_at=_at(today - dt.timedelta(days=12), 9),
-        ends_at=_at(today - dt.timedelta(days=12), 11),
-        capacity=20,
-        status=ActivityStatus.CLOSED,
-        published_by=publisher,
-        closed_at=_at(today - dt.timedelta(days=12), 11, 30),
-    )
-    people = list(Person.objects.filter(community=community).order_by("pk")[:8])
-    for i, person in enumerate(people):
-        start = past.starts_at + dt.timedelta(minutes=i * 3)
-        CheckIn.objects.create(
-            activity=past,
-            person=person,
-            checked_in_at=start,
-            checked_out_at=past.ends_at,
-            minutes=int((past.ends_at - start).total_seconds() // 60),
-            method=CheckInMethod.QR,
-            recorded_by=publisher,
-        )
-    action = alliance.actions.filter(track=Track.JOINT_ACTIVITY).first()
-    Activity.objects.create(
-        district=district,
-        community=community,
-        organizer_kind=OrganizerKind.ALLIANCE,
-        alliance=alliance,
-        action=action,
-        title="重阳节敬老志愿服务",
-        description="为社区老人义诊、理发、测血压，表演文艺节目。",
-        place=f"{community.name}党群服务中心",
-        starts_at=_at(today + dt.timedelta(days=3), 9),
-        ends_at=_at(today + dt.timedelta(days=3), 11, 30),
-        capacity=30,
-        signup_required=False,
-        published_by=actor or publisher,
-    )
-    Activity.objects.create(
-        district=district,
-        community=community,
-        organizer_kind=OrganizerKind.COMMUNITY,
-        organizer_org=party,
-        title="垃圾分类宣传",
-        place=f"{community.name}小广场",
-        starts_at=_at(today + dt.timedelta(days=8), 15),
-        ends_at=_at(today + dt.timedelta(days=8), 17),
-        signup_required=True,
-        capacity=15,
-        published_by=publisher,
-    )
-
-
 def _report_in(alliance: Alliance, today: dt.date) -> None:
     community = Region.objects.filter(parent=alliance.region, level=Level.COMMUNITY).order_by("code").first()
     if community is None:
@@ -416,9 +348,8 @@ def _report_in(alliance: Alliance, today: dt.date) -> None:
     )
     posts = list(ServicePost.objects.filter(community=community).order_by("pk"))
     for i, membership in enumerate(members.order_by("pk")[:3]):
-        person = membership.person
-        report = services.report_in_submit(
-            person=person,
+        services.report_in_submit(
+            person=membership.person,
             origin=membership.origin,
             home_branch=membership.home_branch,
             home_unit_name="" if membership.home_branch else "成都市某国有企业党委",
@@ -426,19 +357,6 @@ def _report_in(alliance: Alliance, today: dt.date) -> None:
             actor=None,
             today=today - dt.timedelta(days=90 + 30 * i),
         )
-        if not CheckIn.objects.filter(person=person).exists():
-            past = Activity.objects.filter(community=community, status=ActivityStatus.CLOSED).first()
-            if past is not None:
-                CheckIn.objects.create(
-                    activity=past,
-                    person=person,
-                    checked_in_at=past.starts_at,
-                    checked_out_at=past.ends_at,
-                    minutes=120,
-                    method=CheckInMethod.CODE,
-                    recorded_by=past.published_by,
-                )
-        assert report.pk
 
 
 def _coverage(district: Region, today: dt.date) -> None:
@@ -459,9 +377,7 @@ def _coverage(district: Region, today: dt.date) -> None:
                 defaults={"kind": Kind.NEW_SECTOR, "sector": Sector.PARK},
             )
         orgs = list(
-            Organization.objects.filter(
-                prefix_range(sub.prefix, "region__code"), kind=Kind.NEW_SECTOR
-            ).order_by("name")
+            Organization.objects.filter(sub.subtree_q("region"), kind=Kind.NEW_SECTOR).order_by("name")
         )
         for j, org in enumerate(orgs):
             if org.sector == Sector.PARK and park is None:
@@ -526,6 +442,5 @@ def load_alliance_demo(district: Region, progress: bool = False) -> None:
         alliance = _alliance(sub, street, today)
         _meetings(alliance, street, today)
         _lists(alliance, street or worker, resident, today)
-        _activities(alliance, street, worker, today)
         _report_in(alliance, today)
         _coverage(district, today)

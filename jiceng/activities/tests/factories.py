@@ -1,6 +1,8 @@
-"""Builders for activity tests."""
+"""Builders for activity tests (the page helpers `get` and `post` come from the alliance's factories)."""
 
 import datetime as dt
+
+from django.utils import timezone
 
 from jiceng.activities.models import Activity, CheckIn, CheckInMethod
 from jiceng.regions.models import Region
@@ -32,3 +34,10 @@ def attended(act: Activity, person, minutes: int, *, late: int = 0) -> CheckIn:
         method=CheckInMethod.QR,
         recorded_by=act.published_by,
     )
+
+
+START = timezone.make_aware(dt.datetime(2026, 3, 10, 9, 0))
+
+
+def minutes(n):
+    return dt.timedelta(minutes=n)

@@ -1,4 +1,4 @@
-"""Reads of an alliance as a whole: its summary for the list and detail pages."""
+"""Reads of an alliance as a whole: its members, its summary for the list and detail pages."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -16,6 +16,8 @@ from jiceng.alliance.models import (
     MeetingStatus,
     Track,
 )
+from jiceng.orgs.models import Organization
+from jiceng.regions.models import Level, Region
 
 
 @dataclass
@@ -30,7 +32,7 @@ class AllianceSummary:
     by_track: list[tuple[str, int, int]]  # (label, open, done)
 
 
-def current_members(alliance: Alliance, today: dt.date | None = None):
+def member_list_current(alliance: Alliance, today: dt.date | None = None):
     today = today or timezone.localdate()
     return (
         AllianceMember.objects.filter(alliance=alliance, joined_on__lte=today)
@@ -39,7 +41,7 @@ def current_members(alliance: Alliance, today: dt.date | None = None):
     )
 
 
-def alliance_summary(alliance: Alliance, today: dt.date | None = None) -> AllianceSummary:
+def alliance_summary_get(alliance: Alliance, today: dt.date | None = None) -> AllianceSummary:
     today = today or timezone.localdate()
     actions = Action.objects.filter(alliance=alliance)
     counts = actions.aggregate(
@@ -64,7 +66,7 @@ def alliance_summary(alliance: Alliance, today: dt.date | None = None) -> Allian
     )
     return AllianceSummary(
         alliance=alliance,
-        members=current_members(alliance, today).count(),
+        members=member_list_current(alliance, today).count(),
         chair=alliance.current_chair(today),
         next_meeting=next_meeting,
         open_actions=counts["open"],
@@ -75,3 +77,25 @@ def alliance_summary(alliance: Alliance, today: dt.date | None = None) -> Allian
             for value, label in Track.choices
         ],
     )
+
+
+def organization_list_joinable(alliance: Alliance):
+    """Active organisations inside the alliance's region that are not current members."""
+    current = AllianceMember.objects.filter(alliance=alliance, left_on__isnull=True).values("organization_id")
+    return (
+        Organization.objects.filter(alliance.region.subtree_q("region"), is_active=True)
+        .exclude(pk__in=current)
+        .order_by("kind", "region__code", "name")
+    )
+
+
+def organization_list_owners(alliance: Alliance):
+    """The current members' organisations: who may own an action of the alliance."""
+    return Organization.objects.filter(
+        pk__in=member_list_current(alliance).values("organization_id")
+    ).order_by("name")
+
+
+def community_list_served(alliance: Alliance):
+    """The active communities in the alliance's region: where an action can serve residents."""
+    return Region.objects.filter(alliance.region.subtree_q(), level=Level.COMMUNITY, is_active=True)

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from jiceng.alliance.dates import add_months
 from jiceng.alliance.models import BranchState, SectorBranch
 from jiceng.orgs.models import Organization
-from jiceng.regions.models import Region
+from jiceng.regions.models import Level, Region, ancestor_code
 
 DEFAULT_FADE_MONTHS = 12
 
@@ -50,7 +50,7 @@ class CoverageRow:
         return round(100 * self.covered / self.total, 1) if self.total else None
 
 
-def org_coverage(orgs: QuerySet[Organization]) -> list[OrgCoverage]:
+def coverage_list_by_org(orgs: QuerySet[Organization]) -> list[OrgCoverage]:
     """Every new-sector organisation with the history of its party organisations, newest first."""
     orgs = list(orgs.order_by("region__code", "name"))
     by_org = defaultdict(list)
@@ -59,7 +59,7 @@ def org_coverage(orgs: QuerySet[Organization]) -> list[OrgCoverage]:
     return [OrgCoverage(o, by_org.get(o.pk, [])) for o in orgs]
 
 
-def is_faded(branch: SectorBranch, months: int) -> bool:
+def sector_branch_is_faded(branch: SectorBranch, months: int) -> bool:
     """Founded, then dissolved or inactive within `months` months (边建边散)."""
     return (
         branch.state != BranchState.ACTIVE
@@ -68,32 +68,36 @@ def is_faded(branch: SectorBranch, months: int) -> bool:
     )
 
 
-def faded_branches(branches: QuerySet[SectorBranch], months: int = DEFAULT_FADE_MONTHS) -> list[SectorBranch]:
+def sector_branch_list_faded(
+    branches: QuerySet[SectorBranch], months: int = DEFAULT_FADE_MONTHS
+) -> list[SectorBranch]:
     rows = branches.exclude(state=BranchState.ACTIVE).select_related("sector_org__region")
-    return [b for b in rows.order_by("-ended_on") if is_faded(b, months)]
+    return [b for b in rows.order_by("-ended_on") if sector_branch_is_faded(b, months)]
 
 
-def coverage_by_subdistrict(rows: list[OrgCoverage], months: int = DEFAULT_FADE_MONTHS) -> list[CoverageRow]:
+def coverage_list_by_subdistrict(
+    rows: list[OrgCoverage], months: int = DEFAULT_FADE_MONTHS
+) -> list[CoverageRow]:
     """Coverage rate per subdistrict (organisations sitting at district level form their own row)."""
     regions = {}
     table: dict[str, CoverageRow] = {}
-    codes = {r.org.region.code[:9] + "000" for r in rows}
+    codes = {ancestor_code(r.org.region.code, Level.SUBDISTRICT) for r in rows}
     for region in Region.objects.filter(code__in=codes):
         regions[region.code] = region
     for r in rows:
-        code = r.org.region.code[:9] + "000"
+        code = ancestor_code(r.org.region.code, Level.SUBDISTRICT)
         region = regions.get(code)
         row = table.setdefault(code, CoverageRow(region, code, region.name if region else code))
         row.total += 1
         if r.covered:
             row.covered += 1
             row.members += r.member_count
-        if any(is_faded(b, months) for b in r.branches):
+        if any(sector_branch_is_faded(b, months) for b in r.branches):
             row.faded += 1
     return [table[c] for c in sorted(table)]
 
 
-def coverage_total(rows: list[CoverageRow]) -> CoverageRow:
+def coverage_sum(rows: list[CoverageRow]) -> CoverageRow:
     total = CoverageRow(None, "", "")
     for r in rows:
         total.total += r.total

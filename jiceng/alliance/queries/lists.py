@@ -1,11 +1,14 @@
-"""Reads of the three lists: suggesting resources for a need."""
+"""Reads of the three lists: suggesting resources for a need, who leads a project, who rates it."""
 
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from jiceng.alliance.geo import haversine_m
-from jiceng.alliance.models import Need, Resource
+from jiceng.alliance.models import Need, Project, Resource
+from jiceng.core.scope import scope_for
+from jiceng.orgs.models import Organization
+from jiceng.regions.models import Level
 
 
 @dataclass
@@ -22,7 +25,7 @@ class Match:
         return f"{self.distance_m / 1000:.1f} km"
 
 
-def suggest_resources(need: Need, candidates: QuerySet[Resource], limit: int = 10) -> list[Match]:
+def resource_list_suggested(need: Need, candidates: QuerySet[Resource], limit: int = 10) -> list[Match]:
     """Active resources of the need's category, nearest first.
 
     Each side is placed at its own coordinates when it has them, else at its community's
@@ -38,3 +41,18 @@ def suggest_resources(need: Need, candidates: QuerySet[Resource], limit: int = 1
         matches.append(Match(resource, haversine_m(here, there) if here and there else None))
     matches.sort(key=lambda m: (m.distance_m is None, m.distance_m or 0.0, m.resource.pk))
     return matches[:limit]
+
+
+def organization_list_project_owners(need: Need) -> QuerySet[Organization]:
+    """Who may lead a project for the need: any active organisation of the need's subdistrict."""
+    return Organization.objects.filter(
+        need.community.subtree_q("region", level=Level.SUBDISTRICT), is_active=True
+    ).order_by("kind", "name")
+
+
+def project_may_rate(user, project: Project) -> bool:
+    """The requester rates: the resident who asked, or the community's workers for a community need."""
+    need = project.need
+    if need.requester_id is not None:
+        return getattr(user, "person_id", None) == need.requester_id
+    return scope_for(user).works_in(need.community_id)

@@ -1,17 +1,39 @@
-"""Reads of report-in: what reported-in members did, from the check-in records."""
+"""Reads of report-in: what reported-in members did, and what they can sign up for.
+
+Who attended what is recorded by `activities`, the floor above this app (an activity
+can be co-hosted by an alliance, so activities builds on alliance and never the other
+way round). It hands in its reader of attendance when it starts
+(`ActivitiesConfig.ready` calls `attendance_reader_register`), so service is counted
+here without importing it. With no reader, nobody has served yet.
+"""
 
 import datetime as dt
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from jiceng.alliance.models import ReportIn
+from jiceng.alliance.models import Project, ProjectStatus, ReportIn, ReportInStatus, ServicePost
+from jiceng.people.models import PartyMembership, Person
+from jiceng.regions.models import Region
+
+# reader(person_ids, start, end): the checked-out attendances of those people that began
+# in [start, end), of activities not cancelled, oldest first. Each row has `person_id`,
+# `checked_in_at`, `checked_out_at`, `minutes` and `activity` (with `title` and `place`).
+AttendanceReader = Callable[[Collection[int], dt.datetime, dt.datetime], Iterable]
+_readers: list[AttendanceReader] = []
+
+
+def attendance_reader_register(reader: AttendanceReader) -> None:
+    """Set where attendance comes from (called once, by the activities app at start-up)."""
+    _readers[:] = [reader]
 
 
 @dataclass
 class ServiceRecord:
     year: int
-    rows: list = field(default_factory=list)  # CheckIn rows, checked out, oldest first
+    rows: list = field(default_factory=list)  # attendances, checked out, oldest first
 
     @property
     def activities(self) -> int:
@@ -30,31 +52,18 @@ def _aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def service_records(report_ins: list[ReportIn], year: int) -> dict[int, ServiceRecord]:
-    """Activities attended and minutes served in `year` while each member was reported in, in one query.
+def service_record_list(report_ins: list[ReportIn], year: int) -> dict[int, ServiceRecord]:
+    """Activities attended and minutes served in `year` while each member was reported in, by report-in id.
 
     Every checked-out attendance counts, wherever in the district it was: serving is
-    serving. Cancelled activities do not count.
+    serving. Cancelled activities do not count. One read for all the members.
     """
-    from jiceng.activities.models import ActivityStatus, CheckIn
-
     out = {r.pk: ServiceRecord(year) for r in report_ins}
-    if not report_ins:
+    if not report_ins or not _readers:
         return out
     start, end = _aware(dt.date(year, 1, 1)), _aware(dt.date(year + 1, 1, 1))
-    rows = (
-        CheckIn.objects.filter(
-            person_id__in={r.person_id for r in report_ins},
-            checked_out_at__isnull=False,
-            checked_in_at__gte=start,
-            checked_in_at__lt=end,
-        )
-        .exclude(activity__status=ActivityStatus.CANCELLED)
-        .select_related("activity")
-        .order_by("checked_in_at", "pk")
-    )
     by_person: dict[int, list] = {}
-    for c in rows:
+    for c in _readers[0]({r.person_id for r in report_ins}, start, end):
         by_person.setdefault(c.person_id, []).append(c)
     for r in report_ins:
         first = _aware(r.reported_on)
@@ -63,5 +72,25 @@ def service_records(report_ins: list[ReportIn], year: int) -> dict[int, ServiceR
     return out
 
 
-def service_record(report_in: ReportIn, year: int) -> ServiceRecord:
-    return service_records([report_in], year)[report_in.pk]
+def service_record_get(report_in: ReportIn, year: int) -> ServiceRecord:
+    return service_record_list([report_in], year)[report_in.pk]
+
+
+def service_post_list_open(community: Region) -> QuerySet[ServicePost]:
+    """The posts a member reporting in to `community` can take."""
+    return ServicePost.objects.filter(community=community, is_active=True)
+
+
+def project_list_open(community: Region) -> QuerySet[Project]:
+    """The projects of `community` a reported-in member can join."""
+    return Project.objects.filter(need__community=community, status=ProjectStatus.ONGOING)
+
+
+def party_membership_get(person: Person) -> PartyMembership | None:
+    """The person's party membership (with the home branch), or None for someone who is not a member."""
+    return PartyMembership.objects.filter(person=person).select_related("home_branch").first()
+
+
+def report_in_get_active(person: Person) -> ReportIn | None:
+    """Where the person is reported in now, if anywhere."""
+    return ReportIn.objects.filter(person=person, status=ReportInStatus.ACTIVE).first()

@@ -5,7 +5,7 @@ sees every alliance. Community workers and unit operators see the actions their 
 organisations own, the lists of their community, and the resources they offer.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from jiceng.alliance.models import (
     Action,
@@ -19,19 +19,20 @@ from jiceng.alliance.models import (
     SectorBranch,
 )
 from jiceng.core.models import Role
-from jiceng.core.scope import scoped
+from jiceng.core.scope import scope_for, scoped
 from jiceng.orgs.models import Kind, Organization
+from jiceng.regions.models import Level, Region
 
 ADMINS = (Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN)
 STAFF = (*ADMINS, Role.COMMUNITY_WORKER)
 ORG_SIDE = (Role.COMMUNITY_WORKER, Role.UNIT_OPERATOR)
 
 
-def alliances(user) -> QuerySet[Alliance]:
+def alliance_list_visible(user) -> QuerySet[Alliance]:
     return scoped(user, Alliance.objects.select_related("region"), region="region", roles=ADMINS)
 
 
-def members(user) -> QuerySet[AllianceMember]:
+def member_list_visible(user) -> QuerySet[AllianceMember]:
     return scoped(
         user,
         AllianceMember.objects.select_related("organization__region", "alliance"),
@@ -40,11 +41,11 @@ def members(user) -> QuerySet[AllianceMember]:
     )
 
 
-def meetings(user) -> QuerySet[Meeting]:
+def meeting_list_visible(user) -> QuerySet[Meeting]:
     return scoped(user, Meeting.objects.select_related("alliance"), region="alliance__region", roles=ADMINS)
 
 
-def actions(user) -> QuerySet[Action]:
+def action_list_visible(user) -> QuerySet[Action]:
     base = Action.objects.all()
     mine = scoped(user, base, region="alliance__region", roles=ADMINS) | scoped(
         user, base, region="owner__region", org="owner", roles=ORG_SIDE
@@ -52,13 +53,13 @@ def actions(user) -> QuerySet[Action]:
     return mine.select_related("owner", "alliance", "resolution__meeting", "served_community")
 
 
-def needs(user) -> QuerySet[Need]:
+def need_list_visible(user) -> QuerySet[Need]:
     return scoped(
         user, Need.objects.select_related("community", "requester"), region="community", roles=STAFF
     )
 
 
-def resources(user) -> QuerySet[Resource]:
+def resource_list_visible(user) -> QuerySet[Resource]:
     return scoped(
         user,
         Resource.objects.select_related("community", "organization"),
@@ -68,7 +69,7 @@ def resources(user) -> QuerySet[Resource]:
     )
 
 
-def projects(user) -> QuerySet[Project]:
+def project_list_visible(user) -> QuerySet[Project]:
     return scoped(
         user,
         Project.objects.select_related("need__community", "owner"),
@@ -78,7 +79,7 @@ def projects(user) -> QuerySet[Project]:
     )
 
 
-def report_ins(user) -> QuerySet[ReportIn]:
+def report_in_list_visible(user) -> QuerySet[ReportIn]:
     return scoped(
         user,
         ReportIn.objects.select_related("person", "community", "home_branch"),
@@ -87,7 +88,7 @@ def report_ins(user) -> QuerySet[ReportIn]:
     )
 
 
-def sector_orgs(user) -> QuerySet[Organization]:
+def sector_org_list_visible(user) -> QuerySet[Organization]:
     return scoped(
         user,
         Organization.objects.filter(kind=Kind.NEW_SECTOR, is_active=True).select_related("region"),
@@ -96,10 +97,54 @@ def sector_orgs(user) -> QuerySet[Organization]:
     )
 
 
-def sector_branches(user) -> QuerySet[SectorBranch]:
+def sector_branch_list_visible(user) -> QuerySet[SectorBranch]:
     return scoped(
         user,
         SectorBranch.objects.select_related("sector_org__region"),
         region="sector_org__region",
         roles=ADMINS,
     )
+
+
+def community_list_visible(user, roles=STAFF) -> QuerySet[Region]:
+    """The active communities under the regions the user's `roles` are bound to."""
+    return scoped(user, Region.objects.active(), region="", roles=roles).filter(level=Level.COMMUNITY)
+
+
+def community_list_near_orgs(user) -> QuerySet[Region]:
+    """The active communities of the subdistricts where the user's own organisations sit.
+
+    A unit serves its neighbourhood, not only the community it is registered in.
+    """
+    q = Q(pk__in=[])
+    orgs = Organization.objects.filter(pk__in=scope_for(user).org_ids, is_active=True).select_related(
+        "region"
+    )
+    for org in orgs:
+        q |= org.region.subtree_q(level=Level.SUBDISTRICT)
+    return Region.objects.filter(q, level=Level.COMMUNITY, is_active=True)
+
+
+def region_list_foundable(user) -> QuerySet[Region]:
+    """Subdistricts and districts in the administrator's scope that have no alliance yet."""
+    regions = scoped(user, Region.objects.active(), region="", roles=ADMINS)
+    return regions.filter(level__in=[Level.SUBDISTRICT, Level.DISTRICT]).exclude(
+        Exists(Alliance.objects.filter(region=OuterRef("pk")))
+    )
+
+
+def organization_list_offering(user) -> QuerySet[Organization]:
+    """Organisations the user may register resources for: any but party ones in the staff's area, or their own."""
+    scope = scope_for(user)
+    if scope.has(*STAFF):
+        return scoped(
+            user, Organization.objects.filter(is_active=True), region="region", roles=STAFF
+        ).exclude(kind=Kind.PARTY)
+    return Organization.objects.filter(pk__in=scope.org_ids, is_active=True)
+
+
+def community_list_offering(user) -> QuerySet[Region]:
+    """Communities the user may offer a resource in: the staff's own, or those near a unit."""
+    if scope_for(user).has(*STAFF):
+        return community_list_visible(user)
+    return community_list_near_orgs(user)

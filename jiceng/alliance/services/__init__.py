@@ -7,7 +7,6 @@ from jiceng.alliance.services.coverage import (
     sector_branch_set_members,
 )
 from jiceng.alliance.services.lists import (
-    may_rate,
     need_create,
     need_withdraw,
     project_close,
@@ -47,7 +46,6 @@ __all__ = [
     "agenda_item_add",
     "alliance_create",
     "chair_set",
-    "may_rate",
     "meeting_cancel",
     "meeting_invite",
     "meeting_record_attendance",

@@ -17,9 +17,8 @@ from jiceng.alliance.models import (
     Resource,
     Urgency,
 )
+from jiceng.alliance.queries.lists import project_may_rate
 from jiceng.core.audit import audit, snapshot
-from jiceng.core.models import Role
-from jiceng.core.scope import scope_for
 from jiceng.orgs.models import Organization
 from jiceng.people.models import Person
 from jiceng.regions.models import Level, Region
@@ -209,21 +208,13 @@ def project_close(*, project: Project, closure_note: str, actor, now: dt.datetim
     return project
 
 
-def may_rate(user, need: Need) -> bool:
-    """The requester rates: the resident who asked, or the community's workers for a community need."""
-    if need.requester_id is not None:
-        return getattr(user, "person_id", None) == need.requester_id
-    scope = scope_for(user)
-    return any(r.pk == need.community_id for r in scope.regions_for([Role.COMMUNITY_WORKER]))
-
-
 @transaction.atomic
 def project_rate(
     *, project: Project, rating: int, actor, comment: str = "", now: dt.datetime | None = None
 ) -> Project:
     """The requester's 1–5 rating of a closed project, kept on the project and on its need."""
     project = Project.objects.select_for_update().select_related("need").get(pk=project.pk)
-    if not may_rate(actor, project.need):
+    if not project_may_rate(actor, project):
         raise AllianceError(_("只有提出需求的居民（社区需求由本社区工作人员）才能评价。"))
     if project.status != ProjectStatus.CLOSED:
         raise AllianceError(_("项目结项后才能评价。"))

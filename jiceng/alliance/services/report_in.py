@@ -15,7 +15,7 @@ from jiceng.alliance.models import (
     ReportInStatus,
     ServicePost,
 )
-from jiceng.alliance.queries.report_in import service_record
+from jiceng.alliance.queries.report_in import service_record_get
 from jiceng.core.audit import audit, snapshot
 from jiceng.orgs.models import Kind, Organization
 from jiceng.people.models import Origin, PartyMembership, Person
@@ -132,7 +132,7 @@ def report_in_confirm(*, report_in: ReportIn, year: int, actor, comment: str = "
     ReportIn.objects.select_for_update().get(pk=report_in.pk)
     if report_in.confirmations.filter(year=year).exists():
         raise AllianceError(_("%(y)d 年度的服务情况已经确认过了。") % {"y": year})
-    record = service_record(report_in, year)
+    record = service_record_get(report_in, year)
     confirmation = ReportInConfirmation.objects.create(
         report_in=report_in,
         year=year,

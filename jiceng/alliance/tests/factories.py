@@ -2,11 +2,13 @@
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 from jiceng.alliance import services
 from jiceng.alliance.models import Alliance, ListCategory, NeedSource
 from jiceng.orgs.models import Kind, Organization, PartyLevel, Sector
+from jiceng.people.models import PartyMembership
 from jiceng.regions.models import Region
 
 
@@ -83,3 +85,37 @@ def resource(
         lat=lat,
         actor=actor,
     )
+
+
+def party_member(personas, regions, origin="in_service"):
+    """The resident A1 persona as a party member whose home branch is a state enterprise's, in B1."""
+    person = personas["resident"].person
+    branch = party_org(regions["B1"], "中共某国企第一支部委员会")
+    PartyMembership.objects.create(person=person, district=person.district, origin=origin, home_branch=branch)
+    return person, branch
+
+
+def reported_in(personas, regions, *, today=dt.date(2026, 2, 1)):
+    """That member reported in to A1 on `today`, serving the 助老服务岗 post."""
+    person, branch = party_member(personas, regions)
+    post = services.service_post_create(community=regions["A1"], name="助老服务岗", actor=personas["worker"])
+    return services.report_in_submit(
+        person=person,
+        origin="state_enterprise",
+        home_branch=branch,
+        posts=[post],
+        actor=personas["resident"],
+        today=today,
+    )
+
+
+def get(client, user, name, *args, **params):
+    """A page as `user` sees it."""
+    client.force_login(user)
+    return client.get(reverse(name, args=args), params)
+
+
+def post(client, user, name, *args, data=None):
+    """A form sent as `user`."""
+    client.force_login(user)
+    return client.post(reverse(name, args=args), data or {})

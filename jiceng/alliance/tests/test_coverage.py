@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from jiceng.alliance import services
 from jiceng.alliance.models import SectorBranch
 from jiceng.alliance.queries.coverage import (
-    coverage_by_subdistrict,
-    coverage_total,
-    faded_branches,
-    is_faded,
-    org_coverage,
+    coverage_list_by_org,
+    coverage_list_by_subdistrict,
+    coverage_sum,
+    sector_branch_is_faded,
+    sector_branch_list_faded,
 )
 from jiceng.alliance.tests.factories import org, sector_org
 from jiceng.orgs.models import Organization
@@ -52,13 +52,13 @@ def sectors(regions, personas):
 
 
 def test_it_computes_coverage_rates_per_subdistrict(regions, sectors):
-    rows = org_coverage(Organization.objects.filter(kind="new_sector"))
-    table = coverage_by_subdistrict(rows)
+    rows = coverage_list_by_org(Organization.objects.filter(kind="new_sector"))
+    table = coverage_list_by_subdistrict(rows)
     by_name = {r.name: r for r in table}
     a, b = by_name[regions["A"].name], by_name[regions["B"].name]
     assert (a.total, a.covered, a.rate, a.members, a.faded) == (3, 1, 33.3, 12, 1)
     assert (b.total, b.covered, b.rate, b.members, b.faded) == (1, 0, 0.0, 0, 0)
-    total = coverage_total(table)
+    total = coverage_sum(table)
     assert (total.total, total.covered, total.rate) == (4, 1, 25.0)
 
 
@@ -67,11 +67,13 @@ def test_it_finds_organisations_founded_then_faded_within_n_months(sectors):
     faded.refresh_from_db()
     old.refresh_from_db()
     assert (
-        is_faded(faded, 12) and is_faded(faded, 5) and not is_faded(faded, 4)
+        sector_branch_is_faded(faded, 12)
+        and sector_branch_is_faded(faded, 5)
+        and not sector_branch_is_faded(faded, 4)
     )  # lived four months and three weeks
-    assert not is_faded(old, 12) and is_faded(old, 48)
-    assert faded_branches(SectorBranch.objects.all(), 12) == [faded]
-    assert set(faded_branches(SectorBranch.objects.all(), 60)) == {faded, old}
+    assert not sector_branch_is_faded(old, 12) and sector_branch_is_faded(old, 48)
+    assert sector_branch_list_faded(SectorBranch.objects.all(), 12) == [faded]
+    assert set(sector_branch_list_faded(SectorBranch.objects.all(), 60)) == {faded, old}
 
 
 def test_it_keeps_the_history_and_one_active_branch_at_a_time(regions, personas, sectors):
@@ -80,7 +82,7 @@ def test_it_keeps_the_history_and_one_active_branch_at_a_time(regions, personas,
     with pytest.raises(services.AllianceError, match="不能早于上一个"):
         _found(park, D(2025, 5, 1), actor)
     again = _found(park, D(2025, 9, 1), actor)
-    assert [b.pk for b in org_coverage(Organization.objects.filter(pk=park.pk))[0].branches] == [
+    assert [b.pk for b in coverage_list_by_org(Organization.objects.filter(pk=park.pk))[0].branches] == [
         again.pk,
         sectors["faded"].pk,
     ]

@@ -7,7 +7,7 @@ import pytest
 from jiceng.alliance import services
 from jiceng.alliance.geo import haversine_m
 from jiceng.alliance.models import Need, NeedStatus, ProjectStatus, Resource
-from jiceng.alliance.queries.lists import suggest_resources
+from jiceng.alliance.queries.lists import resource_list_suggested
 from jiceng.alliance.tests.factories import at, need, org, resource
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_it_suggests_resources_of_the_same_category_nearest_first(regions, perso
     withdrawn = resource(unit, a1, worker, title="撤下的义诊")
     services.resource_withdraw(resource=withdrawn, actor=worker)
     a_need = need(a1, worker)  # at A1's centre
-    matches = suggest_resources(a_need, Resource.objects.all())
+    matches = resource_list_suggested(a_need, Resource.objects.all())
     assert [m.resource for m in matches] == [near, middle, far]
     assert matches[0].distance_m == pytest.approx(haversine_m((104.0, 30.6), (104.001, 30.601)))
     assert 4_500 < matches[1].distance_m < 5_000 and matches[1].distance_label.endswith("km")
@@ -48,7 +48,7 @@ def test_resources_that_cannot_be_placed_come_last(regions, personas):
     nowhere = resource(unit, regions["A2"], worker, title="没有位置")  # A2 has no centre in this fixture
     placed = resource(unit, regions["A2"], worker, title="有位置", lon=104.0, lat=30.6)
     a_need = need(regions["A1"], worker, lon=104.01, lat=30.6)
-    matches = suggest_resources(a_need, Resource.objects.all())
+    matches = resource_list_suggested(a_need, Resource.objects.all())
     assert [m.resource for m in matches] == [placed, nowhere]
     assert matches[1].distance_m is None and matches[1].distance_label == "—"
 

@@ -9,18 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.alliance import services
+from jiceng.alliance import exports, services
 from jiceng.alliance.forms import ActionCloseForm, ActionUpdateForm
 from jiceng.alliance.models import ActionStatus, Track
 from jiceng.alliance.queries import visible
-from jiceng.core.scope import require_role, scope_for
-from jiceng.core.sheets import Sheet, xlsx_response
+from jiceng.alliance.queries.meetings import action_may_close
+from jiceng.core.scope import require_role
+from jiceng.core.sheets import xlsx_response
 
 VIEWERS = (*visible.ADMINS, *visible.ORG_SIDE)
 
 
 def _filtered(request: HttpRequest):
-    actions = visible.actions(request.user)
+    actions = visible.action_list_visible(request.user)
     track, status = request.GET.get("track", ""), request.GET.get("status", "")
     overdue = request.GET.get("overdue") == "1"
     if track in Track.values:
@@ -45,7 +46,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "tracks": Track.choices,
             "statuses": ActionStatus.choices,
-            "overdue_count": visible.actions(request.user).overdue().count(),
+            "overdue_count": visible.action_list_visible(request.user).overdue().count(),
             "query": request.GET.urlencode(),
             "today": timezone.localdate(),
         },
@@ -56,70 +57,20 @@ def action_list(request: HttpRequest) -> HttpResponse:
 def actions_export(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *VIEWERS)
     actions, _filters = _filtered(request)
-    today = timezone.localdate()
-    rows = [
-        (
-            a.alliance.name,
-            a.get_track_display(),
-            a.title,
-            a.owner.name,
-            a.resolution.meeting.title,
-            a.resolution.text,
-            a.due_on,
-            a.get_status_display(),
-            _("逾期") if a.is_overdue(today) else "",
-            a.progress,
-            a.served_community.name if a.served_community_id else "",
-            a.closed_at,
-            a.result,
-            a.rating,
-            a.get_rating_source_display() if a.rating_source else "",
-        )
-        for a in actions
-    ]
     return xlsx_response(
         request,
         filename="alliance-actions",
-        sheets=[
-            Sheet(
-                _("任务"),
-                [
-                    _("联盟"),
-                    _("类别"),
-                    _("任务"),
-                    _("责任单位"),
-                    _("来源会议"),
-                    _("决议"),
-                    _("完成时限"),
-                    _("状态"),
-                    _("逾期"),
-                    _("进度（%）"),
-                    _("服务社区"),
-                    _("办结时间"),
-                    _("办理结果"),
-                    _("评价（1–5）"),
-                    _("评价方"),
-                ],
-                rows,
-                (22, 10, 30, 24, 24, 30, 12, 10, 8, 10, 16, 18, 40, 10, 14),
-            )
-        ],
+        sheets=exports.action_sheets(actions),
         action="alliance.export_actions",
     )
 
 
 def _action(request: HttpRequest, pk: int):
     require_role(request.user, *VIEWERS)
-    action = visible.actions(request.user).filter(pk=pk).first()
+    action = visible.action_list_visible(request.user).filter(pk=pk).first()
     if action is None:
         raise Http404
     return action
-
-
-def _may_close(user, action) -> bool:
-    """Closing records the served residents' rating, so only the alliance's administrators do it."""
-    scope = scope_for(user)
-    return scope.has(*visible.ADMINS) and any(r.contains(action.alliance.region) for r in scope.regions)
 
 
 @login_required
@@ -133,7 +84,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updates": action.updates.select_related("author"),
             "update_form": ActionUpdateForm(initial={"progress": action.progress}),
             "close_form": ActionCloseForm(),
-            "may_close": _may_close(request.user, action),
+            "may_close": action_may_close(request.user, action),
             "activities": action.activities.order_by("-starts_at")[:10],
             "today": timezone.localdate(),
         },
@@ -161,7 +112,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_close(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
-    if not _may_close(request.user, action):
+    if not action_may_close(request.user, action):
         raise Http404
     form = ActionCloseForm(request.POST)
     if not form.is_valid():

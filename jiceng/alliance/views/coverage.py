@@ -7,20 +7,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.alliance import services
+from jiceng.alliance import exports, services
 from jiceng.alliance.forms import SectorEndForm, SectorFoundForm, SectorMembersForm
 from jiceng.alliance.models import BranchState, SectorBranch
 from jiceng.alliance.queries import visible
 from jiceng.alliance.queries.coverage import (
     DEFAULT_FADE_MONTHS,
-    coverage_by_subdistrict,
-    coverage_total,
-    faded_branches,
-    is_faded,
-    org_coverage,
+    coverage_list_by_org,
+    coverage_list_by_subdistrict,
+    coverage_sum,
+    sector_branch_is_faded,
+    sector_branch_list_faded,
 )
 from jiceng.core.scope import get_scoped_or_404, require_role
-from jiceng.core.sheets import Sheet, xlsx_response
+from jiceng.core.sheets import xlsx_response
 from jiceng.orgs.models import Kind, Organization, Sector
 
 ADMINS = visible.ADMINS
@@ -33,28 +33,21 @@ def _months(request: HttpRequest) -> int:
         return DEFAULT_FADE_MONTHS
 
 
-def _figures(request: HttpRequest):
-    months = _months(request)
+def _sector_orgs(request: HttpRequest):
+    """The new-sector organisations in scope, of the sector asked for (all when none is)."""
     sector = request.GET.get("sector", "")
-    orgs = visible.sector_orgs(request.user)
-    if sector in Sector.values:
-        orgs = orgs.filter(sector=sector)
-    rows = org_coverage(orgs)
-    table = coverage_by_subdistrict(rows, months)
-    return months, sector, rows, table
+    orgs = visible.sector_org_list_visible(request.user)
+    return (orgs.filter(sector=sector) if sector in Sector.values else orgs), sector
 
 
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *ADMINS)
-    months, sector, rows, table = _figures(request)
-    faded = faded_branches(visible.sector_branches(request.user), months)
-    chart = {
-        "names": [r.name for r in table],
-        "rates": [r.rate or 0 for r in table],
-        "covered": [r.covered for r in table],
-        "total": [r.total for r in table],
-    }
+    months = _months(request)
+    orgs, sector = _sector_orgs(request)
+    rows = coverage_list_by_org(orgs)
+    table = coverage_list_by_subdistrict(rows, months)
+    faded = sector_branch_list_faded(visible.sector_branch_list_visible(request.user), months)
     return render(
         request,
         "alliance/coverage.html",
@@ -64,103 +57,35 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "sectors": Sector.choices,
             "rows": rows,
             "table": table,
-            "total": coverage_total(table),
+            "total": coverage_sum(table),
             "faded": faded,
             "faded_ids": {b.sector_org_id for b in faded},
-            "chart": chart,
+            "chart": _chart(table),
             "query": request.GET.urlencode(),
         },
     )
 
 
+def _chart(table) -> dict:
+    return {
+        "names": [r.name for r in table],
+        "rates": [r.rate or 0 for r in table],
+        "covered": [r.covered for r in table],
+        "total": [r.total for r in table],
+    }
+
+
 @login_required
 def coverage_export(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *ADMINS)
-    months, _sector, rows, table = _figures(request)
-    faded = faded_branches(visible.sector_branches(request.user), months)
-    rates = [(r.name, r.total, r.covered, r.rate, r.members, r.faded) for r in table]
-    total = coverage_total(table)
-    rates.append((_("合计"), total.total, total.covered, total.rate, total.members, total.faded))
-    orgs = [
-        (
-            r.org.name,
-            r.org.get_sector_display(),
-            r.org.region.name,
-            _("已覆盖") if r.covered else _("未覆盖"),
-            r.active.name if r.active else (r.latest.name if r.latest else ""),
-            r.active.founded_on if r.active else (r.latest.founded_on if r.latest else None),
-            None if r.active or not r.latest else r.latest.ended_on,
-            "" if r.active or not r.latest else r.latest.get_state_display(),
-            r.member_count,
-            _("是") if any(is_faded(b, months) for b in r.branches) else "",
-        )
-        for r in rows
-    ]
-    fades = [
-        (
-            b.sector_org.name,
-            b.sector_org.region.name,
-            b.name,
-            b.founded_on,
-            b.ended_on,
-            b.get_state_display(),
-            b.lived_days,
-            b.note,
-        )
-        for b in faded
-    ]
+    orgs, _sector = _sector_orgs(request)
+    sheets = exports.coverage_sheets(orgs, visible.sector_branch_list_visible(request.user), _months(request))
     return xlsx_response(
         request,
         filename="new-sector-coverage",
-        sheets=[
-            Sheet(
-                _("覆盖率"),
-                [
-                    _("街道"),
-                    _("新兴领域组织"),
-                    _("已建党组织"),
-                    _("覆盖率（%）"),
-                    _("党员人数"),
-                    _("边建边散"),
-                ],
-                rates,
-                (24, 14, 14, 12, 10, 10),
-            ),
-            Sheet(
-                _("新兴领域组织"),
-                [
-                    _("名称"),
-                    _("类别"),
-                    _("所在区划"),
-                    _("覆盖"),
-                    _("党组织"),
-                    _("成立日期"),
-                    _("停止日期"),
-                    _("停止情况"),
-                    _("党员人数"),
-                    _("边建边散"),
-                ],
-                orgs,
-                (28, 10, 20, 8, 30, 12, 12, 10, 10, 10),
-            ),
-            Sheet(
-                _("边建边散"),
-                [
-                    _("新兴领域组织"),
-                    _("所在区划"),
-                    _("党组织"),
-                    _("成立日期"),
-                    _("停止日期"),
-                    _("情况"),
-                    _("存续天数"),
-                    _("原因"),
-                ],
-                fades,
-                (28, 20, 30, 12, 12, 10, 10, 30),
-            ),
-        ],
+        sheets=sheets,
         action="alliance.export_coverage",
-        rows=len(orgs),
+        rows=len(sheets[1].rows),  # one per organisation
     )
 
 
@@ -185,7 +110,7 @@ def sector_org(request: HttpRequest, pk: int) -> HttpResponse:
         "alliance/sector_org.html",
         {
             "org": org,
-            "branches": [(b, is_faded(b, months)) for b in branches],
+            "branches": [(b, sector_branch_is_faded(b, months)) for b in branches],
             "active": active,
             "months": months,
             "found_form": SectorFoundForm(initial={"name": _("中共%(o)s支部委员会") % {"o": org.name}}),

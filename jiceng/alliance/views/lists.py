@@ -3,14 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.alliance import services
+from jiceng.alliance import exports, services
 from jiceng.alliance.forms import (
     NeedForm,
     ProjectCloseForm,
@@ -28,19 +27,17 @@ from jiceng.alliance.models import (
     ProjectStatus,
 )
 from jiceng.alliance.queries import visible
-from jiceng.alliance.queries.lists import suggest_resources
+from jiceng.alliance.queries.lists import (
+    organization_list_project_owners,
+    project_may_rate,
+    resource_list_suggested,
+)
 from jiceng.core.models import Role
-from jiceng.core.scope import require_role, scope_for, scoped
-from jiceng.core.sheets import Sheet, xlsx_response
-from jiceng.orgs.models import Kind, Organization
-from jiceng.regions.models import Level, Region, prefix_range
+from jiceng.core.scope import require_role
+from jiceng.core.sheets import xlsx_response
 
 STAFF = visible.STAFF
 WITH_UNITS = (*STAFF, Role.UNIT_OPERATOR)
-
-
-def _communities(user):
-    return scoped(user, Region.objects.active(), region="", roles=STAFF).filter(level=Level.COMMUNITY)
 
 
 def _get(qs, pk):
@@ -54,7 +51,7 @@ def _get(qs, pk):
 
 
 def _needs(request: HttpRequest):
-    needs = visible.needs(request.user)
+    needs = visible.need_list_visible(request.user)
     status, category = request.GET.get("status", ""), request.GET.get("category", "")
     if status in NeedStatus.values:
         needs = needs.filter(status=status)
@@ -84,53 +81,15 @@ def need_list(request: HttpRequest) -> HttpResponse:
 def needs_export(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *STAFF)
     needs, _filters = _needs(request)
-    rows = [
-        (
-            n.pk,
-            n.title,
-            n.get_category_display(),
-            n.get_urgency_display(),
-            n.get_source_display(),
-            n.requester.masked_name if n.requester_id else "",
-            n.community.name,
-            n.lon,
-            n.lat,
-            n.get_status_display(),
-            n.created_at,
-            n.resolved_at,
-            n.rating,
-            n.rated_at,
-        )
-        for n in needs
-    ]
-    headers = [
-        _("编号"),
-        _("需求"),
-        _("类别"),
-        _("紧急程度"),
-        _("来源"),
-        _("提出居民"),
-        _("社区"),
-        _("经度"),
-        _("纬度"),
-        _("状态"),
-        _("提出时间"),
-        _("解决时间"),
-        _("满意度（1–5）"),
-        _("评价时间"),
-    ]
     return xlsx_response(
-        request,
-        filename="alliance-needs",
-        sheets=[Sheet(_("需求清单"), headers, rows, (8, 30, 10, 8, 10, 10, 20, 10, 10, 8, 18, 18, 10, 18))],
-        action="alliance.export_needs",
+        request, filename="alliance-needs", sheets=exports.need_sheets(needs), action="alliance.export_needs"
     )
 
 
 @login_required
 def need_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *STAFF)
-    form = NeedForm(request.POST or None, communities=_communities(request.user))
+    form = NeedForm(request.POST or None, communities=visible.community_list_visible(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             need = services.need_create(source=NeedSource.COMMUNITY, actor=request.user, **form.cleaned_data)
@@ -144,18 +103,12 @@ def need_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _project_owners(need: Need):
-    return Organization.objects.filter(
-        prefix_range(need.community.code[:9], "region__code"), is_active=True
-    ).order_by("kind", "name")
-
-
 @login_required
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, *STAFF)
-    need = _get(visible.needs(request.user), pk)
-    candidates = visible.resources(request.user)
-    matches = suggest_resources(need, candidates)
+    need = _get(visible.need_list_visible(request.user), pk)
+    candidates = visible.resource_list_visible(request.user)
+    matches = resource_list_suggested(need, candidates)
     form = ProjectForm(
         initial={
             "title": need.title,
@@ -163,7 +116,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "owner": matches[0].resource.organization_id if matches else None,
         },
         resources=candidates.filter(is_active=True),
-        owners=_project_owners(need),
+        owners=organization_list_project_owners(need),
     )
     return render(
         request,
@@ -181,26 +134,18 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, *STAFF)
-    need = _get(visible.needs(request.user), pk)
+    need = _get(visible.need_list_visible(request.user), pk)
     form = ProjectForm(
         request.POST,
-        resources=visible.resources(request.user).filter(is_active=True),
-        owners=_project_owners(need),
+        resources=visible.resource_list_visible(request.user).filter(is_active=True),
+        owners=organization_list_project_owners(need),
     )
     if not form.is_valid():
         messages.error(request, _("请选择至少一项资源、牵头单位和计划完成日期。"))
         return redirect("alliance:need", pk=need.pk)
-    data = form.cleaned_data
+    data = form.cleaned_data | {"resources": list(form.cleaned_data["resources"])}
     try:
-        project = services.project_create(
-            need=need,
-            resources=list(data["resources"]),
-            title=data["title"],
-            owner=data["owner"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-            actor=request.user,
-        )
+        project = services.project_create(need=need, actor=request.user, **data)
     except services.AllianceError as exc:
         messages.error(request, str(exc))
         return redirect("alliance:need", pk=need.pk)
@@ -212,7 +157,7 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def need_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, *STAFF)
-    need = _get(visible.needs(request.user), pk)
+    need = _get(visible.need_list_visible(request.user), pk)
     try:
         services.need_withdraw(need=need, actor=request.user)
     except services.AllianceError as exc:
@@ -251,29 +196,10 @@ def my_needs(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- resources
 
 
-def _resource_orgs(user):
-    scope = scope_for(user)
-    if scope.has(*STAFF):
-        return scoped(
-            user, Organization.objects.filter(is_active=True), region="region", roles=STAFF
-        ).exclude(kind=Kind.PARTY)
-    return Organization.objects.filter(pk__in=scope.org_ids, is_active=True)
-
-
-def _resource_communities(user):
-    scope = scope_for(user)
-    if scope.has(*STAFF):
-        return _communities(user)
-    q = Q(pk__in=[])
-    for org in Organization.objects.filter(pk__in=scope.org_ids).select_related("region"):
-        q |= prefix_range(org.region.code[:9])
-    return Region.objects.filter(q, level=Level.COMMUNITY, is_active=True)
-
-
 @login_required
 def resource_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *WITH_UNITS)
-    resources = visible.resources(request.user)
+    resources = visible.resource_list_visible(request.user)
     category = request.GET.get("category", "")
     if category in ListCategory.values:
         resources = resources.filter(category=category)
@@ -294,37 +220,10 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def resources_export(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *WITH_UNITS)
-    rows = [
-        (
-            r.pk,
-            r.title,
-            r.get_category_display(),
-            r.amount,
-            r.organization.name,
-            r.community.name,
-            r.lon,
-            r.lat,
-            _("可提供") if r.is_active else _("已撤下"),
-            r.created_at,
-        )
-        for r in visible.resources(request.user).order_by("-created_at")
-    ]
-    headers = [
-        _("编号"),
-        _("资源"),
-        _("类别"),
-        _("数量/频次"),
-        _("提供单位"),
-        _("所在社区"),
-        _("经度"),
-        _("纬度"),
-        _("状态"),
-        _("登记时间"),
-    ]
     return xlsx_response(
         request,
         filename="alliance-resources",
-        sheets=[Sheet(_("资源清单"), headers, rows, (8, 30, 10, 16, 26, 20, 10, 10, 8, 18))],
+        sheets=exports.resource_sheets(visible.resource_list_visible(request.user)),
         action="alliance.export_resources",
     )
 
@@ -334,8 +233,8 @@ def resource_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *WITH_UNITS)
     form = ResourceForm(
         request.POST or None,
-        organizations=_resource_orgs(request.user),
-        communities=_resource_communities(request.user),
+        organizations=visible.organization_list_offering(request.user),
+        communities=visible.community_list_offering(request.user),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -356,7 +255,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def resource_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, *WITH_UNITS)
-    resource = _get(visible.resources(request.user), pk)
+    resource = _get(visible.resource_list_visible(request.user), pk)
     services.resource_withdraw(resource=resource, actor=request.user)
     messages.success(request, _("资源已撤下。"))
     return redirect("alliance:resources")
@@ -368,7 +267,7 @@ def resource_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *WITH_UNITS)
-    projects = visible.projects(request.user)
+    projects = visible.project_list_visible(request.user)
     status = request.GET.get("status", "")
     if status in ProjectStatus.values:
         projects = projects.filter(status=status)
@@ -388,48 +287,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def projects_export(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *WITH_UNITS)
-    projects = (
-        visible.projects(request.user).prefetch_related("resources__organization").order_by("-created_at")
-    )
-    rows = [
-        (
-            p.pk,
-            p.title,
-            p.need.title,
-            p.need.community.name,
-            "；".join(f"{r.title}（{r.organization.name}）" for r in p.resources.all()),
-            p.owner.name,
-            p.starts_on,
-            p.ends_on,
-            p.get_status_display(),
-            p.closed_at,
-            p.closure_note,
-            p.rating,
-            p.rating_comment,
-            p.rated_at,
-        )
-        for p in projects
-    ]
-    headers = [
-        _("编号"),
-        _("项目"),
-        _("需求"),
-        _("社区"),
-        _("资源"),
-        _("牵头单位"),
-        _("开始日期"),
-        _("计划完成日期"),
-        _("状态"),
-        _("结项时间"),
-        _("结项说明"),
-        _("需求方评价（1–5）"),
-        _("评价意见"),
-        _("评价时间"),
-    ]
     return xlsx_response(
         request,
         filename="alliance-projects",
-        sheets=[Sheet(_("项目清单"), headers, rows, (8, 26, 26, 18, 40, 24, 12, 12, 8, 18, 40, 10, 24, 18))],
+        sheets=exports.project_sheets(visible.project_list_visible(request.user)),
         action="alliance.export_projects",
     )
 
@@ -437,7 +298,7 @@ def projects_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, *WITH_UNITS)
-    project = _get(visible.projects(request.user), pk)
+    project = _get(visible.project_list_visible(request.user), pk)
     return render(
         request,
         "alliance/project.html",
@@ -446,7 +307,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resources": project.resources.select_related("organization", "community"),
             "close_form": ProjectCloseForm(),
             "rate_form": RateForm(),
-            "may_rate": services.may_rate(request.user, project.need),
+            "may_rate": project_may_rate(request.user, project),
             "today": timezone.localdate(),
         },
     )
@@ -456,7 +317,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def project_close(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, *WITH_UNITS)
-    project = _get(visible.projects(request.user), pk)
+    project = _get(visible.project_list_visible(request.user), pk)
     form = ProjectCloseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写结项说明。"))
@@ -475,7 +336,7 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
 def project_rate(request: HttpRequest, pk: int) -> HttpResponse:
     """Rated by the requester: the resident who asked, or the community's workers."""
     project = Project.objects.select_related("need").filter(pk=pk).first()
-    if project is None or not services.may_rate(request.user, project.need):
+    if project is None or not project_may_rate(request.user, project):
         raise Http404
     form = RateForm(request.POST)
     back = "alliance:my_needs" if project.need.requester_id else "alliance:project"

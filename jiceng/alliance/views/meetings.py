@@ -3,14 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.alliance import services
+from jiceng.alliance import exports, services
 from jiceng.alliance.forms import (
     ActionForm,
     AgendaForm,
@@ -21,7 +20,6 @@ from jiceng.alliance.forms import (
     ResolutionForm,
 )
 from jiceng.alliance.models import (
-    Action,
     Alliance,
     Attendance,
     Meeting,
@@ -30,11 +28,14 @@ from jiceng.alliance.models import (
     Resolution,
 )
 from jiceng.alliance.queries import visible
-from jiceng.alliance.queries.alliance import current_members
+from jiceng.alliance.queries.alliance import (
+    community_list_served,
+    member_list_current,
+    organization_list_owners,
+)
+from jiceng.alliance.queries.meetings import resolution_list_with_actions
 from jiceng.core.scope import get_scoped_or_404, require_role
-from jiceng.core.sheets import Sheet, xlsx_response
-from jiceng.orgs.models import Organization
-from jiceng.regions.models import Level, Region, prefix_range
+from jiceng.core.sheets import xlsx_response
 
 ADMINS = visible.ADMINS
 
@@ -50,7 +51,7 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
 
 
 def _filtered(request: HttpRequest):
-    meetings = visible.meetings(request.user)
+    meetings = visible.meeting_list_visible(request.user)
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
     if kind in MeetingKind.values:
         meetings = meetings.filter(kind=kind)
@@ -82,48 +83,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meetings_export(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *ADMINS)
     meetings, _kind, _status = _filtered(request)
-    meetings = meetings.prefetch_related("invitations", "resolutions", "agenda")
-    rows = []
-    for m in meetings:
-        present = sum(1 for i in m.invitations.all() if i.attendance == Attendance.PRESENT)
-        rows.append(
-            (
-                m.alliance.name,
-                m.get_kind_display(),
-                m.title,
-                m.scheduled_at,
-                m.place,
-                m.get_status_display(),
-                len(m.invitations.all()),
-                present,
-                len(m.agenda.all()),
-                len(m.resolutions.all()),
-                m.minutes,
-            )
-        )
     return xlsx_response(
         request,
         filename="alliance-meetings",
-        sheets=[
-            Sheet(
-                _("会议"),
-                [
-                    _("联盟"),
-                    _("会议类型"),
-                    _("会议名称"),
-                    _("会议时间"),
-                    _("会议地点"),
-                    _("状态"),
-                    _("邀请单位"),
-                    _("出席单位"),
-                    _("议题"),
-                    _("决议"),
-                    _("会议纪要"),
-                ],
-                rows,
-                (24, 12, 30, 18, 20, 12, 10, 10, 8, 8, 60),
-            )
-        ],
+        sheets=exports.meeting_sheets(meetings),
         action="alliance.export_meetings",
     )
 
@@ -149,9 +112,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     invitations = list(meeting.invitations.select_related("member__organization"))
     agenda = meeting.agenda.select_related("proposer__organization")
-    resolutions = meeting.resolutions.prefetch_related(
-        Prefetch("actions", queryset=Action.objects.select_related("owner").order_by("due_on"))
-    )
     local = timezone.localtime(meeting.scheduled_at)
     return render(
         request,
@@ -162,10 +122,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitations": invitations,
             "present": sum(1 for i in invitations if i.attendance == Attendance.PRESENT),
             "agenda": agenda,
-            "resolutions": resolutions,
+            "resolutions": resolution_list_with_actions(meeting),
             "begun": meeting.has_begun(),
             "attendance_form": AttendanceForm(invitations=invitations),
-            "agenda_form": AgendaForm(members=current_members(meeting.alliance)),
+            "agenda_form": AgendaForm(members=member_list_current(meeting.alliance)),
             "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}),
             "resolution_form": ResolutionForm(agenda=agenda),
             "reschedule_form": RescheduleForm(initial={"scheduled_at": local, "place": meeting.place}),
@@ -255,7 +215,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    form = AgendaForm(request.POST, members=current_members(meeting.alliance))
+    form = AgendaForm(request.POST, members=member_list_current(meeting.alliance))
     if not form.is_valid():
         return _invalid(request, meeting, form)
     return _done(
@@ -306,13 +266,11 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     alliance = resolution.meeting.alliance
-    owners = Organization.objects.filter(pk__in=current_members(alliance).values("organization_id")).order_by(
-        "name"
+    form = ActionForm(
+        request.POST or None,
+        owners=organization_list_owners(alliance),
+        communities=community_list_served(alliance),
     )
-    communities = Region.objects.filter(
-        prefix_range(alliance.region.prefix), level=Level.COMMUNITY, is_active=True
-    )
-    form = ActionForm(request.POST or None, owners=owners, communities=communities)
     if request.method == "POST" and form.is_valid():
         try:
             action = services.action_create(resolution=resolution, actor=request.user, **form.cleaned_data)

@@ -1,10 +1,13 @@
-"""The demo hook: every case the pages should show, and running it twice changes nothing."""
+"""The alliance and activities demo hooks: every case the pages should show, and running them twice changes nothing.
+
+The activities loader runs after the alliance's (it co-hosts with the alliance), so they are tested together.
+"""
 
 import pytest
 
 from jiceng.activities.models import Activity
 from jiceng.alliance.models import Action, Alliance, Meeting, Need, Project, ReportIn, SectorBranch
-from jiceng.alliance.queries.coverage import faded_branches
+from jiceng.alliance.queries.coverage import sector_branch_list_faded
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +20,7 @@ def _counts():
 
 
 def test_the_demo_hook_is_registered_idempotent_and_complete():
+    from jiceng.activities.demo import load_activities_demo
     from jiceng.alliance.demo import load_alliance_demo
     from jiceng.demo import registry
     from jiceng.demo.district import load_regions_demo
@@ -24,13 +28,16 @@ def test_the_demo_hook_is_registered_idempotent_and_complete():
     from jiceng.people.demo import load_people_demo, load_users_demo
 
     assert load_alliance_demo in registry.loaders()
+    assert registry.loaders().index(load_alliance_demo) < registry.loaders().index(load_activities_demo)
     district = load_regions_demo(False)
     load_orgs_demo(district)
     load_people_demo(district)
     load_users_demo(district)
     load_alliance_demo(district)
+    load_activities_demo(district)
     first = _counts()
     load_alliance_demo(district)
+    load_activities_demo(district)
     assert _counts() == first
 
     alliance = Alliance.objects.get()
@@ -45,5 +52,10 @@ def test_the_demo_hook_is_registered_idempotent_and_complete():
         and Project.objects.filter(status="ongoing").exists()
     )
     assert Activity.objects.filter(status="published").exists()
-    assert len(faded_branches(SectorBranch.objects.all(), 12)) == 1
+    assert len(sector_branch_list_faded(SectorBranch.objects.all(), 12)) == 1
     assert SectorBranch.objects.filter(state="active").exists() and ReportIn.objects.exists()
+    # what the reported-in members attended shows on their report-in pages
+    from jiceng.alliance.queries.report_in import service_record_get
+
+    report = ReportIn.objects.order_by("pk").first()
+    assert service_record_get(report, Activity.objects.get(status="closed").starts_at.year).activities >= 1

@@ -1,0 +1,44 @@
+"""Publishing an activity: for a community, a unit or an alliance, within its rules."""
+
+import datetime as dt
+
+import pytest
+
+from jiceng.activities import services
+from jiceng.activities.models import ActivityStatus
+from jiceng.activities.tests.factories import START, minutes
+from jiceng.alliance.tests.factories import alliance_a
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_publishes_for_a_community_a_unit_or_an_alliance(regions, personas):
+    worker = personas["worker"]
+    now = START - dt.timedelta(days=1)
+    kw = {"title": "义诊", "place": "广场", "starts_at": START, "ends_at": START + minutes(90), "now": now}
+    made = services.activity_publish(community=regions["A1"], organizer_kind="community", actor=worker, **kw)
+    assert made.status == ActivityStatus.PUBLISHED and made.secret and made.district == regions["district"]
+    with pytest.raises(services.ActivityError, match="主办单位"):
+        services.activity_publish(community=regions["A1"], organizer_kind="unit", actor=worker, **kw)
+    alliance = alliance_a(regions, personas)
+    with pytest.raises(services.ActivityError, match="联盟范围内"):
+        services.activity_publish(
+            community=regions["B1"], organizer_kind="alliance", alliance=alliance, actor=worker, **kw
+        )
+    assert (
+        services.activity_publish(
+            community=regions["A2"], organizer_kind="alliance", alliance=alliance, actor=worker, **kw
+        ).organizer_label
+        == alliance.name
+    )
+    with pytest.raises(services.ActivityError, match="晚于开始时间"):
+        services.activity_publish(
+            community=regions["A1"], organizer_kind="community", actor=worker, **(kw | {"ends_at": START})
+        )
+    with pytest.raises(services.ActivityError, match="已经过去"):
+        services.activity_publish(
+            community=regions["A1"],
+            organizer_kind="community",
+            actor=worker,
+            **(kw | {"now": START + minutes(120)}),
+        )
