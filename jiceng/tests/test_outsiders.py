@@ -332,6 +332,8 @@ def url_of(name: str, route: str, kwargs: tuple, world: dict) -> str:
                 f"to pass: build a victim object of community A1 in outsiders_world.build_world() and map "
                 f"it in TARGETS[{name!r}] in jiceng/tests/test_outsiders.py."
             )
+        if targets[kwarg] not in world:
+            pytest.fail(f"TARGETS[{name!r}] names {targets[kwarg]!r}, which build_world() does not build.")
         values[kwarg] = _value(kwarg, world[targets[kwarg]])
     return reverse(name, kwargs=values)
 
@@ -341,8 +343,8 @@ def patterns():
     for name, route, kwargs in walk():
         if name is None:
             pytest.fail(f"URL pattern {route!r} has no name: name it, so the outsider test can walk it.")
-        if name not in seen:
-            seen.add(name)
+        if (name, route) not in seen:
+            seen.add((name, route))
             yield name, route, kwargs
 
 

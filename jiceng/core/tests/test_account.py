@@ -1,12 +1,21 @@
 """The account pages every role shares: my profile, logging out and choosing the language."""
 
+import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from jiceng.people.models import PartyMembership
 
 ID_NUMBER = "510107199001011234"
+
+
+@pytest.fixture(autouse=True)
+def _chinese_afterwards():
+    """A request in English leaves English active in this thread; the next test must not inherit it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_profile_shows_the_residents_own_record_masked(client, personas, regions):
