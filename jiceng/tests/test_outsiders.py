@@ -76,7 +76,7 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     "bank:notice_object": (WITH_REGION, "any resident of the district may object; others are told why not"),
     "api:notices": (WITH_REGION, "the district-wide notice board as JSON, names masked"),
     # residents, each for themselves
-    "core:resident_home": ({"resident"}, "the resident's own home"),
+    "portal:resident_home": ({"resident"}, "the resident's own home"),
     "bank:my_points": ({"resident"}, "the resident's own wallet"),
     "bank:claim_new": ({"resident"}, "files a claim for the resident themselves"),
     "bank:my_claims": ({"resident"}, "the resident's own claims"),
@@ -99,8 +99,8 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     "api:rules": ({"resident"}, "the rules of the resident's own community, as JSON"),
     "api:claim_create": ({"resident"}, "files a claim for the resident themselves"),
     # staff and organisers, each in their own area
-    "core:workbench": ({"worker"}, "the worker's own workbench"),
-    "core:unit_home": ({"unit"}, "the unit operator's own organisations"),
+    "portal:workbench": ({"worker"}, "the worker's own workbench"),
+    "portal:unit_home": ({"unit"}, "the unit operator's own organisations"),
     "cockpit:overview": (STAFF, "figures of the requester's own region"),
     "people:list": (STAFF, "residents of the requester's own region"),
     "people:import": (STAFF, "imports into the requester's own region"),
@@ -161,7 +161,7 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
 # URL name -> {kwarg: name of the victim object in build_world()}. A pk-like kwarg gets the
 # object's pk, a code-like one its code, anything else the value itself.
 TARGETS: dict[str, dict[str, str]] = {
-    "core:community": {"code": "community"},
+    "portal:community": {"code": "community"},
     "cockpit:region": {"code": "community"},
     "people:import_job": {"pk": "people_job"},
     "circle:place": {"pk": "place"},

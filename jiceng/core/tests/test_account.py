@@ -47,18 +47,18 @@ def test_the_profile_asks_a_visitor_to_log_in(client):
 
 def test_logging_out_ends_the_session_and_returns_to_the_login_page(client, personas):
     client.force_login(personas["resident"])
-    assert client.get(reverse("home")).url == reverse("core:resident_home")
+    assert client.get(reverse("home")).url == reverse("portal:resident_home")
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response.url == reverse("login")
     assert "_auth_user_id" not in client.session
-    assert client.get(reverse("core:resident_home")).url.startswith(reverse("login"))
+    assert client.get(reverse("portal:resident_home")).url.startswith(reverse("login"))
 
 
 def test_logging_out_takes_a_post_so_a_link_cannot_log_anyone_out(client, personas):
     client.force_login(personas["resident"])
     assert client.get(reverse("logout")).status_code == 405
     assert client.session["_auth_user_id"] == str(personas["resident"].pk)
-    assert client.get(reverse("core:resident_home")).status_code == 200
+    assert client.get(reverse("portal:resident_home")).status_code == 200
 
 
 def test_the_language_switch_changes_the_interface_and_returns_to_the_page(client, personas):
