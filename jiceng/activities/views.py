@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 from jiceng.activities import queries, services, tokens
 from jiceng.activities.forms import ActivityForm, CloseForm, CodeForm
 from jiceng.activities.models import Activity, ActivityStatus, CheckIn, CheckInMethod, OrganizerKind, SignUp
-from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.alliance.models import ActionStatus, Track
 from jiceng.alliance.queries import visible as alliance_visible
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role, scope_for, scoped
+from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.orgs.models import Kind, Organization
 from jiceng.regions.models import Level, Region, prefix_range
 

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.alliance import services
-from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.alliance.forms import ActionCloseForm, ActionUpdateForm
 from jiceng.alliance.models import ActionStatus, Track
 from jiceng.alliance.queries import visible
 from jiceng.core.scope import require_role, scope_for
+from jiceng.core.sheets import Sheet, xlsx_response
 
 VIEWERS = (*visible.ADMINS, *visible.ORG_SIDE)
 

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.alliance import services
-from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.alliance.forms import ChairForm, LeaveForm, MemberForm, RegionChoiceForm
 from jiceng.alliance.models import Alliance, AllianceMember
 from jiceng.alliance.queries import visible
 from jiceng.alliance.queries.alliance import alliance_summary, current_members
 from jiceng.core.scope import get_scoped_or_404, require_role, scoped
+from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.orgs.models import Organization
 from jiceng.regions.models import Level, Region, prefix_range
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.alliance import services
-from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.alliance.forms import SectorEndForm, SectorFoundForm, SectorMembersForm
 from jiceng.alliance.models import BranchState, SectorBranch
 from jiceng.alliance.queries import visible
@@ -21,6 +20,7 @@ from jiceng.alliance.queries.coverage import (
     org_coverage,
 )
 from jiceng.core.scope import get_scoped_or_404, require_role
+from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.orgs.models import Kind, Organization, Sector
 
 ADMINS = visible.ADMINS

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.alliance import services
-from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.alliance.forms import (
     NeedForm,
     ProjectCloseForm,
@@ -32,6 +31,7 @@ from jiceng.alliance.queries import visible
 from jiceng.alliance.queries.lists import suggest_resources
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role, scope_for, scoped
+from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.orgs.models import Kind, Organization
 from jiceng.regions.models import Level, Region, prefix_range
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.alliance import services
-from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.alliance.forms import (
     ActionForm,
     AgendaForm,
@@ -33,6 +32,7 @@ from jiceng.alliance.models import (
 from jiceng.alliance.queries import visible
 from jiceng.alliance.queries.alliance import current_members
 from jiceng.core.scope import get_scoped_or_404, require_role
+from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.orgs.models import Organization
 from jiceng.regions.models import Level, Region, prefix_range
 

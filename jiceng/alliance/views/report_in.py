@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.alliance import services
-from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.alliance.forms import ChooseForm, ConfirmForm, ReportInForm, ServicePostForm
 from jiceng.alliance.models import Project, ProjectStatus, ReportIn, ReportInStatus, ServicePost
 from jiceng.alliance.queries import visible
 from jiceng.alliance.queries.report_in import service_record, service_records
 from jiceng.core.models import Role
 from jiceng.core.scope import get_scoped_or_404, require_role, scope_for
+from jiceng.core.sheets import Sheet, xlsx_response
 from jiceng.orgs.models import Kind, Organization
 from jiceng.people.models import PartyMembership
 from jiceng.regions.models import Level
