@@ -9,13 +9,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.bank.queries import recent_entries, wallet_of
+from jiceng.bank.queries.wallets import entry_list_recent, wallet_get
 from jiceng.cockpit.queries import region_summary
 from jiceng.core import auth as login_guard
 from jiceng.core.forms import LoginForm
 from jiceng.core.models import AuditLog, Role
 from jiceng.core.scope import get_scoped_or_404, require_role, scope_for
-from jiceng.diary.models import DiaryEntry
+from jiceng.diary.queries.entries import diary_entry_list_shared
 from jiceng.orgs.models import Organization
 from jiceng.people.models import Person
 from jiceng.regions.models import Level, Region
@@ -94,8 +94,8 @@ def unit_home(request: HttpRequest) -> HttpResponse:
 def resident_home(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.RESIDENT)
     person = request.user.person
-    wallet = wallet_of(person)
-    entries = recent_entries(wallet, 20) if wallet else []
+    wallet = wallet_get(person)
+    entries = entry_list_recent(wallet, 20) if wallet else []
     return render(
         request, "core/resident_home.html", {"person": person, "wallet": wallet, "entries": entries}
     )
@@ -131,7 +131,7 @@ def community(request: HttpRequest, code: str) -> HttpResponse:
     workers = Person.objects.filter(
         user__grants__role=Role.COMMUNITY_WORKER, user__grants__region=region
     ).distinct()
-    shared = DiaryEntry.objects.filter(person__community=region, is_shared=True).select_related("person")[:10]
+    shared = diary_entry_list_shared(region)
     return render(
         request,
         "core/community.html",
