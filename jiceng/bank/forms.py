@@ -146,6 +146,10 @@ class DisburseForm(forms.Form):
         if needs is not None:
             self.fields["need"].queryset = needs
 
+    def disbursement(self) -> dict:
+        """The keyword arguments of `disbursement_create` this form gives, besides the person."""
+        return {"points": self.cleaned_data["points"], "reason": self.cleaned_data["reason"]}
+
 
 class NeedForm(forms.Form):
     who = forms.CharField(label=_("居民手机号或姓名"), max_length=50)

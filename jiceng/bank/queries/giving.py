@@ -41,6 +41,11 @@ def resident_get_by_phone_or_name(*, community, who: str) -> Person:
     return found[0]
 
 
+def recipient_get(*, community, need: PersonInNeed | None, who: str) -> Person:
+    """Whom love-pool points go to: a resident on the list, or one found by mobile number or name."""
+    return need.person if need is not None else resident_get_by_phone_or_name(community=community, who=who)
+
+
 def pool_entry_list(pool, limit: int = 50) -> list[Transfer]:
     """The love pool's latest movements; the other side is shown by masked name."""
     rows = list(

@@ -19,6 +19,7 @@ from jiceng.bank.queries.giving import (
     person_in_need_list_for_donor,
     pool_entry_list,
     pool_totals_get,
+    recipient_get,
     resident_get_by_phone_or_name,
 )
 from jiceng.bank.queries.wallets import wallet_get
@@ -68,33 +69,21 @@ def love_pool(request: HttpRequest) -> HttpResponse:
     form = DisburseForm(request.POST or None, needs=person_in_need_list(community))
     error = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        d, rid = form.cleaned_data, request.POST.get("request_id", "")
         try:
-            person = (
-                data["need"].person
-                if data["need"]
-                else resident_get_by_phone_or_name(community=community, who=data["who"])
-            )
+            person = recipient_get(community=community, need=d["need"], who=d["who"])
             services.disbursement_create(
-                user=request.user,
-                community=community,
-                request_id=request.POST.get("request_id", ""),
-                person=person,
-                points=data["points"],
-                reason=data["reason"],
+                user=request.user, community=community, person=person, request_id=rid, **form.disbursement()
             )
             done = _("已发放 %(p)d 分给 %(n)s，并已在公示栏公开。")
-            messages.success(request, done % {"p": data["points"], "n": person.masked_name})
+            messages.success(request, done % {"p": d["points"], "n": person.masked_name})
             return redirect("bank:love_pool")
         except GivingError as exc:
             error = str(exc)
     pool = ledger.love_pool(community)
     context = {"community": community, "pool": pool, "form": form, "error": error}
-    context |= {
-        "history": pool_entry_list(pool),
-        "totals": pool_totals_get(pool),
-        "request_id": uuid.uuid4().hex,
-    }
+    context |= {"history": pool_entry_list(pool), "totals": pool_totals_get(pool)}
+    context["request_id"] = uuid.uuid4().hex
     return render(request, "bank/giving/love_pool.html", context)
 
 
