@@ -204,7 +204,7 @@ def run(backend: str, million: int) -> None:
     )
 
     # 6. a resident's home page reads: balance and the last 20 entries, for random wallets
-    from jiceng.bank.queries import recent_entries
+    from jiceng.bank.queries.wallets import entry_list_recent
 
     rng = random.Random(1)
     samples = []
@@ -212,7 +212,7 @@ def run(backend: str, million: int) -> None:
         t0 = time.perf_counter()
         account = Account.objects.get(pk=wallet_id)
         _ = account.available, account.pending_in
-        recent_entries(account, 20)
+        entry_list_recent(account, 20)
         samples.append((time.perf_counter() - t0) * 1000)
     p95 = statistics.quantiles(samples, n=20)[-1]
     _django.emit(

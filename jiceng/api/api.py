@@ -7,19 +7,21 @@ services for every write. The OpenAPI schema is at /api/openapi.json and the doc
 
 import datetime as dt
 
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
 from jiceng.bank import log
-from jiceng.bank.models import Checkpoint, Notice, Transfer
-from jiceng.bank.queries import recent_entries, wallet_of
-from jiceng.bank.services import claims as svc
+from jiceng.bank.errors import ClaimError
+from jiceng.bank.models import Checkpoint, EarningRule
+from jiceng.bank.queries.notices import board_region_get, notice_list_for_board
+from jiceng.bank.queries.rules import rule_list_for
+from jiceng.bank.queries.wallets import entry_list, entry_list_recent, wallet_get
+from jiceng.bank.services.claims import ClaimInput, claim_file
 from jiceng.core.models import Role
-from jiceng.core.scope import require_role, scope_for
-from jiceng.regions.models import Level, Region, prefix_range
+from jiceng.core.scope import require_role
+from jiceng.regions.models import Level, Region
 
 api = NinjaAPI(title="基层 Jiceng API", version="1", auth=django_auth, urls_namespace="api")
 
@@ -97,7 +99,7 @@ def _resident(request: HttpRequest):
 @api.get("/me", response=Me, summary="我的积分概况")
 def me(request):
     person = _resident(request)
-    wallet = wallet_of(person)
+    wallet = wallet_get(person)
     return Me(
         name=person.name,
         community=person.community.name,
@@ -109,7 +111,7 @@ def me(request):
 
 @api.get("/me/transfers", response=list[Entry], summary="我的积分明细（最近的在前）")
 def my_transfers(request, limit: int = 20):
-    wallet = wallet_of(_resident(request))
+    wallet = wallet_get(_resident(request))
     if wallet is None:
         return []
     return [
@@ -121,7 +123,7 @@ def my_transfers(request, limit: int = 20):
             reason=t.reason,
             created_at=t.created_at,
         )
-        for t in recent_entries(wallet, max(1, min(limit, 100)))
+        for t in entry_list_recent(wallet, max(1, min(limit, 100)))
     ]
 
 
@@ -129,10 +131,10 @@ def my_transfers(request, limit: int = 20):
     "/me/transfers/{transfer_id}/proof", response={200: dict, 409: Error}, summary="某笔积分的公开账本证明"
 )
 def my_proof(request, transfer_id: int):
-    wallet = wallet_of(_resident(request))
+    wallet = wallet_get(_resident(request))
     if wallet is None:
         raise Http404
-    t = get_object_or_404(Transfer.objects.filter(Q(debit=wallet) | Q(credit=wallet)), pk=transfer_id)
+    t = get_object_or_404(entry_list(wallet), pk=transfer_id)
     try:
         return log.inclusion_bundle(t)
     except LookupError:
@@ -154,7 +156,7 @@ def rules(request):
             cap_month=r.cap_month,
             cap_year=r.cap_year,
         )
-        for r in svc.rules_for(person.community)
+        for r in rule_list_for(person.community)
     ]
 
 
@@ -168,9 +170,9 @@ def claim_create(request, payload: ClaimIn):
             detail=f"找不到这条积分规则，或它在 {payload.deed_date} 不适用于您的社区；可申报的规则见 /api/rules"
         )
     try:
-        claim = svc.claim_file(
+        claim = claim_file(
             filer=request.user,
-            data=svc.ClaimInput(
+            data=ClaimInput(
                 claimant=person,
                 rule=rule,
                 deed_date=payload.deed_date,
@@ -179,23 +181,17 @@ def claim_create(request, payload: ClaimIn):
                 witness=payload.witness,
             ),
         )
-    except svc.ClaimError as exc:
+    except ClaimError as exc:
         return 400, Error(detail=str(exc))
     return 201, ClaimOut(id=claim.pk, state=claim.state, points=claim.points)
 
 
 @api.get("/notices/{code}", response=list[NoticeOut], summary="公示栏（姓名已脱敏）")
 def notices(request, code: str):
-    region = Region.objects.filter(
-        code=code, level__in=[Level.DISTRICT, Level.SUBDISTRICT, Level.COMMUNITY]
-    ).first()
-    person = request.user.person
-    allowed = {r.district_code for r in scope_for(request.user).regions} | (
-        {person.community.district_code} if person else set()
-    )
-    if region is None or region.district_code not in allowed:
+    region = board_region_get(request.user, code)
+    if region is None:
         raise Http404
-    qs = Notice.objects.filter(prefix_range(region.prefix, "community__code")).order_by("-starts_at")[:100]
+    qs = notice_list_for_board(region)
     return [
         NoticeOut(
             id=n.pk,

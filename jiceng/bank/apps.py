@@ -8,8 +8,8 @@ class BankConfig(AppConfig):
 
     def ready(self) -> None:
         from jiceng.bank.demo_claims import load_claims_demo
-        from jiceng.bank.demo_rewards import load_alliance
+        from jiceng.bank.demo_rewards import load_rewards_demo
         from jiceng.demo.registry import register
 
-        register("bank.rewards", load_alliance, order=200)
+        register("bank.rewards", load_rewards_demo, order=200)
         register("bank.claims", load_claims_demo, order=400)

@@ -6,18 +6,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiceng.bank.models import DeedClaim
+from jiceng.bank.queries.claims import claim_can_review
+from jiceng.bank.queries.rules import rule_list_for
 from jiceng.bank.services import claims as svc
+from jiceng.bank.services.reviews import claim_review
+from jiceng.bank.services.rules import rule_catalogue_seed
+from jiceng.bank.services.settlement import bank_settle
 from jiceng.core.models import User
 from jiceng.people.models import Person
 
 
 def load_claims_demo(district, progress=False) -> None:
-    svc.rules_seed_catalogue(district)
+    rule_catalogue_seed(district=district)
     worker = User.objects.filter(username="worker").first()
     resident = User.objects.filter(username="resident").first()
     if worker is None or resident is None or DeedClaim.objects.filter(district=district).exists():
         return
-    rules = {r.code: r for r in svc.rules_for(resident.person.community)}
+    rules = {r.code: r for r in rule_list_for(resident.person.community)}
     neighbours = list(
         Person.objects.filter(community=resident.person.community, user__isnull=True).exclude(
             household=worker.person.household
@@ -62,10 +67,10 @@ def load_claims_demo(district, progress=False) -> None:
     # A second worker reviews what the demo worker filed in office mode.
     reviewer = User.objects.filter(username="worker2").first()
     for claim in made[:3]:
-        if svc.can_review(reviewer, claim) is None:
-            svc.claim_review(reviewer=reviewer, claim=claim, approve=True)
-    if svc.can_review(worker, own) is None:
-        svc.claim_review(reviewer=worker, claim=own, approve=True)
+        if claim_can_review(reviewer, claim) is None:
+            claim_review(reviewer=reviewer, claim=claim, approve=True)
+    if claim_can_review(worker, own) is None:
+        claim_review(reviewer=worker, claim=own, approve=True)
         # the resident's first award has already finished its notice period
         own.refresh_from_db()
-        svc.bank_settle(now=own.notice.ends_at + dt.timedelta(seconds=1))
+        bank_settle(now=own.notice.ends_at + dt.timedelta(seconds=1))

@@ -10,12 +10,13 @@ import random
 from django.utils import timezone
 
 from jiceng.bank import ledger
+from jiceng.bank.errors import RewardError
 from jiceng.bank.models import AlliancePartner, PartnerState, PersonInNeed, RedemptionState, Reward
 from jiceng.bank.services import giving, rewards
 from jiceng.core.models import User
 from jiceng.orgs.models import Kind, Organization, Sector
 from jiceng.people.models import Person
-from jiceng.regions.models import Level, Region, prefix_range
+from jiceng.regions.models import Level, Region
 
 MARKET_REWARDS = [
     ("鸡蛋一盒（10 枚）", "新鲜土鸡蛋", 20, 40),
@@ -72,7 +73,7 @@ def _rewards(partner, items, today):
 
 
 def _seed(person, community, points, tag="seed"):
-    wallet = ledger.wallet_for(person)
+    wallet = ledger.wallet_open(person)
     ledger.award(
         wallet=wallet,
         community=community,
@@ -86,14 +87,14 @@ def _seed(person, community, points, tag="seed"):
 def _redeem(person, reward, rid, collect=False, by=None):
     try:
         r = rewards.redemption_create(person=person, reward=reward, request_id=f"demo-{rid}")
-    except rewards.RewardError:
+    except RewardError:
         return None
     if collect and r.state == RedemptionState.PENDING:
         rewards.redemption_collect(user=by, partner=r.partner, code=r.code)
     return r
 
 
-def load_alliance(district: Region, progress: bool = True) -> None:
+def load_rewards_demo(district: Region, progress: bool = True) -> None:
     now = timezone.now()
     today = timezone.localdate()
     users = User.objects.in_bulk(
@@ -101,9 +102,7 @@ def load_alliance(district: Region, progress: bool = True) -> None:
     )
     if len(users) < 6:
         return  # the demo users come first; nothing to hang this on yet
-    subs = list(
-        Region.objects.filter(prefix_range(district.prefix), level=Level.SUBDISTRICT).order_by("code")
-    )
+    subs = list(Region.objects.filter(district.subtree_q(), level=Level.SUBDISTRICT).order_by("code"))
     partners: dict[str, list[Reward]] = {}
     for sub in subs:
         market = (
@@ -168,9 +167,7 @@ def load_alliance(district: Region, progress: bool = True) -> None:
 
     # Residents across the district earn and spend, so the settlement report has flows to show.
     rng = random.Random(2026)
-    communities = list(
-        Region.objects.filter(prefix_range(district.prefix), level=Level.COMMUNITY).order_by("code")
-    )
+    communities = list(Region.objects.filter(district.subtree_q(), level=Level.COMMUNITY).order_by("code"))
     for com in communities[::6]:
         for person in Person.objects.filter(community=com, user__isnull=True).order_by("pk")[:3]:
             _seed(person, com, rng.choice([60, 90, 120, 150]))

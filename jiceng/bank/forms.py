@@ -1,22 +1,17 @@
+"""Input of the Moral Bank's pages (and its API): claims and rules, rewards, giving, report periods."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.bank.models import Category, EarningRule, Evidence, PointsMode
+from jiceng.bank.models import Category, EarningRule, Evidence, PersonInNeed, PointsMode, Reward
+from jiceng.bank.services.claims import ClaimInput
+from jiceng.bank.services.rewards import REWARD_FIELDS
+from jiceng.core.photos import MultiplePhotoField
 
+MAX_REPORT_DAYS = 3 * 366
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultiplePhotoField, self).clean(d, initial) for d in items]
+# ---------------------------------------------------------------- claims and rules
 
 
 class ClaimForm(forms.Form):
@@ -36,19 +31,17 @@ class ClaimForm(forms.Form):
         self.fields["rule"].queryset = rules if rules is not None else EarningRule.objects.none()
         self.fields["deed_date"].initial = timezone.localdate()
 
-
-class DiaryForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
-    text = forms.CharField(
-        label=_("今天做了什么好事、有什么感想"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
-    )
-    photos = MultiplePhotoField(label=_("照片（可选）"), required=False)
-    is_shared = forms.BooleanField(label=_("公开分享（不勾选则只有自己能看）"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate()
+    def claim_input(self, claimant) -> ClaimInput:
+        d = self.cleaned_data
+        return ClaimInput(
+            claimant=claimant,
+            rule=d["rule"],
+            deed_date=d["deed_date"],
+            text=d["text"],
+            minutes=d["minutes"],
+            witness=d["witness"],
+            photos=tuple(d["photos"]),
+        )
 
 
 class ReasonForm(forms.Form):
@@ -74,3 +67,112 @@ class RuleForm(forms.Form):
     active_to = forms.DateField(
         label=_("失效日期"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
+
+
+# ---------------------------------------------------------------- rewards (the Moral Alliance)
+
+
+class ApplyForm(forms.Form):
+    address = forms.CharField(label=_("兑换地点（地址）"), max_length=200)
+    contact_name = forms.CharField(label=_("联系人"), max_length=50)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20)
+    lon = forms.FloatField(label=_("经度（可不填）"), required=False, min_value=-180, max_value=180)
+    lat = forms.FloatField(label=_("纬度（可不填）"), required=False, min_value=-90, max_value=90)
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("address", "contact_name", "contact_phone"):
+            if organization is not None:
+                self.fields[name].initial = getattr(organization, name)
+
+
+class RewardForm(forms.ModelForm):
+    class Meta:
+        model = Reward
+        fields = list(REWARD_FIELDS)
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "approve"), ("reject", "reject"), ("suspend", "suspend")]
+    )
+    reason = forms.CharField(max_length=200, required=False)
+
+
+# ---------------------------------------------------------------- giving
+
+
+class DonateForm(forms.Form):
+    to = forms.CharField(widget=forms.HiddenInput, required=False)  # "pool" or the id of a PersonInNeed
+    points = forms.IntegerField(label=_("捐多少积分"), min_value=1, max_value=1_000_000)
+    message = forms.CharField(label=_("留言（可不填）"), max_length=100, required=False)
+
+    def __init__(self, *args, needs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs = list(needs)
+
+    def clean(self):
+        data = super().clean()
+        to = data.get("to") or "pool"
+        data["recipient"] = None if to == "pool" else next((n for n in self.needs if str(n.pk) == to), None)
+        if to != "pool" and data["recipient"] is None:
+            raise forms.ValidationError(_("这位居民已不在帮扶名单上，请重新选择"))
+        return data
+
+    def donation(self) -> dict:
+        """The keyword arguments of `donation_create` this form gives."""
+        d = self.cleaned_data
+        return {"points": d["points"], "recipient": d["recipient"], "message": d["message"]}
+
+
+class DisburseForm(forms.Form):
+    need = forms.ModelChoiceField(
+        label=_("需要帮助的居民"),
+        queryset=PersonInNeed.objects.none(),
+        required=False,
+        empty_label=_("（从帮扶名单中选）"),
+    )
+    who = forms.CharField(label=_("或填其他居民的手机号/姓名"), max_length=50, required=False)
+    points = forms.IntegerField(label=_("发放积分"), min_value=1, max_value=1_000_000)
+    reason = forms.CharField(label=_("发放原因（会在公示栏公开）"), max_length=200)
+
+    def __init__(self, *args, needs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs is not None:
+            self.fields["need"].queryset = needs
+
+    def disbursement(self) -> dict:
+        """The keyword arguments of `disbursement_create` this form gives, besides the person."""
+        return {"points": self.cleaned_data["points"], "reason": self.cleaned_data["reason"]}
+
+
+class NeedForm(forms.Form):
+    who = forms.CharField(label=_("居民手机号或姓名"), max_length=50)
+    reason = forms.CharField(label=_("需要帮助的原因"), max_length=200)
+
+
+# ---------------------------------------------------------------- reports
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(
+        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError(_("结束日期不能早于开始日期"))
+            if (end - start).days > MAX_REPORT_DAYS:
+                raise forms.ValidationError(_("一次最多统计三年，请缩短期间"))
+        return data

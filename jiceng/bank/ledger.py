@@ -85,7 +85,7 @@ class Spec:
 # ---------------------------------------------------------------- accounts
 
 
-def wallet_for(person) -> Account:
+def wallet_open(person) -> Account:
     account, _created = Account.objects.get_or_create(
         person=person,
         defaults={"district_id": person.district_id, "kind": AccountKind.WALLET, "name": person.name},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiceng.diary import views
+from jiceng.diary.views import entries as views
 
 app_name = "diary"
 urlpatterns = [

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from conftest import PASSWORD
 from jiceng.bank.models import Account, DeedClaim, Notice, Redemption
-from jiceng.bank.services.claims import rules_seed_catalogue
+from jiceng.bank.services.rules import rule_catalogue_seed
 from jiceng.bank.tests.test_rewards import make_partner, make_reward
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,7 +26,7 @@ def login(browser, base, username, width=360):
 
 def test_diary_to_claim_to_notice_to_points_to_redemption(browser, live_server, personas, regions, capsys):
     base = live_server.url
-    rules_seed_catalogue(regions["district"])
+    rule_catalogue_seed(district=regions["district"])
     # a Moral Alliance partner in the other subdistrict (B), with a 5-point reward
     partner = make_partner(personas["outsider_unit"], personas["outsider_sub_admin"], address="桂溪路 8 号")
     make_reward(partner, personas["outsider_unit"], name="理发一次", points_price=5, place="桂溪路 8 号")

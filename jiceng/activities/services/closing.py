@@ -15,7 +15,8 @@ from jiceng.activities.errors import ActivityError
 from jiceng.activities.models import Activity, ActivityStatus
 from jiceng.activities.services.activity import activity_lock, local_time
 from jiceng.activities.services.checkin import checkout_set
-from jiceng.bank.services.claims import ClaimError, claims_file_for_activity
+from jiceng.bank.errors import ClaimError
+from jiceng.bank.services.claims import claims_file_for_activity
 from jiceng.core.audit import audit, snapshot
 
 

@@ -28,9 +28,9 @@ def login(context, base, username):
 def test_an_activity_from_publishing_to_credited_points(browser, live_server, regions, personas):
     from jiceng.bank import ledger
     from jiceng.bank.models import ClaimState, DeedClaim, Notice
-    from jiceng.bank.services.claims import rules_seed_catalogue
+    from jiceng.bank.services.rules import rule_catalogue_seed
 
-    rules_seed_catalogue(regions["district"])
+    rule_catalogue_seed(district=regions["district"])
     base = live_server.url
     organiser = login(
         browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN"), base, "unit_a"
@@ -108,5 +108,5 @@ def test_an_activity_from_publishing_to_credited_points(browser, live_server, re
     call_command("bank", "settle")
     claim.refresh_from_db()
     assert claim.state == ClaimState.CREDITED
-    posted, pending_in, _out = ledger.balance(ledger.wallet_for(personas["resident"].person))
+    posted, pending_in, _out = ledger.balance(ledger.wallet_open(personas["resident"].person))
     assert posted == claim.points == 2 and pending_in == 0

@@ -7,7 +7,7 @@ from django.utils import timezone
 from conftest import PASSWORD
 from jiceng.bank import ledger, log
 from jiceng.bank.models import DeedClaim
-from jiceng.bank.services import claims as svc
+from jiceng.bank.services.rules import rule_catalogue_seed
 
 
 def test_it_serves_the_openapi_schema_and_local_docs(client):
@@ -22,10 +22,10 @@ def test_it_needs_a_login(client):
 
 
 def test_a_resident_sees_balance_and_files_a_claim(client, personas, regions):
-    svc.rules_seed_catalogue(regions["district"])
+    rule_catalogue_seed(district=regions["district"])
     person = personas["resident"].person
     ledger.award(
-        wallet=ledger.wallet_for(person),
+        wallet=ledger.wallet_open(person),
         community=person.community,
         key="a",
         amount=7,
@@ -55,7 +55,7 @@ def test_it_enforces_csrf_for_session_writes(personas, regions):
 def test_proofs_and_notices_are_scoped(client, personas, regions):
     person = personas["resident"].person
     t = ledger.award(
-        wallet=ledger.wallet_for(person),
+        wallet=ledger.wallet_open(person),
         community=person.community,
         key="a",
         amount=7,
@@ -77,7 +77,7 @@ def test_proofs_and_notices_are_scoped(client, personas, regions):
 def test_checkpoints_are_public(client, personas, regions):
     person = personas["resident"].person
     ledger.award(
-        wallet=ledger.wallet_for(person),
+        wallet=ledger.wallet_open(person),
         community=person.community,
         key="a",
         amount=7,

@@ -1,6 +1,5 @@
 """Moral Bank data: the ledger, the earning rules and claims, and the Moral Alliance."""
 
-from jiceng.bank.models.alliance import AlliancePartner, PartnerState, Redemption, RedemptionState, Reward
 from jiceng.bank.models.claims import (
     Category,
     ClaimPhoto,
@@ -28,6 +27,7 @@ from jiceng.bank.models.ledger import (
     TransferKind,
     TransferState,
 )
+from jiceng.bank.models.rewards import AlliancePartner, PartnerState, Redemption, RedemptionState, Reward
 
 __all__ = [
     "MAY_GO_NEGATIVE",

@@ -10,20 +10,15 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.bank import ledger
+from jiceng.bank.errors import GivingError
 from jiceng.bank.models import Donation, Notice, NoticeState, PersonInNeed, TransferKind
 from jiceng.bank.services.rewards import request_key
 from jiceng.core.audit import audit, snapshot
-from jiceng.core.models import Role, RoleGrant
-from jiceng.people.models import Person
-
-
-class GivingError(Exception):
-    """A refusal with a message that says what went wrong and what to do."""
+from jiceng.core.scope import scope_for
 
 
 def _points(points) -> int:
@@ -34,25 +29,8 @@ def _points(points) -> int:
 
 def _require_worker(user, community) -> None:
     # The worker's own grant, not any region the user holds (a worker may also be a resident elsewhere).
-    if not RoleGrant.objects.filter(user=user, role=Role.COMMUNITY_WORKER, region=community).exists():
+    if not scope_for(user).works_in(community):
         raise GivingError(_("只有本社区的社区工作者才能办理"))
-
-
-def resident_find(*, community, who: str) -> Person:
-    """A resident of `community` by mobile number or full name, or an error saying how to narrow it down."""
-    who = (who or "").strip()
-    if not who:
-        raise GivingError(_("请填写居民的手机号或姓名"))
-    found = list(
-        Person.objects.filter(community=community, is_active=True).filter(Q(phone=who) | Q(name=who))[:3]
-    )
-    if not found:
-        raise GivingError(
-            _("本社区没有手机号或姓名为「%(w)s」的在册居民，请核对，或先在“居民”里登记") % {"w": who}
-        )
-    if len(found) > 1:
-        raise GivingError(_("本社区有不止一位叫「%(w)s」的居民，请改填手机号") % {"w": who})
-    return found[0]
 
 
 def donation_create(
@@ -76,14 +54,14 @@ def donation_create(
                 raise GivingError(_("这位居民已不在本社区的帮扶名单上，请刷新页面后重新选择"))
             if recipient.person_id == person.pk:
                 raise GivingError(_("不能把积分捐给自己"))
-            credit = ledger.wallet_for(recipient.person)
+            credit = ledger.wallet_open(recipient.person)
             reason = _("善行传递：%(d)s 赠予的爱心积分") % {"d": person.masked_name}
             community_id = recipient.community_id
         else:
             credit = ledger.love_pool(person.community)
             reason = _("善行传递：捐入%(c)s爱心池") % {"c": person.community.name}
             community_id = person.community_id
-        wallet = ledger.wallet_for(person)
+        wallet = ledger.wallet_open(person)
         try:
             t = ledger.transfer(
                 district=person.district_id,
@@ -131,7 +109,7 @@ def disbursement_create(*, user, community, person, points, reason: str, request
                 district=person.district_id,
                 key=key,
                 debit=pool,
-                credit=ledger.wallet_for(person),
+                credit=ledger.wallet_open(person),
                 amount=points,
                 kind=TransferKind.DISBURSEMENT,
                 reason=_("爱心池发放：%(r)s") % {"r": reason.strip()},

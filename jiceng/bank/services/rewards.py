@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.bank import ledger
+from jiceng.bank.errors import RewardError
 from jiceng.bank.models import (
     AlliancePartner,
     PartnerState,
@@ -28,6 +29,7 @@ from jiceng.bank.models import (
     Reward,
     TransferKind,
 )
+from jiceng.bank.queries.rewards import redemption_get_by_code
 from jiceng.core.audit import audit, snapshot
 from jiceng.core.models import Role
 from jiceng.core.scope import scope_for
@@ -49,10 +51,6 @@ REWARD_FIELDS = (
     "place",
     "is_active",
 )
-
-
-class RewardError(Exception):
-    """A refusal with a message that says what went wrong and what to do."""
 
 
 # ---------------------------------------------------------------- partners
@@ -221,11 +219,6 @@ def request_key(prefix: str, owner_id: int, request_id: str) -> str:
     return f"{prefix}-{owner_id}-{request_id}"
 
 
-def normalise_code(raw: str) -> str:
-    """What a person typed, as a code: upper case, no spaces or dashes."""
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
-
-
 def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
 
@@ -286,7 +279,7 @@ def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
             _("「%(r)s」每人限兑 %(n)d 份，您已经兑换了 %(t)d 份")
             % {"r": reward.name, "n": reward.per_person_limit, "t": taken}
         )
-    wallet = ledger.wallet_for(person)
+    wallet = ledger.wallet_open(person)
     code = _new_code()
     while Redemption.objects.filter(district_id=person.district_id, code=code).exists():
         code = _new_code()
@@ -348,25 +341,6 @@ def _closed_message(r: Redemption) -> str:
     return _("这张兑换券已经过期，积分已退回，请居民重新兑换")
 
 
-def redemption_find(*, partner: AlliancePartner, code: str) -> Redemption:
-    """The voucher a partner typed or scanned, or an error that says what is wrong with the code."""
-    code = normalise_code(code)
-    if not code:
-        raise RewardError(_("请输入兑换券上的 8 位兑换码"))
-    r = (
-        Redemption.objects.filter(district_id=partner.district_id, code=code)
-        .select_related("reward", "person")
-        .first()
-    )
-    if r is None:
-        raise RewardError(
-            _("找不到兑换码 %(c)s，请核对后重新输入（兑换码是 8 位，不含数字 0 和 1）") % {"c": code}
-        )
-    if r.partner_id != partner.pk:
-        raise RewardError(_("这张兑换券不是本单位的，请居民到兑换地点领取：%(p)s") % {"p": r.reward.place})
-    return r
-
-
 def redemption_collect(
     *, user, partner: AlliancePartner, code: str, now: dt.datetime | None = None
 ) -> Redemption:
@@ -375,7 +349,7 @@ def redemption_collect(
     An expired voucher is refused; its points go back to the resident at once.
     """
     now = now or timezone.now()
-    r = redemption_find(partner=partner, code=code)
+    r = redemption_get_by_code(partner=partner, code=code)
     with transaction.atomic():
         r = _lock(r.pk, r.reward_id)
         if r.state != RedemptionState.PENDING:

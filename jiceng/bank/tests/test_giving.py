@@ -16,6 +16,7 @@ from jiceng.bank.models import (
     TransferKind,
     TransferState,
 )
+from jiceng.bank.queries.giving import resident_get_by_phone_or_name
 from jiceng.bank.services import giving
 from jiceng.bank.services.giving import GivingError
 from jiceng.bank.tests.test_rewards import fund, wallet
@@ -148,13 +149,13 @@ def test_it_names_a_resident_in_need_once(personas, regions, need):
 
 
 def test_it_finds_a_resident_by_phone_or_name(personas, regions, need):
-    assert giving.resident_find(community=regions["A1"], who="13800000001") == need.person
-    assert giving.resident_find(community=regions["A1"], who="孙大娘") == need.person
+    assert resident_get_by_phone_or_name(community=regions["A1"], who="13800000001") == need.person
+    assert resident_get_by_phone_or_name(community=regions["A1"], who="孙大娘") == need.person
     make_person(regions["A1"], "孙大娘")
     with pytest.raises(GivingError, match="改填手机号"):
-        giving.resident_find(community=regions["A1"], who="孙大娘")
+        resident_get_by_phone_or_name(community=regions["A1"], who="孙大娘")
     with pytest.raises(GivingError, match="没有手机号或姓名"):
-        giving.resident_find(community=regions["A1"], who="赵外人")  # lives in B1
+        resident_get_by_phone_or_name(community=regions["A1"], who="赵外人")  # lives in B1
 
 
 # ---------------------------------------------------------------- pages

@@ -32,7 +32,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.district = Region.objects.create(code=f"51{n:04d}000000", name=f"测试区{n}", level="district")
         self.community = Region.objects.create(code=f"51{n:04d}001001", name="测试社区", level="community")
         self.wallets = [
-            ledger.wallet_for(make_person(self.community, f"居民{i}", district_id=self.district.pk))
+            ledger.wallet_open(make_person(self.community, f"居民{i}", district_id=self.district.pk))
             for i in range(3)
         ]
         self.pool = ledger.love_pool(self.community)

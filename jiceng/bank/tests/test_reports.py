@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from conftest import make_person, make_user
 from jiceng.bank import ledger
 from jiceng.bank.models import ClaimState, DeedClaim, EarningRule, Review, Transfer
-from jiceng.bank.queries_reports import fairness_signals, settlement_report
+from jiceng.bank.queries.reports import settlement_get
+from jiceng.bank.queries.signals import signals_get
 from jiceng.bank.services import rewards
 from jiceng.bank.tests.test_rewards import make_partner, make_reward
 from jiceng.core.models import AuditLog, Role
@@ -20,7 +21,7 @@ from jiceng.core.models import AuditLog, Role
 
 def award(person, points, *, pending=False):
     return ledger.award(
-        wallet=ledger.wallet_for(person),
+        wallet=ledger.wallet_open(person),
         community=person.community,
         key=f"a-{uuid.uuid4().hex}",
         amount=points,
@@ -72,7 +73,7 @@ def _row(rows, region):
 
 def test_it_settles_the_district(regions, dataset):
     today = timezone.localdate()
-    rep = settlement_report(regions=[regions["district"]], start=today, end=today)
+    rep = settlement_get(regions=[regions["district"]], start=today, end=today)
     a1, a2, b1 = (_row(rep.communities, regions[k]) for k in ("A1", "A2", "B1"))
     assert (a1["issued"], a1["awards"]) == (100, 1)
     assert (a2["issued"], a2["reversed"], a2["net"]) == (70, 20, 50)
@@ -99,7 +100,7 @@ def test_it_settles_the_district(regions, dataset):
 
 def test_a_subdistrict_sees_its_own_part(regions, dataset):
     today = timezone.localdate()
-    rep = settlement_report(regions=[regions["A"]], start=today, end=today)
+    rep = settlement_get(regions=[regions["A"]], start=today, end=today)
     assert {c["region"].parent_id for c in rep.communities} == {regions["A"].pk}
     assert [s["region"] for s in rep.subdistricts] == [regions["A"]]
     assert [p["partner"] for p in rep.partners] == [dataset["a"]]
@@ -111,11 +112,11 @@ def test_a_subdistrict_sees_its_own_part(regions, dataset):
 
 def test_the_period_decides_what_counts(regions, dataset):
     long_ago = timezone.localdate() - dt.timedelta(days=400)
-    rep = settlement_report(regions=[regions["district"]], start=long_ago, end=long_ago)
+    rep = settlement_get(regions=[regions["district"]], start=long_ago, end=long_ago)
     assert _row(rep.communities, regions["A1"])["issued"] == 1000
     assert rep.totals["redeemed"] == 0
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    assert settlement_report(regions=[regions["district"]], start=yesterday, end=yesterday).totals["net"] == 0
+    assert settlement_get(regions=[regions["district"]], start=yesterday, end=yesterday).totals["net"] == 0
 
 
 def test_the_settlement_page_and_its_export(client, personas, regions, dataset):
@@ -198,10 +199,10 @@ def test_it_flags_a_reviewer_whose_approvals_go_to_a_few(personas, regions, rule
         Review.objects.create(
             claim=claim(person, rule, f"件{i}", filed_by=fair), reviewer=fair, decision="approve"
         )
-    flagged = fairness_signals(regions=[regions["district"]]).reviewers
+    flagged = signals_get(regions=[regions["district"]]).reviewers
     assert [(s["reviewer"], s["approvals"], s["percent"]) for s in flagged] == [(worker, 10, 70)]
     assert flagged[0]["top"][0] == (few[0], 4)
-    assert fairness_signals(regions=[regions["B"]]).reviewers == []
+    assert signals_get(regions=[regions["B"]]).reviewers == []
 
 
 def test_it_flags_near_identical_claim_texts_in_one_community(personas, regions, rule):
@@ -217,7 +218,7 @@ def test_it_flags_near_identical_claim_texts_in_one_community(personas, regions,
         other, rule, "帮助楼下邻居修理漏水的水管，忙了一个下午", filed_by=by
     )  # same text, another community
     claim(z, rule, "今天在小区门口扶一位摔倒的老人起来，并送他回家。", filed_by=by, state=ClaimState.REJECTED)
-    found = fairness_signals(regions=[regions["district"]]).similar
+    found = signals_get(regions=[regions["district"]]).similar
     assert len(found) == 1
     assert {c.pk for c in found[0]["claims"]} == {c1.pk, c2.pk, c3.pk}
     assert found[0]["claimants"] == 3 and found[0]["percent"] >= 90
@@ -233,11 +234,11 @@ def test_it_flags_totals_bunched_just_under_the_cap(personas, regions, rule):
             claim(gamer, rule, "帮", points=p, day=day, filed_by=by)
     for day, p in zip(months, (10, 15, 30), strict=True):
         claim(keen, rule, "帮", points=p, day=day, filed_by=by)
-    capped = fairness_signals(regions=[regions["A"]]).capped
+    capped = signals_get(regions=[regions["A"]]).capped
     assert [(s["person"], s["cap"], sorted(t for _m, t in s["months"])) for s in capped] == [
         (gamer, 30, [27, 28, 30])
     ]
-    assert fairness_signals(regions=[regions["B"]]).capped == []
+    assert signals_get(regions=[regions["B"]]).capped == []
 
 
 def test_normal_data_raises_no_signal(personas, regions, rule):
@@ -263,7 +264,7 @@ def test_normal_data_raises_no_signal(personas, regions, rule):
             reviewer=worker,
             decision="approve",
         )
-    assert fairness_signals(regions=[regions["district"]]).count == 0
+    assert signals_get(regions=[regions["district"]]).count == 0
 
 
 def test_the_signals_page_is_scoped(client, personas, regions, rule):

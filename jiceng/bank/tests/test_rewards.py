@@ -68,7 +68,7 @@ def make_reward(partner, user, **kw) -> Reward:
 
 def fund(person, points: int, community=None) -> None:
     ledger.award(
-        wallet=ledger.wallet_for(person),
+        wallet=ledger.wallet_open(person),
         community=community or person.community,
         key=f"fund-{uuid.uuid4().hex}",
         amount=points,
@@ -78,7 +78,7 @@ def fund(person, points: int, community=None) -> None:
 
 
 def wallet(person):
-    w = ledger.wallet_for(person)
+    w = ledger.wallet_open(person)
     w.refresh_from_db()
     return w
 

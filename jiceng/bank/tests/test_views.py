@@ -8,7 +8,7 @@ from jiceng.bank.models import Transfer
 
 
 def _award(person, community, key, amount=5, pending=False):
-    wallet = ledger.wallet_for(person)
+    wallet = ledger.wallet_open(person)
     return ledger.award(
         wallet=wallet, community=community, key=key, amount=amount, reason="助人为乐", pending=pending
     )

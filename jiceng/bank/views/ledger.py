@@ -1,15 +1,16 @@
+"""The public log of a district's ledger, and a resident's own points with proofs to download."""
+
 import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from jiceng.bank import log
-from jiceng.bank.models import Checkpoint, Transfer
-from jiceng.bank.queries import recent_entries, wallet_of
+from jiceng.bank.models import Checkpoint
+from jiceng.bank.queries.wallets import entry_ids_in_log, entry_list, entry_list_recent, wallet_get
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role
 from jiceng.regions.models import Level, Region
@@ -56,18 +57,9 @@ def _download(bundle: dict, filename: str) -> HttpResponse:
 @login_required
 def my_points(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.RESIDENT)
-    wallet = wallet_of(request.user.person)
-    entries = recent_entries(wallet, 50) if wallet else []
-    logged = set()
-    if entries:
-        from jiceng.bank.models import LogLeaf
-
-        latest = log.latest_checkpoint(Region.objects.get(pk=wallet.district_id))
-        logged = set(
-            LogLeaf.objects.filter(
-                transfer__in=[t.pk for t in entries], index__lt=latest.size if latest else 0
-            ).values_list("transfer_id", flat=True)
-        )
+    wallet = wallet_get(request.user.person)
+    entries = entry_list_recent(wallet, 50) if wallet else []
+    logged = entry_ids_in_log(wallet, entries)
     return render(request, "bank/my_points.html", {"wallet": wallet, "entries": entries, "logged": logged})
 
 
@@ -75,10 +67,10 @@ def my_points(request: HttpRequest) -> HttpResponse:
 def my_proof(request: HttpRequest, pk: int) -> HttpResponse:
     """A resident's own transfer, with its inclusion proof, as a JSON file to verify anywhere."""
     require_role(request.user, Role.RESIDENT)
-    wallet = wallet_of(request.user.person)
+    wallet = wallet_get(request.user.person)
     if wallet is None:
         raise Http404
-    t = get_object_or_404(Transfer.objects.filter(Q(debit=wallet) | Q(credit=wallet)), pk=pk)
+    t = get_object_or_404(entry_list(wallet), pk=pk)
     try:
         bundle = log.inclusion_bundle(t)
     except LookupError:

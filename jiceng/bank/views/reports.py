@@ -2,46 +2,20 @@
 
 import datetime as dt
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from jiceng.bank.queries_reports import (
-    admin_regions,
-    fairness_signals,
-    settlement_report,
-    settlement_workbook,
-)
-from jiceng.core.audit import audit
+from jiceng.bank import exports
+from jiceng.bank.forms import PeriodForm
+from jiceng.bank.queries.reports import region_list_for_reports, settlement_get
+from jiceng.bank.queries.signals import signals_get
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role
+from jiceng.core.sheets import xlsx_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ADMINS = (Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN)
-MAX_DAYS = 3 * 366
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    end = forms.DateField(
-        label=gettext_lazy("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                raise forms.ValidationError(_("结束日期不能早于开始日期"))
-            if (end - start).days > MAX_DAYS:
-                raise forms.ValidationError(_("一次最多统计三年，请缩短期间"))
-        return data
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date]:
@@ -57,7 +31,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date]:
 def settlement(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *ADMINS)
     form, start, end = _period(request)
-    rep = settlement_report(regions=admin_regions(request.user), start=start, end=end)
+    rep = settlement_get(regions=region_list_for_reports(request.user), start=start, end=end)
     return render(
         request, "bank/reports/settlement.html", {"form": form, "rep": rep, "query": request.GET.urlencode()}
     )
@@ -67,18 +41,14 @@ def settlement(request: HttpRequest) -> HttpResponse:
 def settlement_xlsx(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *ADMINS)
     _form, start, end = _period(request)
-    regions = admin_regions(request.user)
-    data = settlement_workbook(settlement_report(regions=regions, start=start, end=end))
-    audit(
-        request.user,
-        "bank.settlement_export",
-        regions[0] if regions else None,
-        after={"start": start.isoformat(), "end": end.isoformat()},
-        request=request,
+    regions = region_list_for_reports(request.user)
+    return xlsx_response(
+        request,
+        filename=f"settlement-{start:%Y%m%d}-{end:%Y%m%d}",
+        sheets=exports.settlement_sheets(settlement_get(regions=regions, start=start, end=end)),
+        action="bank.settlement_export",
+        target=regions[0] if regions else None,
     )
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="settlement-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
-    return response
 
 
 @login_required
@@ -87,5 +57,5 @@ def signals(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bank/reports/signals.html",
-        {"signals": fairness_signals(regions=admin_regions(request.user))},
+        {"signals": signals_get(regions=region_list_for_reports(request.user))},
     )

@@ -1,10 +1,9 @@
-"""The Moral Alliance pages: residents redeem, partners publish and collect, subdistricts approve."""
+"""Rewards (the Moral Alliance): residents redeem, partners publish and collect, subdistricts approve."""
 
 import datetime as dt
 import uuid
 
 import segno
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,82 +12,50 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jiceng.bank import exports
+from jiceng.bank.errors import RewardError
+from jiceng.bank.forms import ApplyForm, DecideForm, RewardForm
 from jiceng.bank.models import AlliancePartner, PartnerState, Redemption, RedemptionState, Reward
-from jiceng.bank.queries import wallet_of
-from jiceng.bank.queries_reports import (
-    operator_orgs,
-    partner_collected,
-    partner_months,
-    partner_of,
-    rewards_near,
-    rewards_open_to,
-    statement_workbook,
-    vouchers_of,
+from jiceng.bank.queries.rewards import (
+    normalise_code,
+    organization_list_operated,
+    partner_get_for,
+    partner_list_for_review,
+    partner_month_list,
+    redemption_count_pending,
+    redemption_get_by_code,
+    redemption_list_collected,
+    redemption_list_of,
+    redemption_list_of_partner,
+    reward_list_near,
+    reward_list_of_partner,
+    reward_list_open_to,
 )
+from jiceng.bank.queries.wallets import wallet_get
 from jiceng.bank.services import rewards as services
-from jiceng.bank.services.rewards import RewardError
-from jiceng.core.audit import audit
+from jiceng.bank.views import resident_or_404
 from jiceng.core.models import Role
-from jiceng.core.scope import get_scoped_or_404, require_role, scoped
+from jiceng.core.scope import get_scoped_or_404, require_role
+from jiceng.core.sheets import xlsx_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ADMINS = (Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN)
 OTHERS_SHOWN = 20  # rewards of other subdistricts listed before "show all": a short page for elderly readers
-
-
-# ---------------------------------------------------------------- forms
-
-
-class ApplyForm(forms.Form):
-    address = forms.CharField(label=gettext_lazy("兑换地点（地址）"), max_length=200)
-    contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=50)
-    contact_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=20)
-    lon = forms.FloatField(
-        label=gettext_lazy("经度（可不填）"), required=False, min_value=-180, max_value=180
-    )
-    lat = forms.FloatField(label=gettext_lazy("纬度（可不填）"), required=False, min_value=-90, max_value=90)
-
-
-class RewardForm(forms.ModelForm):
-    class Meta:
-        model = Reward
-        fields = list(services.REWARD_FIELDS)
-        widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "description": forms.Textarea(attrs={"rows": 3}),
-        }
-
-
-class DecideForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[("approve", "approve"), ("reject", "reject"), ("suspend", "suspend")]
-    )
-    reason = forms.CharField(max_length=200, required=False)
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def _person(request: HttpRequest):
-    require_role(request.user, Role.RESIDENT)
-    if request.user.person is None:
-        raise Http404
-    return request.user.person
-
-
 def _org_and_partner(request: HttpRequest):
     """The operator's organisation (several: chosen with ?org=, remembered) and its partner row."""
     require_role(request.user, Role.UNIT_OPERATOR)
-    orgs = operator_orgs(request.user)
-    wanted = str(request.GET.get("org") or request.session.get("alliance_org") or "")
+    orgs = organization_list_operated(request.user)
+    wanted = str(request.GET.get("org") or request.session.get("partner_org") or "")
     org = next((o for o in orgs if str(o.pk) == wanted), orgs[0] if orgs else None)
     if org is not None:
-        request.session["alliance_org"] = org.pk
-    return org, partner_of(org), orgs
+        request.session["partner_org"] = org.pk
+    return org, partner_get_for(org), orgs
 
 
 def _approved(request: HttpRequest) -> AlliancePartner:
@@ -117,18 +84,18 @@ def _month(raw: str | None) -> dt.date | None:
 
 @login_required
 def reward_list(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
-    rows = rewards_near(person)
+    person = resident_or_404(request)
+    rows = reward_list_near(person)
     others = [r for r in rows if r.local]
     shown = others if request.GET.get("all") else others[:OTHERS_SHOWN]
     return render(
         request,
-        "bank/alliance/rewards.html",
+        "bank/rewards/rewards.html",
         {
             "local": [r for r in rows if not r.local],
             "others": shown,
             "hidden": len(others) - len(shown),
-            "wallet": wallet_of(person),
+            "wallet": wallet_get(person),
             "person": person,
         },
     )
@@ -136,20 +103,20 @@ def reward_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reward_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
-    reward = get_object_or_404(rewards_open_to(person), pk=pk)
+    person = resident_or_404(request)
+    reward = get_object_or_404(reward_list_open_to(person), pk=pk)
     return render(
         request,
-        "bank/alliance/reward.html",
-        {"reward": reward, "wallet": wallet_of(person), "today": timezone.localdate()},
+        "bank/rewards/reward.html",
+        {"reward": reward, "wallet": wallet_get(person), "today": timezone.localdate()},
     )
 
 
 @login_required
 def reward_redeem(request: HttpRequest, pk: int) -> HttpResponse:
     """A confirmation step first: an elderly resident sees exactly what happens before points move."""
-    person = _person(request)
-    reward = get_object_or_404(rewards_open_to(person), pk=pk)
+    person = resident_or_404(request)
+    reward = get_object_or_404(reward_list_open_to(person), pk=pk)
     error = None
     if request.method == "POST":
         try:
@@ -162,10 +129,10 @@ def reward_redeem(request: HttpRequest, pk: int) -> HttpResponse:
             error = str(exc)
     return render(
         request,
-        "bank/alliance/redeem.html",
+        "bank/rewards/redeem.html",
         {
             "reward": reward,
-            "wallet": wallet_of(person),
+            "wallet": wallet_get(person),
             "request_id": uuid.uuid4().hex,
             "error": error,
             "voucher_days": services.VOUCHER_DAYS,
@@ -175,29 +142,29 @@ def reward_redeem(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_vouchers(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = resident_or_404(request)
     # Points of a lapsed voucher come back now, without waiting for the cron job.
     services.redemptions_expire(person=person)
-    vouchers = list(vouchers_of(person)[:50])
+    vouchers = list(redemption_list_of(person)[:50])
     for v in vouchers:
         v.qr = qr_svg(request, v.code) if v.state == RedemptionState.PENDING else ""
-    return render(request, "bank/alliance/vouchers.html", {"vouchers": vouchers})
+    return render(request, "bank/rewards/vouchers.html", {"vouchers": vouchers})
 
 
 @login_required
 def voucher(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
-    v = get_object_or_404(vouchers_of(person), pk=pk)
+    person = resident_or_404(request)
+    v = get_object_or_404(redemption_list_of(person), pk=pk)
     return render(
-        request, "bank/alliance/voucher.html", {"v": v, "qr": qr_svg(request, v.code), "now": timezone.now()}
+        request, "bank/rewards/voucher.html", {"v": v, "qr": qr_svg(request, v.code), "now": timezone.now()}
     )
 
 
 @login_required
 @require_POST
 def voucher_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
-    v = get_object_or_404(vouchers_of(person), pk=pk)
+    person = resident_or_404(request)
+    v = get_object_or_404(redemption_list_of(person), pk=pk)
     try:
         services.redemption_cancel(redemption=v, user=request.user)
         messages.success(request, _("已取消，%(p)d 分已退回您的积分账户。") % {"p": v.points})
@@ -213,12 +180,7 @@ def voucher_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_home(request: HttpRequest) -> HttpResponse:
     """Apply to join; once approved, the list of rewards the unit publishes."""
     org, partner, orgs = _org_and_partner(request)
-    initial = (
-        {"address": org.address, "contact_name": org.contact_name, "contact_phone": org.contact_phone}
-        if org
-        else {}
-    )
-    form = ApplyForm(request.POST or None, initial=initial)
+    form = ApplyForm(request.POST or None, organization=org)
     error = None
     if request.method == "POST" and org is not None and form.is_valid():
         try:
@@ -227,19 +189,17 @@ def partner_home(request: HttpRequest) -> HttpResponse:
             return redirect("bank:partner_home")
         except RewardError as exc:
             error = str(exc)
-    rewards = partner.rewards.order_by("-is_active", "-created_at") if partner else []
-    pending = partner.redemptions.filter(state=RedemptionState.PENDING).count() if partner else 0
     return render(
         request,
-        "bank/alliance/partner_home.html",
+        "bank/rewards/partner_home.html",
         {
             "org": org,
             "orgs": orgs,
             "partner": partner,
             "form": form,
             "error": error,
-            "rewards": rewards,
-            "pending": pending,
+            "rewards": reward_list_of_partner(partner),
+            "pending": redemption_count_pending(partner),
         },
     )
 
@@ -264,7 +224,7 @@ def reward_create(request: HttpRequest) -> HttpResponse:
             return redirect("bank:partner_home")
         except RewardError as exc:
             error = str(exc)
-    return render(request, "bank/alliance/reward_form.html", {"form": form, "error": error, "reward": None})
+    return render(request, "bank/rewards/reward_form.html", {"form": form, "error": error, "reward": None})
 
 
 @login_required
@@ -286,14 +246,14 @@ def reward_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("bank:partner_home")
         except RewardError as exc:
             error = str(exc)
-    return render(request, "bank/alliance/reward_form.html", {"form": form, "error": error, "reward": reward})
+    return render(request, "bank/rewards/reward_form.html", {"form": form, "error": error, "reward": reward})
 
 
 @login_required
 def partner_scan(request: HttpRequest) -> HttpResponse:
     """Type (or scan into the box) a voucher code, check it, then confirm the hand-over."""
     _org, partner, _orgs = _org_and_partner(request)
-    code = services.normalise_code(request.POST.get("code") or request.GET.get("code") or "")
+    code = normalise_code(request.POST.get("code") or request.GET.get("code") or "")
     found, error = None, None
     if partner is not None and partner.state in (PartnerState.APPROVED, PartnerState.SUSPENDED) and code:
         try:
@@ -301,12 +261,12 @@ def partner_scan(request: HttpRequest) -> HttpResponse:
                 services.redemption_collect(user=request.user, partner=partner, code=code)
                 messages.success(request, _("核销成功：兑换码 %(c)s 已领取。") % {"c": code})
                 return redirect(reverse("bank:partner_scan") + f"?code={code}")
-            found = services.redemption_find(partner=partner, code=code)
+            found = redemption_get_by_code(partner=partner, code=code)
         except RewardError as exc:
             error = str(exc)
     return render(
         request,
-        "bank/alliance/scan.html",
+        "bank/rewards/scan.html",
         {"partner": partner, "code": code, "found": found, "error": error, "now": timezone.now()},
     )
 
@@ -315,15 +275,12 @@ def partner_scan(request: HttpRequest) -> HttpResponse:
 def partner_redemptions(request: HttpRequest) -> HttpResponse:
     _org, partner, _orgs = _org_and_partner(request)
     state = request.GET.get("state", "")
-    rows = partner.redemptions.select_related("reward", "person").order_by("-created_at") if partner else []
-    if partner and state in RedemptionState.values:
-        rows = rows.filter(state=state)
     return render(
         request,
-        "bank/alliance/redemptions.html",
+        "bank/rewards/redemptions.html",
         {
             "partner": partner,
-            "rows": rows[:200] if partner else [],
+            "rows": redemption_list_of_partner(partner, state),
             "state": state,
             "states": RedemptionState.choices,
         },
@@ -348,12 +305,12 @@ def partner_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def partner_statement(request: HttpRequest) -> HttpResponse:
     _org, partner, _orgs = _org_and_partner(request)
-    months = partner_months(partner) if partner else []
+    months = partner_month_list(partner) if partner else []
     month = _month(request.GET.get("month")) or (months[0]["month"] if months else None)
-    rows = partner_collected(partner, month) if partner and month else []
+    rows = redemption_list_collected(partner, month) if partner and month else []
     return render(
         request,
-        "bank/alliance/statement.html",
+        "bank/rewards/statement.html",
         {
             "partner": partner,
             "months": months,
@@ -370,18 +327,14 @@ def partner_statement_xlsx(request: HttpRequest) -> HttpResponse:
     if partner is None:
         raise Http404
     month = _month(request.GET.get("month"))
-    data = statement_workbook(partner, month)
-    audit(
-        request.user,
-        "alliance.statement_export",
-        partner,
-        after={"month": request.GET.get("month", "")},
-        request=request,
-    )
-    response = HttpResponse(data, content_type=XLSX)
     label = f"{month:%Y%m}" if month else "all"
-    response["Content-Disposition"] = f'attachment; filename="statement-{partner.pk}-{label}.xlsx"'
-    return response
+    return xlsx_response(
+        request,
+        filename=f"statement-{partner.pk}-{label}",
+        sheets=exports.statement_sheets(partner, month),
+        action="alliance.statement_export",
+        target=partner,
+    )
 
 
 # ---------------------------------------------------------------- subdistrict and district
@@ -390,11 +343,8 @@ def partner_statement_xlsx(request: HttpRequest) -> HttpResponse:
 @login_required
 def partner_review(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *ADMINS)
-    rows = scoped(request.user, AlliancePartner.objects.all(), region="subdistrict", roles=ADMINS)
-    rows = rows.select_related("organization", "subdistrict", "decided_by").order_by("state", "-applied_at")
-    waiting = [p for p in rows if p.state == PartnerState.APPLIED]
-    others = [p for p in rows if p.state != PartnerState.APPLIED]
-    return render(request, "bank/alliance/partners.html", {"waiting": waiting, "others": others})
+    waiting, others = partner_list_for_review(request.user, ADMINS)
+    return render(request, "bank/rewards/partners.html", {"waiting": waiting, "others": others})
 
 
 @login_required

@@ -1,9 +1,8 @@
-"""Reads of a community's own page: its party organisations, its workers, and shared diary entries."""
+"""Reads of a community's own page: its party organisations and its workers (shared diary entries are the diary's)."""
 
 from django.db.models import QuerySet
 
 from jiceng.core.models import Role
-from jiceng.diary.models import DiaryEntry
 from jiceng.orgs.models import Kind, Organization
 from jiceng.people.models import Person
 from jiceng.regions.models import Region
@@ -19,9 +18,3 @@ def worker_list(community: Region) -> QuerySet[Person]:
         user__grants__role=Role.COMMUNITY_WORKER, user__grants__region=community
     ).distinct()
 
-
-def diary_entry_list_shared(community: Region, limit: int = 10) -> QuerySet[DiaryEntry]:
-    """The latest diary entries its residents chose to share."""
-    return DiaryEntry.objects.filter(person__community=community, is_shared=True).select_related("person")[
-        :limit
-    ]

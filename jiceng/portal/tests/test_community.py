@@ -37,7 +37,7 @@ def test_the_page_lists_only_this_community_s_shared_entries_latest_first(person
     import datetime as dt
 
     from jiceng.diary.models import DiaryEntry
-    from jiceng.portal.queries.community import diary_entry_list_shared
+    from jiceng.diary.queries.entries import diary_entry_list_shared
 
     day = dt.date(2026, 3, 1)
     for person, n, shared in [

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from jiceng.cockpit.queries.overview import region_summary_get
 from jiceng.core.models import Role
 from jiceng.core.scope import get_scoped_or_404
-from jiceng.portal.queries.community import diary_entry_list_shared, organization_list_party, worker_list
+from jiceng.diary.queries.entries import diary_entry_list_shared
+from jiceng.portal.queries.community import organization_list_party, worker_list
 from jiceng.regions.models import Level, Region
 
 

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from jiceng.bank.queries import recent_entries, wallet_of
+from jiceng.bank.queries.wallets import entry_list_recent, wallet_get
 from jiceng.cockpit.queries.overview import region_summary_get
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role, scope_for
@@ -52,8 +52,8 @@ def unit_home(request: HttpRequest) -> HttpResponse:
 def resident_home(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.RESIDENT)
     person = request.user.person
-    wallet = wallet_of(person)
-    entries = recent_entries(wallet, 20) if wallet else []
+    wallet = wallet_get(person)
+    entries = entry_list_recent(wallet, 20) if wallet else []
     return render(
         request, "portal/resident_home.html", {"person": person, "wallet": wallet, "entries": entries}
     )

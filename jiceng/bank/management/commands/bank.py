@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from jiceng.bank.services.claims import bank_settle
 from jiceng.bank.services.rewards import redemptions_expire
+from jiceng.bank.services.settlement import bank_settle
 
 
 class Command(BaseCommand):

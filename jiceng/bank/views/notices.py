@@ -1,0 +1,89 @@
+"""The public notice board (names masked, open to the whole district) and objections to an award."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiceng.bank.errors import ClaimError
+from jiceng.bank.forms import ReasonForm
+from jiceng.bank.models import Notice, NoticeState, Objection, ObjectionState
+from jiceng.bank.queries.notices import board_region_get, board_region_home, notice_list_for_board
+from jiceng.bank.services import objections
+from jiceng.core.models import Role
+from jiceng.core.scope import get_scoped_or_404, require_role, scope_for
+from jiceng.regions.models import Region
+
+
+def _board_region(request, code: str) -> Region:
+    region = board_region_get(request.user, code)
+    if region is None:
+        raise Http404
+    return region
+
+
+@login_required
+def my_board(request: HttpRequest) -> HttpResponse:
+    """The board of the user's own community (residents) or region (staff)."""
+    region = board_region_home(request.user)
+    if region is None:
+        raise Http404
+    return redirect("bank:notices", code=region.code)
+
+
+@login_required
+def notice_board(request: HttpRequest, code: str) -> HttpResponse:
+    region = _board_region(request, code)
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "bank/notices/board.html",
+        {
+            "region": region,
+            "notices": notice_list_for_board(region),
+            "reason_form": ReasonForm(),
+            "can_decide": scope.has(Role.COMMUNITY_WORKER),
+            "my_regions": {r.pk for r in scope.regions},
+            "open": NoticeState.OPEN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_object(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = Notice.objects.select_related("community").filter(pk=pk).first()
+    region = _board_region(request, notice.community.code if notice else "-")
+    try:
+        objections.objection_file(user=request.user, notice=notice, reason=request.POST.get("reason", ""))
+        messages.success(request, _("异议已提交，社区会核实并在公示栏公布处理结果。"))
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+    return redirect("bank:notices", code=region.code)
+
+
+@login_required
+@require_POST
+def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, Role.COMMUNITY_WORKER)
+    objection = get_scoped_or_404(
+        request.user,
+        Objection.objects.select_related("notice__community"),
+        region="notice__community",
+        roles=[Role.COMMUNITY_WORKER],
+        pk=pk,
+        state=ObjectionState.OPEN,
+    )
+    try:
+        objections.objection_decide(
+            reviewer=request.user,
+            objection=objection,
+            uphold=request.POST.get("uphold") == "1",
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("异议已处理，结果已在公示栏公布。"))
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+    return redirect("bank:notices", code=objection.notice.community.code)

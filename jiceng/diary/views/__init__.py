@@ -1,0 +1,1 @@
+"""The moral diary's pages."""
