@@ -7,6 +7,11 @@ class CircleConfig(AppConfig):
     verbose_name = _("一刻钟党建服务圈")
 
     def ready(self) -> None:
+        from jiceng.circle import services
+        from jiceng.core.jobs import runner_register
+
+        runner_register("circle_places", services.places_import)
+        runner_register("circle_points", services.points_import)
         from jiceng import demo_hooks
         from jiceng.circle.demo import load_circle_demo
 

@@ -16,7 +16,7 @@ from jiceng.circle.export import coverage_workbook
 from jiceng.circle.forms import CircleFilterForm, ImportForm, PhotoForm
 from jiceng.circle.models import CandidateSite, PlaceKind, PlacePhoto, ServicePlace
 from jiceng.core.audit import audit
-from jiceng.core.jobs import start_job
+from jiceng.core.jobs import import_job_start
 from jiceng.core.models import ImportJob, Role
 from jiceng.core.scope import get_scoped_or_404, require_role, scoped
 from jiceng.regions.models import Level, Region
@@ -263,23 +263,13 @@ def import_view(request: HttpRequest, kind: str) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        job = ImportJob.objects.create(
+        job = import_job_start(
             kind=f"circle_{kind}",
             filename=upload.name,
-            created_by=request.user,
+            actor=request.user,
             region=region,
-            stage=_("校验中"),
+            data=upload.read(),
         )
-        actor = request.user
-
-        def work(job, progress):
-            summary = spec["service"](
-                data=data, filename=job.filename, scope_region=region, actor=actor, progress=progress
-            )
-            return vars(summary)
-
-        start_job(job, work)
         return redirect("circle:import_job", pk=job.pk)
     jobs = scoped(request.user, ImportJob.objects.filter(kind=f"circle_{kind}"), region="region")[:10]
     return render(

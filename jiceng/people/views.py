@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from jiceng.core.jobs import start_job
+from jiceng.core.jobs import import_job_start
 from jiceng.core.models import ImportJob, Role
 from jiceng.core.scope import get_scoped_or_404, require_role, scoped
 from jiceng.people import services
@@ -42,28 +42,9 @@ def person_import(request: HttpRequest) -> HttpResponse:
         elif not upload.name.lower().endswith((".xlsx", ".csv")):
             error = _("只支持 .xlsx 或 .csv 文件")
         else:
-            data = upload.read()
-            job = ImportJob.objects.create(
-                kind="people", filename=upload.name, created_by=request.user, region=region, stage=_("校验中")
+            job = import_job_start(
+                kind="people", filename=upload.name, actor=request.user, region=region, data=upload.read()
             )
-
-            def work(job, progress):
-                summary = services.people_import(
-                    data=data,
-                    filename=job.filename,
-                    scope_region=region,
-                    actor=request.user,
-                    progress=progress,
-                )
-                return {
-                    "created": summary.created,
-                    "updated": summary.updated,
-                    "households": summary.households,
-                    "party_members": summary.party_members,
-                    "rows": summary.rows,
-                }
-
-            start_job(job, work)
             return redirect("people:import_job", pk=job.pk)
     jobs = scoped(request.user, ImportJob.objects.filter(kind="people"), region="region")[:10]
     return render(
