@@ -4,6 +4,7 @@ PY      := $(VENV)/bin/python
 PORT    ?= 8000
 PYTHON  ?= python3
 STAMP   := $(VENV)/.installed
+JICENG  := $(VENV)/bin/jiceng
 
 .PHONY: run test bench lint format install serve demo clean
 
@@ -15,11 +16,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Served the way production serves: DEBUG off, secrets from var/secrets.json (made once),
+# collected static files behind WhiteNoise, gunicorn with the task-queue worker beside it.
+# Plain HTTP on this machine only, so cookies are not marked Secure here.
 run: $(STAMP)
-	DEBUG=True $(PY) manage.py migrate --noinput -v0
-	DEBUG=True $(VENV)/bin/jiceng demo
+	@$(PY) -m jiceng.keys >/dev/null
+	$(JICENG) migrate --noinput -v0
+	$(JICENG) demo
+	$(JICENG) collectstatic --noinput -v0
 	@echo "在浏览器打开 http://127.0.0.1:$(PORT)/ （Open http://127.0.0.1:$(PORT)/ in a browser）"
-	DEBUG=True $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+	SECURE_COOKIES=False $(JICENG) serve --port $(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)

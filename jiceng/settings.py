@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
+from jiceng import keys
 from jiceng.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,14 +17,24 @@ VAR_DIR = Path(env_str("JICENG_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 TESTING = "pytest" in sys.modules or env_bool("JICENG_TESTING", False)
 
+# Secrets come from the environment, else from var/secrets.json (written once by `make run`,
+# `python -m jiceng.keys`), else, for development and tests only, from a fixed key.
+_file_secrets = {} if TESTING else keys.load(VAR_DIR)
+
+
+def _secret(name: str) -> str:
+    return env_str(name) or _file_secrets.get(name, "")
+
+
 _dev_secret = "jiceng-development-only-secret-key-never-use-in-production"
-SECRET_KEY = env_str("SECRET_KEY") or ""
+SECRET_KEY = _secret("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or TESTING or env_bool("JICENG_ALLOW_DEV_SECRET", False):
         SECRET_KEY = _dev_secret
     else:
         raise ImproperlyConfigured(
-            "生产环境必须设置 SECRET_KEY 环境变量 (SECRET_KEY is required when DEBUG is off)"
+            "生产环境必须设置 SECRET_KEY 环境变量，或先运行 `python -m jiceng.keys` 生成 var/secrets.json "
+            "(SECRET_KEY is required when DEBUG is off)"
         )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -38,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "jiceng.core",
     "jiceng.regions",
     "jiceng.orgs",
@@ -86,10 +99,35 @@ TEMPLATES = [
 ]
 
 
+def _sqlite(path: str) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        # Writers take the lock up front, so two writers queue instead of deadlocking.
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        },
+        # A file, not memory, so tests can reach the database from other processes and threads.
+        "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))},
+    }
+
+
 def _database_from_url(url: str) -> dict:
     parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        # dj-database-url's convention: sqlite:///relative/path, sqlite:////absolute/path.
+        path = unquote(parsed.path[1:]) if parsed.path.startswith("/") else ""
+        if not path or path == ":memory:":
+            raise ImproperlyConfigured(
+                "DATABASE_URL 的 sqlite:/// 后面要写数据库文件路径，例如 sqlite:///var/x.sqlite3"
+            )
+        return _sqlite(path)
     if parsed.scheme not in ("postgres", "postgresql"):
-        raise ImproperlyConfigured(f"DATABASE_URL 只支持 postgresql://，当前为 {parsed.scheme!r}")
+        raise ImproperlyConfigured(
+            f"DATABASE_URL 只支持 postgresql:// 或 sqlite:///，当前为 {parsed.scheme!r}"
+        )
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parsed.path.lstrip("/")),
@@ -106,20 +144,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": _database_from_url(DATABASE_URL)}
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "jiceng.sqlite3")),
-            # Writers take the lock up front, so two writers queue instead of deadlocking.
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
-            # A file, not memory, so tests can reach the database from other processes and threads.
-            "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))},
-        }
-    }
+    DATABASES = {"default": _sqlite(env_str("SQLITE_PATH", str(VAR_DIR / "jiceng.sqlite3")))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -174,8 +199,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # Personal data: ID numbers are encrypted with FIELD_ENCRYPTION_KEY and looked up by a keyed hash.
 # Development derives both from SECRET_KEY; production sets them explicitly.
-FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY") or ""
-LOOKUP_HASH_KEY = env_str("LOOKUP_HASH_KEY") or ""
+FIELD_ENCRYPTION_KEY = _secret("FIELD_ENCRYPTION_KEY")
+LOOKUP_HASH_KEY = _secret("LOOKUP_HASH_KEY")
 if not FIELD_ENCRYPTION_KEY or not LOOKUP_HASH_KEY:
     if SECRET_KEY == _dev_secret or DEBUG or TESTING:
         import base64
@@ -195,6 +220,25 @@ DISTRICT_CODE = env_str("DISTRICT_CODE", "510107000000")
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 
+# Background work runs on the django-tasks queue, stored in the database; `jiceng worker` runs it.
+# Tests run tasks in the calling process (the worker's own tests start a real worker).
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+JOB_RECOVER_SECONDS = env_int("JOB_RECOVER_SECONDS", 30)
+for _name in ("JOB_STALE_SECONDS", "JOB_MAX_ATTEMPTS", "JOB_RECOVER_SECONDS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} 必须是正整数")
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
@@ -207,7 +251,7 @@ LOGGING = {
 os.makedirs(STATIC_ROOT, exist_ok=True)
 
 # Moral Bank transparency log: the Ed25519 signer key ("PRIVATE+KEY+..."); development generates one under var/.
-LEDGER_SIGNER_KEY = env_str("LEDGER_SIGNER_KEY") or ""
+LEDGER_SIGNER_KEY = _secret("LEDGER_SIGNER_KEY")
 LEDGER_KEY_NAME = env_str("LEDGER_KEY_NAME", "jiceng-moral-bank")
 LEDGER_LOG_ORIGIN = env_str("LEDGER_LOG_ORIGIN", "jiceng.local/moral-bank")
 if not LEDGER_SIGNER_KEY and not (DEBUG or TESTING or SECRET_KEY == _dev_secret):

@@ -14,7 +14,8 @@ trap 'rm -rf "$tmp"' EXIT
 rm -rf "$DEST" && mkdir -p "$DEST/htmx" "$DEST/echarts" "$DEST/leaflet"
 cp "$tmp/htmx.org-$HTMX/package/dist/htmx.min.js" "$tmp/htmx.org-$HTMX/package/LICENSE" "$DEST/htmx/"
 cp "$tmp/echarts-$ECHARTS/package/dist/echarts.min.js" "$tmp/echarts-$ECHARTS/package/LICENSE" "$DEST/echarts/"
-cp -r "$tmp/leaflet-$LEAFLET/package/dist/leaflet.js" "$tmp/leaflet-$LEAFLET/package/dist/leaflet.css" \
+cp -r "$tmp/leaflet-$LEAFLET/package/dist/leaflet.js" "$tmp/leaflet-$LEAFLET/package/dist/leaflet.js.map" \
+      "$tmp/leaflet-$LEAFLET/package/dist/leaflet.css" \
       "$tmp/leaflet-$LEAFLET/package/dist/images" "$tmp/leaflet-$LEAFLET/package/LICENSE" "$DEST/leaflet/"
 printf 'htmx.org %s\necharts %s\nleaflet %s\n' "$HTMX" "$ECHARTS" "$LEAFLET" > "$DEST/VERSIONS"
 echo "vendored into $DEST"

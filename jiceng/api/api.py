@@ -14,7 +14,7 @@ from ninja.security import django_auth
 
 from jiceng.bank import log
 from jiceng.bank.errors import ClaimError
-from jiceng.bank.models import Checkpoint, EarningRule
+from jiceng.bank.models import Checkpoint
 from jiceng.bank.queries.notices import board_region_get, notice_list_for_board
 from jiceng.bank.queries.rules import rule_list_for
 from jiceng.bank.queries.wallets import entry_list, entry_list_recent, wallet_get
@@ -164,7 +164,7 @@ def rules(request):
 def claim_create(request, payload: ClaimIn):
     person = _resident(request)
     # Only the rules open to the resident: another subdistrict's rule is not even named back.
-    rule = svc.rules_for(person.community, payload.deed_date).filter(pk=payload.rule_id).first()
+    rule = rule_list_for(person.community, payload.deed_date).filter(pk=payload.rule_id).first()
     if rule is None:
         return 400, Error(
             detail=f"找不到这条积分规则，或它在 {payload.deed_date} 不适用于您的社区；可申报的规则见 /api/rules"

@@ -7,7 +7,11 @@ class CircleConfig(AppConfig):
     verbose_name = _("一刻钟党建服务圈")
 
     def ready(self) -> None:
+        from jiceng.circle import services
         from jiceng.circle.demo import load_circle_demo
+        from jiceng.core.jobs import runner_register
         from jiceng.demo.registry import register
 
         register("circle", load_circle_demo, order=300)
+        runner_register("circle_places", services.places_import)
+        runner_register("circle_points", services.points_import)

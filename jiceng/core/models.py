@@ -136,7 +136,12 @@ class LoginFailure(models.Model):
 
 
 class ImportJob(models.Model):
-    """A file import running in the background, so the page can show its progress."""
+    """A file import run by the task-queue worker, so the page can show its progress.
+
+    The uploaded file is kept on the row, so that a job whose worker died is run again
+    from the same bytes (`core/jobs.py`); the import itself writes in one transaction,
+    so an interrupted attempt leaves nothing behind.
+    """
 
     class Status(models.TextChoices):
         RUNNING = "running", _("进行中")
@@ -156,6 +161,9 @@ class ImportJob(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("导入范围")
     )
+    data = models.BinaryField(_("上传的文件"), default=b"", editable=False)
+    attempts = models.IntegerField(_("已尝试次数"), default=0)
+    heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

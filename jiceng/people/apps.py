@@ -7,8 +7,11 @@ class PeopleConfig(AppConfig):
     verbose_name = _("居民与党员")
 
     def ready(self) -> None:
+        from jiceng.core.jobs import runner_register
         from jiceng.demo.registry import register
         from jiceng.people.demo import load_people_demo, load_users_demo
+        from jiceng.people.services import people_import
 
         register("people", load_people_demo, order=30)
         register("users", load_users_demo, order=40)
+        runner_register("people", people_import)

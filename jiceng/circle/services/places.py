@@ -113,7 +113,6 @@ class PlaceImportSummary:
     updated: int = 0
 
 
-@transaction.atomic
 def places_import(
     *, data: bytes, filename: str, scope_region: Region, actor, progress: Progress = None
 ) -> PlaceImportSummary:
@@ -122,6 +121,12 @@ def places_import(
     A place with the same name in the same community is updated, not duplicated.
     """
     rows = validate_place_rows(data, filename, scope_region, progress)
+    return _places_write(rows, filename=filename, scope_region=scope_region, actor=actor)
+
+
+@transaction.atomic
+def _places_write(rows: list, *, filename: str, scope_region: Region, actor) -> PlaceImportSummary:
+    # The rows were checked before this transaction opened, so the job showed progress meanwhile.
     district = district_of(scope_region)
     existing = {
         (p.community_id, p.name): p

@@ -144,7 +144,6 @@ class PointImportSummary:
     assigned: int = 0
 
 
-@transaction.atomic
 def points_import(
     *, data: bytes, filename: str, scope_region: Region, actor, progress: Progress = None
 ) -> PointImportSummary:
@@ -154,6 +153,12 @@ def points_import(
     file harmless and retires the demo's synthetic points once real ones arrive.
     """
     rows = validate_point_rows(data, filename, scope_region, progress)
+    return _points_write(rows, filename=filename, scope_region=scope_region, actor=actor)
+
+
+@transaction.atomic
+def _points_write(rows: list, *, filename: str, scope_region: Region, actor) -> PointImportSummary:
+    # The rows were checked before this transaction opened, so the job showed progress meanwhile.
     district = district_of(scope_region)
     old = _points_in_scope(district, scope_region)
     replaced = old.count()

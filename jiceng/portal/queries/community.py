@@ -17,4 +17,3 @@ def worker_list(community: Region) -> QuerySet[Person]:
     return Person.objects.filter(
         user__grants__role=Role.COMMUNITY_WORKER, user__grants__region=community
     ).distinct()
-

@@ -1,0 +1,96 @@
+"""The production path, for real: collected static files, gunicorn with DEBUG off, a real Chromium.
+
+The server runs in its own processes with the settings an operator's machine has
+(no test flags, secrets from a generated var/secrets.json), against this test's
+database, so what passes here is what `make run` and docs/deploy.md serve.
+"""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSWORD
+from jiceng.core.testing import subprocess_env
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def production(tmp_path):
+    """Secrets generated, static files collected, gunicorn serving on a free port with DEBUG off."""
+    env = subprocess_env(JICENG_VAR_DIR=str(tmp_path), SECURE_COOKIES="False")
+    for name in ("JICENG_TESTING", "DEBUG", "TASKS_BACKEND", "SECRET_KEY", "LEDGER_SIGNER_KEY"):
+        env.pop(name, None)
+    run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 300}
+    keys = subprocess.run([sys.executable, "-m", "jiceng.keys"], **run)
+    assert keys.returncode == 0, keys.stderr
+    collect = subprocess.run([sys.executable, "-m", "jiceng.cli", "collectstatic", "--noinput", "-v0"], **run)
+    assert collect.returncode == 0, collect.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "jiceng.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/login/", timeout=5)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("gunicorn did not start:\n" + server.communicate()[0])
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_the_production_server_serves_pages_and_every_static_asset(browser, personas, production):
+    page = browser.new_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    statics: dict[str, int] = {}
+    page.on("response", lambda r: statics.__setitem__(r.url, r.status) if "/static/" in r.url else None)
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+
+    page.goto(production + "/login/")
+    page.fill("input[name=username]", personas["resident"].username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(production + "/me/")
+    assert "我的社区" in page.content()
+    page.goto(production + "/bank/rewards/")
+    page.wait_for_load_state("networkidle")
+
+    assert statics, "the pages loaded no static files"
+    assert {url: code for url, code in statics.items() if code != 200} == {}
+    assert failed == []
+    # Hashed names from the manifest: a new release never serves a stale cached asset.
+    assert all(Path(url).stem.count(".") >= 1 for url in statics)
+
+
+def test_a_wrong_url_shows_the_products_own_404_not_a_debug_page(production):
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(production + "/no-such-page/", timeout=10)
+    body = exc.value.read().decode()
+    assert exc.value.code == 404
+    assert "页面不存在" in body and "Traceback" not in body and "URLconf" not in body
