@@ -29,10 +29,10 @@ from jiceng.alliance import services as alliance
 from jiceng.alliance.tests.factories import action_for, alliance_a, need, party_org, resource, sector_org
 from jiceng.bank import ledger
 from jiceng.bank.models import EarningRule, Transfer
-from jiceng.bank.services import claims, giving, rewards
+from jiceng.bank.services import claims, giving, objections, reviews, rewards, rules
 from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward
 from jiceng.circle.models import PlaceKind, ServicePlace
-from jiceng.circle.services import place_add_photo
+from jiceng.circle.services.places import place_photo_add
 from jiceng.core.models import ImportJob, Role
 from jiceng.diary.models import DiaryEntry
 from jiceng.orgs.models import Organization
@@ -82,19 +82,19 @@ def build_world(regions, personas) -> dict:
     # The outsiders' own preconditions: an approved partner, a wallet (empty: nothing to spend on the
     # district-wide shelf) and the love pool of B1, which the page would otherwise open on first visit.
     make_partner(personas["outsider_unit"], personas["outsider_sub_admin"], address="乙街 9 号")
-    ledger.wallet_for(personas["outsider"].person)
+    ledger.wallet_open(personas["outsider"].person)
     ledger.love_pool(regions["B1"])
 
     # The Moral Bank: points, a claim on notice with an objection, a local rule, the in-need list.
-    claims.rules_seed_catalogue(district)
+    rules.rule_catalogue_seed(district=district)
     fund(victim, 100)
-    w["transfer"] = Transfer.objects.filter(credit=ledger.wallet_for(victim)).first()
+    w["transfer"] = Transfer.objects.filter(credit=ledger.wallet_open(victim)).first()
     helping = EarningRule.objects.get(district=district, code="helping", is_current=True)
     claim = claims.claim_file(
         filer=resident,
         data=claims.ClaimInput(claimant=victim, rule=helping, deed_date=today, text="甲一善行申报说明"),
     )
-    claims.claim_review(reviewer=worker, claim=claim, approve=True)
+    reviews.claim_review(reviewer=worker, claim=claim, approve=True)
     claim.refresh_from_db()
     w["notice"] = claim.notice
     w["claim"] = claims.claim_file(
@@ -102,9 +102,9 @@ def build_world(regions, personas) -> dict:
         data=claims.ClaimInput(claimant=victim, rule=helping, deed_date=today, text="甲一待审申报说明"),
     )
     neighbour = make_user("neighbour_a1", Role.RESIDENT, region=a1, person=make_person(a1, "邻居甲"))
-    w["objection"] = claims.objection_file(user=neighbour, notice=claim.notice, reason="甲一异议理由内容")
+    w["objection"] = objections.objection_file(user=neighbour, notice=claim.notice, reason="甲一异议理由内容")
     w["today"] = today
-    w["rule"] = claims.rule_create(
+    w["rule"] = rules.rule_create(
         actor=sub_admin,
         district=district,
         subdistrict=a,
@@ -145,7 +145,7 @@ def build_world(regions, personas) -> dict:
         lon=104.04,
         lat=30.64,
     )
-    w["photo"] = place_add_photo(place=w["place"], image=_png(), caption="门口", actor=worker)
+    w["photo"] = place_photo_add(place=w["place"], image=_png(), caption="门口", actor=worker)
     w["import_kind"] = "places"
 
     # The party-building alliance of subdistrict A: members, a meeting, a resolution and an action.

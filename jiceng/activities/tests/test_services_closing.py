@@ -94,7 +94,7 @@ def test_an_activity_not_started_cannot_be_closed_and_one_with_check_ins_cannot_
 
 def test_closing_files_real_moral_bank_claims_under_the_volunteer_rule(regions, personas):
     from jiceng.bank.models import ClaimState, DeedClaim
-    from jiceng.bank.services.claims import rules_seed_catalogue
+    from jiceng.bank.services.rules import rule_catalogue_seed
 
     worker = personas["unit"]
     start = timezone.now() - dt.timedelta(hours=2)
@@ -106,7 +106,7 @@ def test_closing_files_real_moral_bank_claims_under_the_volunteer_rule(regions, 
         services.activity_close(activity=act, actor=worker, now=start + dt.timedelta(hours=1))
     act.refresh_from_db()
     assert act.status == "published"  # nothing was closed: the whole step rolled back
-    rules_seed_catalogue(regions["district"])
+    rule_catalogue_seed(district=regions["district"])
     services.activity_close(activity=act, actor=worker, now=start + dt.timedelta(hours=1))
     claim = DeedClaim.objects.get()
     assert claim.activity_id == act.pk and claim.claimant == personas["resident"].person

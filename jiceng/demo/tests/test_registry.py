@@ -43,9 +43,10 @@ def test_a_name_or_a_loader_is_never_registered_twice(empty):
 
 
 def test_every_app_s_loader_is_registered_once_with_the_base_first():
+    from jiceng.activities.demo import load_activities_demo
     from jiceng.alliance.demo import load_alliance_demo
     from jiceng.bank.demo_claims import load_claims_demo
-    from jiceng.bank.demo_rewards import load_alliance
+    from jiceng.bank.demo_rewards import load_rewards_demo
     from jiceng.circle.demo import load_circle_demo
     from jiceng.orgs.demo import load_orgs_demo
     from jiceng.people.demo import load_people_demo, load_users_demo
@@ -53,6 +54,12 @@ def test_every_app_s_loader_is_registered_once_with_the_base_first():
     loaders = registry.loaders()
     assert len(loaders) == len(set(loaders))
     assert loaders[:3] == [load_orgs_demo, load_people_demo, load_users_demo]
-    for loader in (load_alliance_demo, load_alliance, load_circle_demo, load_claims_demo):
+    for loader in (
+        load_alliance_demo,
+        load_activities_demo,
+        load_rewards_demo,
+        load_circle_demo,
+        load_claims_demo,
+    ):
         assert loader in loaders
     assert loaders.index(load_alliance_demo) < loaders.index(load_claims_demo)
