@@ -55,7 +55,7 @@ def test_shared_diary_entries_show_on_the_community_page(client, personas, regio
         text="私密的日记",
     )
     client.force_login(personas["worker"])
-    page = client.get(reverse("core:community", args=[regions["A1"].code])).content.decode()
+    page = client.get(reverse("portal:community", args=[regions["A1"].code])).content.decode()
     assert "公开的日记" in page and "私密的日记" not in page and person.masked_name in page
 
 
