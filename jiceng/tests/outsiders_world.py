@@ -166,7 +166,7 @@ def build_world(regions, personas) -> dict:
 
     # The three lists: a resident's need, a unit's resource, and the project joining them.
     w["need"] = need(a1, worker, requester=victim, title="甲一助老需求")
-    unit_org = Organization.objects.get(name="示范单位")
+    unit_org = w["unit_org"] = Organization.objects.get(name="示范单位")
     w["resource"] = resource(unit_org, a1, unit, title="甲一义诊资源")
     w["project"] = alliance.project_create(
         need=w["need"],

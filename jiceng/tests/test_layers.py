@@ -133,10 +133,6 @@ def test_demo_imports_only_the_ground_floor():
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="alliance and activities still import each other; that split lands on its own branch",
-)
 def test_the_app_graph_has_no_cycle():
     edges = _edges()
     graph = nx.DiGraph(list(edges))

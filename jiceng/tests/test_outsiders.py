@@ -164,6 +164,7 @@ TARGETS: dict[str, dict[str, str]] = {
     "portal:community": {"code": "community"},
     "cockpit:region": {"code": "community"},
     "people:import_job": {"pk": "people_job"},
+    "orgs:edit": {"pk": "unit_org"},
     "circle:place": {"pk": "place"},
     "circle:photo": {"pk": "photo"},
     "circle:import": {"kind": "import_kind"},

@@ -53,9 +53,9 @@ def production(tmp_path):
     deadline = time.monotonic() + 60
     while True:
         try:
-            urllib.request.urlopen(base + "/login/", timeout=5)
+            urllib.request.urlopen(base + "/login/", timeout=10)
             break
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while gunicorn boots
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
                 pytest.fail("gunicorn did not start:\n" + server.communicate()[0])
