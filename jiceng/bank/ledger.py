@@ -15,13 +15,15 @@ Every transfer carries a caller-given idempotency key, unique per district. Repl
 a key returns the original transfer; the same key with another payload is refused.
 """
 
+import functools
 import hashlib
 import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -47,7 +49,14 @@ class LedgerError(Exception):
 
 
 class InsufficientPoints(LedgerError):
-    pass
+    """An account would be overdrawn; `available` is what it could spend, `needed` what was asked."""
+
+    def __init__(self, account_name: str, available: int, needed: int):
+        self.available, self.needed = available, needed
+        super().__init__(
+            _("%(a)s 可用积分不足：可用 %(have)d 分，本次需要 %(need)d 分")
+            % {"a": account_name, "have": available, "need": needed}
+        )
 
 
 class IdempotencyConflict(LedgerError):
@@ -146,36 +155,135 @@ def balance(account: Account) -> tuple[int, int, int]:
     return sums
 
 
-# ---------------------------------------------------------------- retries
+# ---------------------------------------------------------------- transactions
+
+# Set while a use case (`one_transaction`) owns the transaction: ledger steps then join
+# it instead of opening a savepoint and retrying on their own. REPLAYS: the use case can
+# look up what a used key made, so a used key ends the attempt (see `KeyUsed`).
+_USE_CASE: ContextVar[str] = ContextVar("ledger_use_case", default="")
+JOINS, REPLAYS = "joins", "replays"
+ATTEMPTS = 8
 
 
-def _retryable(exc: OperationalError) -> bool:
-    code = getattr(getattr(exc, "__cause__", None), "sqlstate", None)
-    if code in ("40001", "40P01"):  # serialization failure, deadlock detected
+class KeyUsed(Exception):
+    """Inside a use case that can replay: an idempotency key was already used, so the use case
+    rolls back and returns what the first request made, instead of writing its records twice."""
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    return getattr(exc.__cause__, "sqlstate", None)
+
+
+def _retryable(exc: Exception) -> bool:
+    """A deadlock, a serialization failure, or SQLite's busy lock: the database asks for the transaction again."""
+    if not isinstance(exc, OperationalError):
+        return False
+    if _sqlstate(exc) in ("40001", "40P01"):
         return True
     return "database is locked" in str(exc)
 
 
-def _atomic_with_retry(fn: Callable[[bool], T], attempts: int = 8) -> T:
-    """Run `fn(replay)` in a transaction, retrying what the database asks us to retry.
+def _key_used(exc: IntegrityError) -> bool:
+    """The database refused a row because a unique key is already taken."""
+    return _sqlstate(exc) == "23505" or "UNIQUE constraint failed" in str(exc)
 
-    `replay` is False on the first attempt, so the common case skips the lookup of
-    used keys; a used key fails the unique constraint and the retry replays it.
-    Inside a caller's transaction a savepoint plays the same role.
+
+def _backoff(attempt: int) -> None:
+    time.sleep(random.uniform(0, 0.005 * 2**attempt))
+
+
+def one_transaction(
+    fn: Callable[[], T], *, replay: Callable[[], T | None] | None = None, attempts: int = ATTEMPTS
+) -> T:
+    """Run one use case in one transaction, the outermost one, which is where retries belong.
+
+    - A deadlock, serialization failure or "database is locked" runs `fn` again, whole and
+      with the same idempotency keys, after a short random wait. Inside a caller's own
+      transaction nothing is retried here: the error goes up to the code that owns it.
+    - A used key (a unique violation, or `KeyUsed` from the ledger) means a request with the
+      same id got there first, perhaps concurrently: `replay()` looks up what it made, and
+      that is the answer for this one too. If it finds nothing (a clash on something else,
+      such as a voucher code drawn twice), `fn` runs again. A refusal also asks `replay()`
+      before it reaches the caller, since the first request may be what made the checks
+      refuse (it took the last item). The common, successful path never looks up a key.
+    - Ledger calls inside join this transaction: no savepoint and no retry of their own.
     """
+    token = _USE_CASE.set(JOINS if replay is None else REPLAYS)
+    try:
+        outermost = not connection.in_atomic_block
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                with transaction.atomic():
+                    return fn()
+            except OperationalError as exc:
+                if not outermost or last or not _retryable(exc):
+                    raise
+                _backoff(attempt)
+            except (IntegrityError, KeyUsed) as exc:
+                if replay is None or isinstance(exc, IntegrityError) and not _key_used(exc):
+                    raise
+                found = replay()
+                if found is not None:
+                    return found
+                if last:
+                    raise
+            except Exception:
+                # A refusal may come from what the first request with this key changed (the
+                # stock it took, the per-person limit it used): the replay answers it instead.
+                found = replay() if replay is not None else None
+                if found is None:
+                    raise
+                return found
+        raise AssertionError("unreachable")
+    finally:
+        _USE_CASE.reset(token)
+
+
+def use_case(replay: Callable[..., Any] | None = None, *, attempts: int = ATTEMPTS):
+    """Decorate a service so that it runs in `one_transaction`; `replay` is called with the same arguments."""
+
+    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(fn)
+        def run(*args, **kwargs) -> T:
+            again = None if replay is None else (lambda: replay(*args, **kwargs))
+            return one_transaction(lambda: fn(*args, **kwargs), replay=again, attempts=attempts)
+
+        return run
+
+    return decorate
+
+
+def _joins_use_case(savepoint: bool = False) -> bool:
+    return bool(_USE_CASE.get()) and connection.in_atomic_block and not savepoint
+
+
+def _atomic(fn: Callable[[bool], T], *, savepoint: bool = False) -> T:
+    """Run one ledger step all or nothing; `fn(replay)`.
+
+    Inside a use case the step joins the use case's transaction, and any error marks that
+    transaction for rollback, since the step may already have written. Elsewhere (or with
+    `savepoint=True`) the step has its own transaction or savepoint; it is retried as
+    `one_transaction` would when it is the outermost, and run once more with `replay=True`
+    after a unique violation (a large batch's COPY cannot skip used keys by itself).
+    """
+    if _joins_use_case(savepoint):
+        try:
+            return fn(False)
+        except BaseException:
+            transaction.set_rollback(True)
+            raise
     replay = False
-    for attempt in range(attempts):
+    for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
                 return fn(replay)
         except OperationalError as exc:
-            if connection.in_atomic_block or not _retryable(exc) or attempt == attempts - 1:
+            if connection.in_atomic_block or attempt == ATTEMPTS - 1 or not _retryable(exc):
                 raise
-            time.sleep(random.uniform(0, 0.005 * 2**attempt))
-        except (IntegrityError, LedgerError):
-            # A used key shows up as a unique violation, or as a refusal computed for a
-            # transfer that in fact already exists: look the keys up and try once more.
-            if replay:
+            _backoff(attempt)
+        except IntegrityError as exc:
+            if replay or not _key_used(exc):
                 raise
             replay = True
     raise AssertionError("unreachable")
@@ -219,6 +327,12 @@ def _lock_accounts(ids: Iterable[int]) -> dict[int, Account]:
     return found
 
 
+def _check_district(ids: Iterable[int], accounts: dict[int, Account], district_id: int) -> None:
+    for account_id in ids:
+        if account_id not in accounts or accounts[account_id].district_id != district_id:
+            raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
+
+
 def _apply_deltas(deltas: dict[int, list[int]], accounts: dict[int, Account]) -> None:
     """Check the non-negative rule on the final balances, then write the cached balances."""
     rows = []
@@ -229,12 +343,7 @@ def _apply_deltas(deltas: dict[int, list[int]], accounts: dict[int, Account]) ->
         posted, pending_out = account.posted + d_posted, account.pending_out + d_out
         if account.kind not in MAY_GO_NEGATIVE and posted - pending_out < 0:
             raise InsufficientPoints(
-                _("%(a)s 可用积分不足：可用 %(have)d 分，本次需要 %(need)d 分")
-                % {
-                    "a": account.name,
-                    "have": account.available,
-                    "need": account.available - (posted - pending_out),
-                }
+                account.name, account.available, account.available - (posted - pending_out)
             )
         if d_posted or d_in or d_out:
             rows.append((d_posted, d_in, d_out, account_id))
@@ -266,18 +375,28 @@ _COLUMNS = (
     "resolved_at",
 )
 _INSERT_ROWS = 1000  # 15 parameters a row stays under SQLite's parameter cap
+COPY_ROWS = 50  # PostgreSQL batches above this size are written with COPY
 
 
-def _insert(rows: list[tuple]) -> list[int]:
-    """Insert transfer rows and return their ids, in order.
+def _values(n: int) -> str:
+    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    return ", ".join([one] * n)
+
+
+def _insert(rows: list[tuple]) -> dict[str, int]:
+    """Insert transfer rows; returns the id of each inserted row by key.
 
     PostgreSQL: ids drawn from the table's sequence, then one COPY, which is several
-    times faster than INSERT for large batches. SQLite: multi-row INSERT ... RETURNING.
+    times faster than INSERT for large batches; a used key fails the whole COPY with a
+    unique violation. SQLite: multi-row INSERT … ON CONFLICT DO NOTHING RETURNING, so a
+    used key is simply missing from the result.
     """
     table = Transfer._meta.db_table
     cols = ", ".join(_COLUMNS)
-    if connection.vendor == "postgresql" and len(rows) > 50:
-        with connection.cursor() as cursor:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            # The raw cursor bypasses Django's error wrapping; restore it, so a used key
+            # is an IntegrityError like everywhere else.
             raw = cursor.cursor
             raw.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -287,18 +406,76 @@ def _insert(rows: list[tuple]) -> list[int]:
             with raw.copy(f"COPY {table} (id, {cols}) FROM STDIN") as copy:
                 for pk, row in zip(ids, rows, strict=True):
                     copy.write_row((pk, *row))
-        return ids
-    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    ids: list[int] = []
+        return {row[1]: pk for pk, row in zip(ids, rows, strict=True)}
+    found: dict[str, int] = {}
     with connection.cursor() as cursor:
         for i in range(0, len(rows), _INSERT_ROWS):
             chunk = rows[i : i + _INSERT_ROWS]
             cursor.execute(
-                f"INSERT INTO {table} ({cols}) VALUES {', '.join([one] * len(chunk))} RETURNING id",
+                f"INSERT INTO {table} ({cols}) VALUES {_values(len(chunk))} "
+                f"ON CONFLICT (district_id, key) DO NOTHING RETURNING id, key",
                 [v for row in chunk for v in row],
             )
-            ids += [r[0] for r in cursor.fetchall()]
-    return ids
+            found.update((key, pk) for pk, key in cursor.fetchall())
+    return found
+
+
+def _kinds(kinds: Iterable[str]) -> str:
+    return ", ".join(f"'{k}'" for k in sorted(kinds))  # model constants, never user input
+
+
+def _write_few(district_id: int, rows: list[tuple], pending: bool) -> dict[str, int]:
+    """PostgreSQL, a few transfers: insert, lock, check and move balances in one statement.
+
+    The insert skips used keys (ON CONFLICT DO NOTHING); the balance deltas are summed
+    from the rows it did insert; the cached accounts are locked in id order and updated
+    only if none would be overdrawn. The statement reports each account, so a refusal
+    raises here and the caller's transaction rolls back the insert.
+    """
+    transfers, accounts = Transfer._meta.db_table, Account._meta.db_table
+    p, q = (0, 1) if pending else (1, 0)
+    sql = f"""
+WITH ins AS (
+    INSERT INTO {transfers} ({", ".join(_COLUMNS)}) VALUES {_values(len(rows))}
+    ON CONFLICT (district_id, key) DO NOTHING
+    RETURNING id, key, debit_id, credit_id, amount
+), d AS (
+    SELECT id, sum(dp)::bigint AS dp, sum(di)::bigint AS di, sum(dout)::bigint AS dout FROM (
+        SELECT debit_id AS id, -{p} * amount AS dp, 0 * amount AS di, {q} * amount AS dout FROM ins
+        UNION ALL
+        SELECT credit_id, {p} * amount, {q} * amount, 0 * amount FROM ins
+    ) x GROUP BY id
+), l AS MATERIALIZED (
+    SELECT a.id FROM {accounts} a
+    WHERE a.id IN (SELECT id FROM d) AND a.kind NOT IN ({_kinds(UNCACHED_KINDS)})
+    ORDER BY a.id FOR NO KEY UPDATE
+), u AS (
+    UPDATE {accounts} a
+    SET posted = a.posted + d.dp, pending_in = a.pending_in + d.di, pending_out = a.pending_out + d.dout
+    FROM d
+    WHERE a.id = d.id AND a.id IN (SELECT id FROM l) AND a.district_id = %s
+      AND (a.kind IN ({_kinds(MAY_GO_NEGATIVE)}) OR a.posted + d.dp >= a.pending_out + d.dout)
+    RETURNING a.id
+)
+SELECT 0, id, key, NULL, NULL, NULL, NULL, NULL FROM ins
+UNION ALL
+SELECT 1, a.id, a.name, a.kind, a.district_id, a.posted - a.pending_out, d.dp - d.dout, a.id IN (SELECT id FROM u)
+FROM {accounts} a JOIN d ON a.id = d.id
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for row in rows for v in row] + [district_id])
+        result = cursor.fetchall()
+    inserted = {key: pk for tag, pk, key, *_rest in result if tag == 0}
+    seen = {r[1]: r for r in result if r[0] == 1}
+    involved = {row[i] for row in rows if row[1] in inserted for i in (3, 4)}
+    for account_id in sorted(involved):
+        found = seen.get(account_id)
+        if found is None or found[4] != district_id:
+            raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
+        _tag, _pk, name, kind, _d, available, change, updated = found
+        if kind not in UNCACHED_KINDS and not updated:
+            raise InsufficientPoints(name, available, -change)
+    return inserted
 
 
 def _existing(district_id: int, keys: list[str]) -> dict[str, Transfer]:
@@ -310,30 +487,18 @@ def _existing(district_id: int, keys: list[str]) -> dict[str, Transfer]:
 
 
 def _create(district_id: int, specs: Sequence[Spec], pending: bool, *, replay: bool, objects: bool) -> list:
-    """Insert transfers and move cached balances; `replay` first looks up keys already used.
+    """Insert transfers and move cached balances; a used key yields the transfer it first made.
 
-    The first attempt skips that lookup: a used key then fails the unique constraint,
-    the transaction rolls back whole, and the retry replays with the lookup.
+    Used keys are looked up only when the database reports them: the insert skips them
+    (or, for a COPY, fails, and the retry comes back with `replay` to look them up first).
     """
     keys = [s.key for s in specs]
     if len(set(keys)) != len(keys):
         raise LedgerError(_("同一批次中出现重复的幂等键"))
-    existing = _existing(district_id, keys) if replay else {}
-    out: list = []
-    rows: list[tuple] = []
-    positions: list[int] = []
-    deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     now = timezone.now()
     state = TransferState.PENDING if pending else TransferState.POSTED
+    rows: list[tuple] = []
     for spec in specs:
-        digest = _payload_hash(spec, pending)
-        if spec.key in existing:
-            if existing[spec.key].payload_hash != digest:
-                raise IdempotencyConflict(
-                    _("幂等键 %(k)s 已用于另一笔不同的积分变动，拒绝执行") % {"k": spec.key}
-                )
-            out.append(existing[spec.key] if objects else existing[spec.key].pk)
-            continue
         if not isinstance(spec.amount, int) or isinstance(spec.amount, bool) or spec.amount <= 0:
             raise LedgerError(_("积分必须是大于 0 的整数，当前为 %(a)r") % {"a": spec.amount})
         if spec.debit_id == spec.credit_id:
@@ -346,7 +511,7 @@ def _create(district_id: int, specs: Sequence[Spec], pending: bool, *, replay: b
             (
                 district_id,
                 spec.key,
-                digest,
+                _payload_hash(spec, pending),
                 spec.debit_id,
                 spec.credit_id,
                 spec.amount,
@@ -361,23 +526,46 @@ def _create(district_id: int, specs: Sequence[Spec], pending: bool, *, replay: b
                 None if pending else now,
             )
         )
-        positions.append(len(out))
-        out.append(None)
-        if pending:
-            deltas[spec.debit_id][2] += spec.amount
-            deltas[spec.credit_id][1] += spec.amount
-        else:
-            deltas[spec.debit_id][0] -= spec.amount
-            deltas[spec.credit_id][0] += spec.amount
-    if rows:
+    existing = _existing(district_id, keys) if replay else {}
+    fresh = [row for row in rows if row[1] not in existing]
+    inserted: dict[str, int] = {}
+    if fresh and connection.vendor == "postgresql" and len(fresh) <= COPY_ROWS:
+        inserted = _write_few(district_id, fresh, pending)
+    elif fresh:
+        inserted = _insert(fresh)
+        deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for row in fresh:
+            if row[1] in inserted:
+                debit, credit, amount = row[3], row[4], row[5]
+                if pending:
+                    deltas[debit][2] += amount
+                    deltas[credit][1] += amount
+                else:
+                    deltas[debit][0] -= amount
+                    deltas[credit][0] += amount
         accounts = _lock_accounts(deltas)
-        for account_id in deltas:
-            if account_id not in accounts or accounts[account_id].district_id != district_id:
-                raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
+        _check_district(deltas, accounts, district_id)
         _apply_deltas(deltas, accounts)
-        ids = _insert(rows)
-        for pos, pk, row in zip(positions, ids, rows, strict=True):
-            out[pos] = Transfer(id=pk, **dict(zip(_COLUMNS, row, strict=True))) if objects else pk
+    used = [row[1] for row in fresh if row[1] not in inserted]
+    if used and _USE_CASE.get() == REPLAYS and _joins_use_case():
+        raise KeyUsed(used[0])
+    if used:
+        existing.update(_existing(district_id, used))
+    out: list = []
+    for row in rows:
+        key = row[1]
+        if key in inserted:
+            out.append(
+                Transfer(id=inserted[key], **dict(zip(_COLUMNS, row, strict=True)))
+                if objects
+                else inserted[key]
+            )
+            continue
+        if key not in existing:
+            raise LedgerError(_("幂等键 %(k)s 的积分流水写入失败，请重试") % {"k": key})
+        if existing[key].payload_hash != row[2]:
+            raise IdempotencyConflict(_("幂等键 %(k)s 已用于另一笔不同的积分变动，拒绝执行") % {"k": key})
+        out.append(existing[key] if objects else existing[key].pk)
     return out
 
 
@@ -390,8 +578,9 @@ def transfer_batch(
     in the order of `specs`; a replayed key yields the transfer it first made.
     """
     district_id = district if isinstance(district, int) else district.pk
-    return _atomic_with_retry(
-        lambda replay: _create(district_id, specs, pending, replay=replay, objects=objects)
+    copying = connection.vendor == "postgresql" and len(specs) > COPY_ROWS
+    return _atomic(
+        lambda replay: _create(district_id, specs, pending, replay=replay, objects=objects), savepoint=copying
     )
 
 
@@ -453,11 +642,16 @@ def _resolve(ids: Sequence[int], target: str) -> list[Transfer]:
             deltas[t.credit_id][0] += t.amount
     if todo:
         now = timezone.now()
-        _apply_deltas(deltas, _lock_accounts(deltas))
         for i in range(0, len(todo), BATCH):
-            Transfer.objects.filter(id__in=todo[i : i + BATCH], state=TransferState.PENDING).update(
+            chunk = todo[i : i + BATCH]
+            changed = Transfer.objects.filter(id__in=chunk, state=TransferState.PENDING).update(
                 state=target, resolved_at=now
             )
+            if changed != len(chunk):
+                # The rows are locked, so this cannot happen; if a change ever makes it possible,
+                # refuse rather than move the balances a second time.
+                raise LedgerError(_("积分流水的状态在处理过程中被改动，本次未做任何变动，请重试"))
+        _apply_deltas(deltas, _lock_accounts(deltas))
         for t in transfers:
             if t.pk in todo:
                 t.state, t.resolved_at = target, now
@@ -466,12 +660,12 @@ def _resolve(ids: Sequence[int], target: str) -> list[Transfer]:
 
 def post_batch(ids: Sequence[int]) -> list[Transfer]:
     """Post pending transfers: held points move for good."""
-    return _atomic_with_retry(lambda _replay: _resolve(list(ids), TransferState.POSTED))
+    return _atomic(lambda _replay: _resolve(list(ids), TransferState.POSTED))
 
 
 def void_batch(ids: Sequence[int]) -> list[Transfer]:
     """Void pending transfers: held points go back where they came from."""
-    return _atomic_with_retry(lambda _replay: _resolve(list(ids), TransferState.VOIDED))
+    return _atomic(lambda _replay: _resolve(list(ids), TransferState.VOIDED))
 
 
 def post(t: Transfer) -> Transfer:
@@ -511,4 +705,4 @@ def reverse(original: Transfer, *, key: str, reason: str, operator=None) -> Tran
         )
         return _create(t.district_id, [spec], pending=False, replay=True, objects=True)[0]
 
-    return _atomic_with_retry(lambda _replay: run())
+    return _atomic(lambda _replay: run())
