@@ -94,7 +94,23 @@ class Spec:
 # ---------------------------------------------------------------- accounts
 
 
+_ACCOUNT_FIELDS = [f.attname for f in Account._meta.concrete_fields]
+
+
+def _find_account(where: str, params: list) -> Account | None:
+    """One account by a unique lookup, in one prepared-once SQL statement (the hot path of every use case)."""
+    table = Account._meta.db_table
+    columns = ", ".join(f.column for f in Account._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE {where}", params)
+        row = cursor.fetchone()
+    return None if row is None else Account.from_db(connection.alias, _ACCOUNT_FIELDS, row)
+
+
 def wallet_for(person) -> Account:
+    found = _find_account("person_id = %s", [person.pk])
+    if found is not None:
+        return found
     account, _created = Account.objects.get_or_create(
         person=person,
         defaults={"district_id": person.district_id, "kind": AccountKind.WALLET, "name": person.name},
@@ -106,29 +122,29 @@ def _district_of(region: Region) -> Region:
     return Region.objects.get(code=region.district_code)
 
 
-def issuance_account(community: Region) -> Account:
-    district = _district_of(community)
+def _community_account(community: Region, kind: str, name: str) -> Account:
+    # A community lies in one district, so (kind, community) finds the one account.
+    found = _find_account("kind = %s AND community_id = %s", [kind, community.pk])
+    if found is not None:
+        return found
     account, _created = Account.objects.get_or_create(
-        district=district,
-        kind=AccountKind.ISSUANCE,
-        community=community,
-        defaults={"name": _("%(c)s 积分发行") % {"c": community.name}},
+        district=_district_of(community), kind=kind, community=community, defaults={"name": name}
     )
     return account
+
+
+def issuance_account(community: Region) -> Account:
+    return _community_account(community, AccountKind.ISSUANCE, _("%(c)s 积分发行") % {"c": community.name})
 
 
 def love_pool(community: Region) -> Account:
-    district = _district_of(community)
-    account, _created = Account.objects.get_or_create(
-        district=district,
-        kind=AccountKind.LOVE_POOL,
-        community=community,
-        defaults={"name": _("%(c)s 爱心池") % {"c": community.name}},
-    )
-    return account
+    return _community_account(community, AccountKind.LOVE_POOL, _("%(c)s 爱心池") % {"c": community.name})
 
 
 def partner_account(organization) -> Account:
+    found = _find_account("kind = %s AND organization_id = %s", [AccountKind.PARTNER, organization.pk])
+    if found is not None:
+        return found
     account, _created = Account.objects.get_or_create(
         district_id=organization.district_id,
         kind=AccountKind.PARTNER,
@@ -307,24 +323,41 @@ def _payload_hash(spec: Spec, pending: bool) -> str:
     return hashlib.sha256("\x1f".join(map(str, payload)).encode()).hexdigest()
 
 
+_LOCKED_FIELDS = ["id", "district_id", "kind", "name", "posted", "pending_in", "pending_out"]  # model order
+
+
 def _lock_accounts(ids: Iterable[int]) -> dict[int, Account]:
     """Lock cached accounts in ascending id order, so two transactions never wait on each other in a cycle.
 
     Issuance accounts are read but not locked: nothing checks their balance, so
-    awards from one community never queue behind each other.
+    awards from one community never queue behind each other. (SQLite: the IMMEDIATE
+    transaction already holds the only write lock.)
     """
     ordered = sorted(set(ids))
-    found: dict[int, Account] = {}
-    for i in range(0, len(ordered), BATCH):
-        chunk = ordered[i : i + BATCH]
-        locking = Account.objects.select_for_update().filter(id__in=chunk).exclude(kind__in=UNCACHED_KINDS)
-        for account in locking.order_by("id"):
-            found[account.pk] = account
-        rest = [a for a in chunk if a not in found]
-        if rest:
-            for account in Account.objects.filter(id__in=rest):
-                found[account.pk] = account
-    return found
+    table, columns = Account._meta.db_table, ", ".join(_LOCKED_FIELDS)
+    postgres = connection.vendor == "postgresql"
+    rows: list[tuple] = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(ordered), BATCH):
+            chunk = ordered[i : i + BATCH]
+            marks = ", ".join(["%s"] * len(chunk))
+            if postgres:
+                cursor.execute(
+                    f"SELECT {columns} FROM {table} WHERE id IN ({marks}) "
+                    f"AND kind NOT IN ({_kinds(UNCACHED_KINDS)}) ORDER BY id FOR NO KEY UPDATE",
+                    chunk,
+                )
+                locked = cursor.fetchall()
+                rest = sorted(set(chunk) - {r[0] for r in locked})
+                rows += locked
+            else:
+                rest = chunk
+            if rest:
+                cursor.execute(
+                    f"SELECT {columns} FROM {table} WHERE id IN ({', '.join(['%s'] * len(rest))})", rest
+                )
+                rows += cursor.fetchall()
+    return {row[0]: Account.from_db(connection.alias, _LOCKED_FIELDS, row) for row in rows}
 
 
 def _check_district(ids: Iterable[int], accounts: dict[int, Account], district_id: int) -> None:
@@ -616,46 +649,61 @@ def award(
     )
 
 
+_TRANSFER_FIELDS = [f.attname for f in Transfer._meta.concrete_fields]
+
+
 def _resolve(ids: Sequence[int], target: str) -> list[Transfer]:
-    transfers: list[Transfer] = []
-    for i in range(0, len(ids), BATCH):
-        transfers += list(
-            Transfer.objects.select_for_update().filter(id__in=ids[i : i + BATCH]).order_by("id")
-        )
-    if len(transfers) != len(set(ids)):
-        raise LedgerError(_("找不到要处理的积分流水"))
-    deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    todo = []
-    for t in transfers:
-        if t.state == target:
-            continue  # resolving twice is a replay, not a second effect
-        if t.state != TransferState.PENDING:
+    """Move pending transfers to `target`; the balances move only for rows whose state this update changed.
+
+    The state update and the balance deltas cannot disagree: the deltas are summed from
+    the rows the `UPDATE … WHERE state = 'pending' RETURNING` reports, so a transfer that
+    was already resolved (by a replay, or by anything that ever slipped past the locks)
+    moves nothing a second time.
+    """
+    wanted = sorted(set(ids))
+    table = Transfer._meta.db_table
+    columns = ", ".join(f.column for f in Transfer._meta.concrete_fields)
+    now = timezone.now()
+    changed: dict[int, Transfer] = {}
+    with connection.cursor() as cursor:
+        for i in range(0, len(wanted), BATCH):
+            chunk = wanted[i : i + BATCH]
+            marks = ", ".join(["%s"] * len(chunk))
+            # PostgreSQL: lock the rows in id order first, as every other lock in the ledger is taken.
+            where = (
+                f"id IN (SELECT id FROM {table} WHERE id IN ({marks}) AND state = %s ORDER BY id FOR UPDATE)"
+                if connection.vendor == "postgresql"
+                else f"id IN ({marks}) AND state = %s"
+            )
+            cursor.execute(
+                f"UPDATE {table} SET state = %s, resolved_at = %s WHERE {where} AND state = %s RETURNING {columns}",
+                [target, now, *chunk, TransferState.PENDING, TransferState.PENDING],
+            )
+            for row in cursor.fetchall():
+                t = Transfer.from_db(connection.alias, _TRANSFER_FIELDS, row)
+                changed[t.pk] = t
+    others = {t.pk: t for t in Transfer.objects.filter(id__in=[i for i in wanted if i not in changed])}
+    for pk in wanted:
+        if pk in changed:
+            continue
+        t = others.get(pk)
+        if t is None:
+            raise LedgerError(_("找不到要处理的积分流水"))
+        if t.state != target:  # the same target again is a replay, not a second effect
             raise AlreadyResolved(
                 _("积分流水 #%(id)d 的状态是“%(s)s”，不能改为“%(t)s”")
                 % {"id": t.pk, "s": t.get_state_display(), "t": TransferState(target).label}
             )
-        todo.append(t.pk)
+    deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for t in changed.values():
         deltas[t.debit_id][2] -= t.amount
         deltas[t.credit_id][1] -= t.amount
         if target == TransferState.POSTED:
             deltas[t.debit_id][0] -= t.amount
             deltas[t.credit_id][0] += t.amount
-    if todo:
-        now = timezone.now()
-        for i in range(0, len(todo), BATCH):
-            chunk = todo[i : i + BATCH]
-            changed = Transfer.objects.filter(id__in=chunk, state=TransferState.PENDING).update(
-                state=target, resolved_at=now
-            )
-            if changed != len(chunk):
-                # The rows are locked, so this cannot happen; if a change ever makes it possible,
-                # refuse rather than move the balances a second time.
-                raise LedgerError(_("积分流水的状态在处理过程中被改动，本次未做任何变动，请重试"))
+    if deltas:
         _apply_deltas(deltas, _lock_accounts(deltas))
-        for t in transfers:
-            if t.pk in todo:
-                t.state, t.resolved_at = target, now
-    return transfers
+    return [changed.get(pk) or others[pk] for pk in wanted]
 
 
 def post_batch(ids: Sequence[int]) -> list[Transfer]:
