@@ -661,27 +661,9 @@ def _resolve(ids: Sequence[int], target: str) -> list[Transfer]:
     moves nothing a second time.
     """
     wanted = sorted(set(ids))
-    table = Transfer._meta.db_table
-    columns = ", ".join(f.column for f in Transfer._meta.concrete_fields)
     now = timezone.now()
-    changed: dict[int, Transfer] = {}
-    with connection.cursor() as cursor:
-        for i in range(0, len(wanted), BATCH):
-            chunk = wanted[i : i + BATCH]
-            marks = ", ".join(["%s"] * len(chunk))
-            # PostgreSQL: lock the rows in id order first, as every other lock in the ledger is taken.
-            where = (
-                f"id IN (SELECT id FROM {table} WHERE id IN ({marks}) AND state = %s ORDER BY id FOR UPDATE)"
-                if connection.vendor == "postgresql"
-                else f"id IN ({marks}) AND state = %s"
-            )
-            cursor.execute(
-                f"UPDATE {table} SET state = %s, resolved_at = %s WHERE {where} AND state = %s RETURNING {columns}",
-                [target, now, *chunk, TransferState.PENDING, TransferState.PENDING],
-            )
-            for row in cursor.fetchall():
-                t = Transfer.from_db(connection.alias, _TRANSFER_FIELDS, row)
-                changed[t.pk] = t
+    few = connection.vendor == "postgresql" and len(wanted) <= COPY_ROWS
+    changed = _resolve_few(wanted, target, now) if few else _mark(wanted, target, now)
     others = {t.pk: t for t in Transfer.objects.filter(id__in=[i for i in wanted if i not in changed])}
     for pk in wanted:
         if pk in changed:
@@ -694,16 +676,85 @@ def _resolve(ids: Sequence[int], target: str) -> list[Transfer]:
                 _("积分流水 #%(id)d 的状态是“%(s)s”，不能改为“%(t)s”")
                 % {"id": t.pk, "s": t.get_state_display(), "t": TransferState(target).label}
             )
-    deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for t in changed.values():
-        deltas[t.debit_id][2] -= t.amount
-        deltas[t.credit_id][1] -= t.amount
-        if target == TransferState.POSTED:
-            deltas[t.debit_id][0] -= t.amount
-            deltas[t.credit_id][0] += t.amount
-    if deltas:
-        _apply_deltas(deltas, _lock_accounts(deltas))
+    if not few:
+        deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for t in changed.values():
+            deltas[t.debit_id][2] -= t.amount
+            deltas[t.credit_id][1] -= t.amount
+            if target == TransferState.POSTED:
+                deltas[t.debit_id][0] -= t.amount
+                deltas[t.credit_id][0] += t.amount
+        if deltas:
+            _apply_deltas(deltas, _lock_accounts(deltas))
     return [changed.get(pk) or others[pk] for pk in wanted]
+
+
+def _lock_pending(table: str, n: int) -> str:
+    """The pending rows among n ids; on PostgreSQL locked in id order, as every lock in the ledger is taken."""
+    marks = ", ".join(["%s"] * n)
+    if connection.vendor == "postgresql":
+        return f"id IN (SELECT id FROM {table} WHERE id IN ({marks}) AND state = %s ORDER BY id FOR UPDATE)"
+    return f"id IN ({marks}) AND state = %s"
+
+
+def _mark(wanted: list[int], target: str, now) -> dict[int, Transfer]:
+    """Set the state of the pending ones among `wanted`; the transfers it changed."""
+    table = Transfer._meta.db_table
+    columns = ", ".join(f.column for f in Transfer._meta.concrete_fields)
+    changed: dict[int, Transfer] = {}
+    with connection.cursor() as cursor:
+        for i in range(0, len(wanted), BATCH):
+            chunk = wanted[i : i + BATCH]
+            cursor.execute(
+                f"UPDATE {table} SET state = %s, resolved_at = %s WHERE {_lock_pending(table, len(chunk))} "
+                f"RETURNING {columns}",
+                [target, now, *chunk, TransferState.PENDING],
+            )
+            for row in cursor.fetchall():
+                t = Transfer.from_db(connection.alias, _TRANSFER_FIELDS, row)
+                changed[t.pk] = t
+    return changed
+
+
+def _resolve_few(wanted: list[int], target: str, now) -> dict[int, Transfer]:
+    """PostgreSQL, a few transfers: state and cached balances in one statement (see `_write_few`).
+
+    Resolving never lowers what an account can spend (a post moves held points, a void
+    releases them), so there is nothing to refuse.
+    """
+    transfers, accounts = Transfer._meta.db_table, Account._meta.db_table
+    columns = ", ".join(f.column for f in Transfer._meta.concrete_fields)
+    p = 1 if target == TransferState.POSTED else 0
+    sql = f"""
+WITH t AS (
+    UPDATE {transfers} SET state = %s, resolved_at = %s WHERE {_lock_pending(transfers, len(wanted))}
+    RETURNING {columns}
+), d AS (
+    SELECT id, sum(dp)::bigint AS dp, sum(di)::bigint AS di, sum(dout)::bigint AS dout FROM (
+        SELECT debit_id AS id, -{p} * amount AS dp, 0 * amount AS di, -amount AS dout FROM t
+        UNION ALL
+        SELECT credit_id, {p} * amount, -amount, 0 * amount FROM t
+    ) x GROUP BY id
+), l AS MATERIALIZED (
+    SELECT a.id FROM {accounts} a
+    WHERE a.id IN (SELECT id FROM d) AND a.kind NOT IN ({_kinds(UNCACHED_KINDS)})
+    ORDER BY a.id FOR NO KEY UPDATE
+), u AS (
+    UPDATE {accounts} a
+    SET posted = a.posted + d.dp, pending_in = a.pending_in + d.di, pending_out = a.pending_out + d.dout
+    FROM d WHERE a.id = d.id AND a.id IN (SELECT id FROM l)
+    RETURNING a.id
+)
+SELECT {columns}, (SELECT count(*) FROM u) FROM t
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [target, now, *wanted, TransferState.PENDING])
+        rows = cursor.fetchall()
+    changed = {}
+    for row in rows:
+        t = Transfer.from_db(connection.alias, _TRANSFER_FIELDS, row[:-1])
+        changed[t.pk] = t
+    return changed
 
 
 def post_batch(ids: Sequence[int]) -> list[Transfer]:
