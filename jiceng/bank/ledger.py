@@ -457,6 +457,34 @@ def _kinds(kinds: Iterable[str]) -> str:
     return ", ".join(f"'{k}'" for k in sorted(kinds))  # model constants, never user input
 
 
+def _balance_ctes(
+    source: str, debit: tuple[str, str, str], credit: tuple[str, str, str], where: str = ""
+) -> str:
+    """PostgreSQL CTEs that move cached balances for the transfer rows in CTE `source`.
+
+    d: (posted, pending_in, pending_out) deltas per account, from the debit and credit
+    expressions; l: the cached accounts among them, locked in id order; u: their update
+    (only where `where` holds), returning the ids it updated.
+    """
+    accounts = Account._meta.db_table
+    return f"""d AS (
+    SELECT id, sum(dp)::bigint AS dp, sum(di)::bigint AS di, sum(dout)::bigint AS dout FROM (
+        SELECT debit_id AS id, {debit[0]} AS dp, {debit[1]} AS di, {debit[2]} AS dout FROM {source}
+        UNION ALL
+        SELECT credit_id, {credit[0]}, {credit[1]}, {credit[2]} FROM {source}
+    ) x GROUP BY id
+), l AS MATERIALIZED (
+    SELECT a.id FROM {accounts} a
+    WHERE a.id IN (SELECT id FROM d) AND a.kind NOT IN ({_kinds(UNCACHED_KINDS)})
+    ORDER BY a.id FOR NO KEY UPDATE
+), u AS (
+    UPDATE {accounts} a
+    SET posted = a.posted + d.dp, pending_in = a.pending_in + d.di, pending_out = a.pending_out + d.dout
+    FROM d WHERE a.id = d.id AND a.id IN (SELECT id FROM l) {where}
+    RETURNING a.id
+)"""
+
+
 def _write_few(district_id: int, rows: list[tuple], pending: bool) -> dict[str, int]:
     """PostgreSQL, a few transfers: insert, lock, check and move balances in one statement.
 
@@ -472,24 +500,15 @@ WITH ins AS (
     INSERT INTO {transfers} ({", ".join(_COLUMNS)}) VALUES {_values(len(rows))}
     ON CONFLICT (district_id, key) DO NOTHING
     RETURNING id, key, debit_id, credit_id, amount
-), d AS (
-    SELECT id, sum(dp)::bigint AS dp, sum(di)::bigint AS di, sum(dout)::bigint AS dout FROM (
-        SELECT debit_id AS id, -{p} * amount AS dp, 0 * amount AS di, {q} * amount AS dout FROM ins
-        UNION ALL
-        SELECT credit_id, {p} * amount, {q} * amount, 0 * amount FROM ins
-    ) x GROUP BY id
-), l AS MATERIALIZED (
-    SELECT a.id FROM {accounts} a
-    WHERE a.id IN (SELECT id FROM d) AND a.kind NOT IN ({_kinds(UNCACHED_KINDS)})
-    ORDER BY a.id FOR NO KEY UPDATE
-), u AS (
-    UPDATE {accounts} a
-    SET posted = a.posted + d.dp, pending_in = a.pending_in + d.di, pending_out = a.pending_out + d.dout
-    FROM d
-    WHERE a.id = d.id AND a.id IN (SELECT id FROM l) AND a.district_id = %s
-      AND (a.kind IN ({_kinds(MAY_GO_NEGATIVE)}) OR a.posted + d.dp >= a.pending_out + d.dout)
-    RETURNING a.id
-)
+), {
+        _balance_ctes(
+            "ins",
+            (f"-{p} * amount", "0 * amount", f"{q} * amount"),
+            (f"{p} * amount", f"{q} * amount", "0 * amount"),
+            "AND a.district_id = %s "
+            f"AND (a.kind IN ({_kinds(MAY_GO_NEGATIVE)}) OR a.posted + d.dp >= a.pending_out + d.dout)",
+        )
+    }
 SELECT 0, id, key, NULL, NULL, NULL, NULL, NULL FROM ins
 UNION ALL
 SELECT 1, a.id, a.name, a.kind, a.district_id, a.posted - a.pending_out, d.dp - d.dout, a.id IN (SELECT id FROM u)
@@ -722,29 +741,18 @@ def _resolve_few(wanted: list[int], target: str, now) -> dict[int, Transfer]:
     Resolving never lowers what an account can spend (a post moves held points, a void
     releases them), so there is nothing to refuse.
     """
-    transfers, accounts = Transfer._meta.db_table, Account._meta.db_table
+    transfers = Transfer._meta.db_table
     columns = ", ".join(f.column for f in Transfer._meta.concrete_fields)
     p = 1 if target == TransferState.POSTED else 0
     sql = f"""
 WITH t AS (
     UPDATE {transfers} SET state = %s, resolved_at = %s WHERE {_lock_pending(transfers, len(wanted))}
     RETURNING {columns}
-), d AS (
-    SELECT id, sum(dp)::bigint AS dp, sum(di)::bigint AS di, sum(dout)::bigint AS dout FROM (
-        SELECT debit_id AS id, -{p} * amount AS dp, 0 * amount AS di, -amount AS dout FROM t
-        UNION ALL
-        SELECT credit_id, {p} * amount, -amount, 0 * amount FROM t
-    ) x GROUP BY id
-), l AS MATERIALIZED (
-    SELECT a.id FROM {accounts} a
-    WHERE a.id IN (SELECT id FROM d) AND a.kind NOT IN ({_kinds(UNCACHED_KINDS)})
-    ORDER BY a.id FOR NO KEY UPDATE
-), u AS (
-    UPDATE {accounts} a
-    SET posted = a.posted + d.dp, pending_in = a.pending_in + d.di, pending_out = a.pending_out + d.dout
-    FROM d WHERE a.id = d.id AND a.id IN (SELECT id FROM l)
-    RETURNING a.id
-)
+), {
+        _balance_ctes(
+            "t", (f"-{p} * amount", "0 * amount", "-amount"), (f"{p} * amount", "-amount", "0 * amount")
+        )
+    }
 SELECT {columns}, (SELECT count(*) FROM u) FROM t
 """
     with connection.cursor() as cursor:
