@@ -1,8 +1,12 @@
 """Moral Bank ledger benchmarks, one JSON line per figure, on SQLite and on PostgreSQL.
 
-Budgets (ARCHITECTURE.md): batch award ≥ 20,000 transfers/s; single transfers through
-the service layer ≥ 1,000/s on SQLite and ≥ 500/s on PostgreSQL; 8 concurrent
-redeemers lose nothing and overdraw nothing. Verify and checkpoint over 1M are reported.
+Budgets (ARCHITECTURE.md): batch award ≥ 40,000 transfers/s; 8 concurrent holders lose
+nothing and overdraw nothing. Verify and checkpoint over 1M are reported.
+
+Every figure says what it measures. `ledger_transfer_direct` calls `ledger.transfer`
+with account ids and no service code around it: it is the ledger's own cost, not a
+service path. The service paths (donate, redeem, collect, award) and their ratios to
+pgbench are in bench_services.py.
 
 Usage: python bench/bench_ledger.py [sqlite|postgresql] [--million N]
 """
@@ -76,11 +80,12 @@ def run(backend: str, million: int) -> None:
         transfers=100_000,
         seconds=round(secs, 3),
         per_second=round(100_000 / secs),
-        budget_per_second=20_000,
-        ok=100_000 / secs >= 20_000,
+        measures="ledger.transfer_batch of 100k posted awards in one transaction",
+        budget_per_second=40_000,
+        ok=100_000 / secs >= 40_000,
     )
 
-    # 2. single transfers through the service layer
+    # 2. single transfers through ledger.transfer itself (no service code: see bench_services.py)
     n = 3000
     t0 = time.perf_counter()
     for i in tqdm(range(n), desc="单笔积分变动", file=sys.stderr, mininterval=1):
@@ -94,18 +99,17 @@ def run(backend: str, million: int) -> None:
             reason="捐赠",
         )
     secs = time.perf_counter() - t0
-    budget = 1000 if backend == "sqlite" else 500
     _django.emit(
-        bench="ledger_single_transfer",
+        bench="ledger_transfer_direct",
         **tag,
+        measures="ledger.transfer called directly with account ids, one posted transfer per call, one client",
         transfers=n,
         seconds=round(secs, 3),
         per_second=round(n / secs),
-        budget_per_second=budget,
-        ok=n / secs >= budget,
+        load=_django.load(),
     )
 
-    # 3. 8 workers redeeming concurrently from the same 20 wallets
+    # 3. 8 threads (one process) holding points with ledger.transfer from the same 20 wallets
     hot = wallets[:20]
     before = {a.pk: a.available for a in Account.objects.filter(pk__in=hot)}
     counts = {"ok": 0, "refused": 0, "error": 0}
@@ -146,8 +150,9 @@ def run(backend: str, million: int) -> None:
     negative = sum(1 for v in after.values() if v < 0)
     problems, _ = verify_district(district)
     _django.emit(
-        bench="ledger_concurrent_redeem",
+        bench="ledger_concurrent_holds",
         **tag,
+        measures="ledger.transfer pending holds from 8 threads of one process on 20 shared wallets",
         workers=8,
         attempts=2400,
         succeeded=counts["ok"],

@@ -254,6 +254,9 @@ os.makedirs(STATIC_ROOT, exist_ok=True)
 LEDGER_SIGNER_KEY = _secret("LEDGER_SIGNER_KEY")
 LEDGER_KEY_NAME = env_str("LEDGER_KEY_NAME", "jiceng-moral-bank")
 LEDGER_LOG_ORIGIN = env_str("LEDGER_LOG_ORIGIN", "jiceng.local/moral-bank")
+# Every posted or voided transfer enters the log within this many minutes (`bank settle`, run by
+# cron each minute, signs a checkpoint once one has waited half of it); `ledger verify` reports any later.
+LEDGER_LOG_WITHIN_MINUTES = env_int("LEDGER_LOG_WITHIN_MINUTES", 10)
 if not LEDGER_SIGNER_KEY and not (DEBUG or TESTING or SECRET_KEY == _dev_secret):
     raise ImproperlyConfigured("生产环境必须设置 LEDGER_SIGNER_KEY（道德银行检查点签名私钥）")
 

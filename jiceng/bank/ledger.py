@@ -15,13 +15,15 @@ Every transfer carries a caller-given idempotency key, unique per district. Repl
 a key returns the original transfer; the same key with another payload is refused.
 """
 
+import functools
 import hashlib
 import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -47,7 +49,14 @@ class LedgerError(Exception):
 
 
 class InsufficientPoints(LedgerError):
-    pass
+    """An account would be overdrawn; `available` is what it could spend, `needed` what was asked."""
+
+    def __init__(self, account_name: str, available: int, needed: int):
+        self.available, self.needed = available, needed
+        super().__init__(
+            _("%(a)s 可用积分不足：可用 %(have)d 分，本次需要 %(need)d 分")
+            % {"a": account_name, "have": available, "need": needed}
+        )
 
 
 class IdempotencyConflict(LedgerError):
@@ -85,7 +94,23 @@ class Spec:
 # ---------------------------------------------------------------- accounts
 
 
+_ACCOUNT_FIELDS = [f.attname for f in Account._meta.concrete_fields]
+
+
+def _find_account(where: str, params: list) -> Account | None:
+    """One account by a unique lookup, in one prepared-once SQL statement (the hot path of every use case)."""
+    table = Account._meta.db_table
+    columns = ", ".join(f.column for f in Account._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE {where}", params)
+        row = cursor.fetchone()
+    return None if row is None else Account.from_db(connection.alias, _ACCOUNT_FIELDS, row)
+
+
 def wallet_open(person) -> Account:
+    found = _find_account("person_id = %s", [person.pk])
+    if found is not None:
+        return found
     account, _created = Account.objects.get_or_create(
         person=person,
         defaults={"district_id": person.district_id, "kind": AccountKind.WALLET, "name": person.name},
@@ -97,29 +122,29 @@ def _district_of(region: Region) -> Region:
     return Region.objects.get(code=region.district_code)
 
 
-def issuance_account(community: Region) -> Account:
-    district = _district_of(community)
+def _community_account(community: Region, kind: str, name: str) -> Account:
+    # A community lies in one district, so (kind, community) finds the one account.
+    found = _find_account("kind = %s AND community_id = %s", [kind, community.pk])
+    if found is not None:
+        return found
     account, _created = Account.objects.get_or_create(
-        district=district,
-        kind=AccountKind.ISSUANCE,
-        community=community,
-        defaults={"name": _("%(c)s 积分发行") % {"c": community.name}},
+        district=_district_of(community), kind=kind, community=community, defaults={"name": name}
     )
     return account
+
+
+def issuance_account(community: Region) -> Account:
+    return _community_account(community, AccountKind.ISSUANCE, _("%(c)s 积分发行") % {"c": community.name})
 
 
 def love_pool(community: Region) -> Account:
-    district = _district_of(community)
-    account, _created = Account.objects.get_or_create(
-        district=district,
-        kind=AccountKind.LOVE_POOL,
-        community=community,
-        defaults={"name": _("%(c)s 爱心池") % {"c": community.name}},
-    )
-    return account
+    return _community_account(community, AccountKind.LOVE_POOL, _("%(c)s 爱心池") % {"c": community.name})
 
 
 def partner_account(organization) -> Account:
+    found = _find_account("kind = %s AND organization_id = %s", [AccountKind.PARTNER, organization.pk])
+    if found is not None:
+        return found
     account, _created = Account.objects.get_or_create(
         district_id=organization.district_id,
         kind=AccountKind.PARTNER,
@@ -146,36 +171,135 @@ def balance(account: Account) -> tuple[int, int, int]:
     return sums
 
 
-# ---------------------------------------------------------------- retries
+# ---------------------------------------------------------------- transactions
+
+# Set while a use case (`one_transaction`) owns the transaction: ledger steps then join
+# it instead of opening a savepoint and retrying on their own. REPLAYS: the use case can
+# look up what a used key made, so a used key ends the attempt (see `KeyUsed`).
+_USE_CASE: ContextVar[str] = ContextVar("ledger_use_case", default="")
+JOINS, REPLAYS = "joins", "replays"
+ATTEMPTS = 8
 
 
-def _retryable(exc: OperationalError) -> bool:
-    code = getattr(getattr(exc, "__cause__", None), "sqlstate", None)
-    if code in ("40001", "40P01"):  # serialization failure, deadlock detected
+class KeyUsed(Exception):
+    """Inside a use case that can replay: an idempotency key was already used, so the use case
+    rolls back and returns what the first request made, instead of writing its records twice."""
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    return getattr(exc.__cause__, "sqlstate", None)
+
+
+def _retryable(exc: Exception) -> bool:
+    """A deadlock, a serialization failure, or SQLite's busy lock: the database asks for the transaction again."""
+    if not isinstance(exc, OperationalError):
+        return False
+    if _sqlstate(exc) in ("40001", "40P01"):
         return True
     return "database is locked" in str(exc)
 
 
-def _atomic_with_retry(fn: Callable[[bool], T], attempts: int = 8) -> T:
-    """Run `fn(replay)` in a transaction, retrying what the database asks us to retry.
+def _key_used(exc: IntegrityError) -> bool:
+    """The database refused a row because a unique key is already taken."""
+    return _sqlstate(exc) == "23505" or "UNIQUE constraint failed" in str(exc)
 
-    `replay` is False on the first attempt, so the common case skips the lookup of
-    used keys; a used key fails the unique constraint and the retry replays it.
-    Inside a caller's transaction a savepoint plays the same role.
+
+def _backoff(attempt: int) -> None:
+    time.sleep(random.uniform(0, 0.005 * 2**attempt))
+
+
+def one_transaction(
+    fn: Callable[[], T], *, replay: Callable[[], T | None] | None = None, attempts: int = ATTEMPTS
+) -> T:
+    """Run one use case in one transaction, the outermost one, which is where retries belong.
+
+    - A deadlock, serialization failure or "database is locked" runs `fn` again, whole and
+      with the same idempotency keys, after a short random wait. Inside a caller's own
+      transaction nothing is retried here: the error goes up to the code that owns it.
+    - A used key (a unique violation, or `KeyUsed` from the ledger) means a request with the
+      same id got there first, perhaps concurrently: `replay()` looks up what it made, and
+      that is the answer for this one too. If it finds nothing (a clash on something else,
+      such as a voucher code drawn twice), `fn` runs again. A refusal also asks `replay()`
+      before it reaches the caller, since the first request may be what made the checks
+      refuse (it took the last item). The common, successful path never looks up a key.
+    - Ledger calls inside join this transaction: no savepoint and no retry of their own.
     """
+    token = _USE_CASE.set(JOINS if replay is None else REPLAYS)
+    try:
+        outermost = not connection.in_atomic_block
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                with transaction.atomic():
+                    return fn()
+            except OperationalError as exc:
+                if not outermost or last or not _retryable(exc):
+                    raise
+                _backoff(attempt)
+            except (IntegrityError, KeyUsed) as exc:
+                if replay is None or isinstance(exc, IntegrityError) and not _key_used(exc):
+                    raise
+                found = replay()
+                if found is not None:
+                    return found
+                if last:
+                    raise
+            except Exception:
+                # A refusal may come from what the first request with this key changed (the
+                # stock it took, the per-person limit it used): the replay answers it instead.
+                found = replay() if replay is not None else None
+                if found is None:
+                    raise
+                return found
+        raise AssertionError("unreachable")
+    finally:
+        _USE_CASE.reset(token)
+
+
+def use_case(replay: Callable[..., Any] | None = None, *, attempts: int = ATTEMPTS):
+    """Decorate a service so that it runs in `one_transaction`; `replay` is called with the same arguments."""
+
+    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(fn)
+        def run(*args, **kwargs) -> T:
+            again = None if replay is None else (lambda: replay(*args, **kwargs))
+            return one_transaction(lambda: fn(*args, **kwargs), replay=again, attempts=attempts)
+
+        return run
+
+    return decorate
+
+
+def _joins_use_case(savepoint: bool = False) -> bool:
+    return bool(_USE_CASE.get()) and connection.in_atomic_block and not savepoint
+
+
+def _atomic(fn: Callable[[bool], T], *, savepoint: bool = False) -> T:
+    """Run one ledger step all or nothing; `fn(replay)`.
+
+    Inside a use case the step joins the use case's transaction, and any error marks that
+    transaction for rollback, since the step may already have written. Elsewhere (or with
+    `savepoint=True`) the step has its own transaction or savepoint; it is retried as
+    `one_transaction` would when it is the outermost, and run once more with `replay=True`
+    after a unique violation (a large batch's COPY cannot skip used keys by itself).
+    """
+    if _joins_use_case(savepoint):
+        try:
+            return fn(False)
+        except BaseException:
+            transaction.set_rollback(True)
+            raise
     replay = False
-    for attempt in range(attempts):
+    for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
                 return fn(replay)
         except OperationalError as exc:
-            if connection.in_atomic_block or not _retryable(exc) or attempt == attempts - 1:
+            if connection.in_atomic_block or attempt == ATTEMPTS - 1 or not _retryable(exc):
                 raise
-            time.sleep(random.uniform(0, 0.005 * 2**attempt))
-        except (IntegrityError, LedgerError):
-            # A used key shows up as a unique violation, or as a refusal computed for a
-            # transfer that in fact already exists: look the keys up and try once more.
-            if replay:
+            _backoff(attempt)
+        except IntegrityError as exc:
+            if replay or not _key_used(exc):
                 raise
             replay = True
     raise AssertionError("unreachable")
@@ -199,24 +323,47 @@ def _payload_hash(spec: Spec, pending: bool) -> str:
     return hashlib.sha256("\x1f".join(map(str, payload)).encode()).hexdigest()
 
 
+_LOCKED_FIELDS = ["id", "district_id", "kind", "name", "posted", "pending_in", "pending_out"]  # model order
+
+
 def _lock_accounts(ids: Iterable[int]) -> dict[int, Account]:
     """Lock cached accounts in ascending id order, so two transactions never wait on each other in a cycle.
 
     Issuance accounts are read but not locked: nothing checks their balance, so
-    awards from one community never queue behind each other.
+    awards from one community never queue behind each other. (SQLite: the IMMEDIATE
+    transaction already holds the only write lock.)
     """
     ordered = sorted(set(ids))
-    found: dict[int, Account] = {}
-    for i in range(0, len(ordered), BATCH):
-        chunk = ordered[i : i + BATCH]
-        locking = Account.objects.select_for_update().filter(id__in=chunk).exclude(kind__in=UNCACHED_KINDS)
-        for account in locking.order_by("id"):
-            found[account.pk] = account
-        rest = [a for a in chunk if a not in found]
-        if rest:
-            for account in Account.objects.filter(id__in=rest):
-                found[account.pk] = account
-    return found
+    table, columns = Account._meta.db_table, ", ".join(_LOCKED_FIELDS)
+    postgres = connection.vendor == "postgresql"
+    rows: list[tuple] = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(ordered), BATCH):
+            chunk = ordered[i : i + BATCH]
+            marks = ", ".join(["%s"] * len(chunk))
+            if postgres:
+                cursor.execute(
+                    f"SELECT {columns} FROM {table} WHERE id IN ({marks}) "
+                    f"AND kind NOT IN ({_kinds(UNCACHED_KINDS)}) ORDER BY id FOR NO KEY UPDATE",
+                    chunk,
+                )
+                locked = cursor.fetchall()
+                rest = sorted(set(chunk) - {r[0] for r in locked})
+                rows += locked
+            else:
+                rest = chunk
+            if rest:
+                cursor.execute(
+                    f"SELECT {columns} FROM {table} WHERE id IN ({', '.join(['%s'] * len(rest))})", rest
+                )
+                rows += cursor.fetchall()
+    return {row[0]: Account.from_db(connection.alias, _LOCKED_FIELDS, row) for row in rows}
+
+
+def _check_district(ids: Iterable[int], accounts: dict[int, Account], district_id: int) -> None:
+    for account_id in ids:
+        if account_id not in accounts or accounts[account_id].district_id != district_id:
+            raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
 
 
 def _apply_deltas(deltas: dict[int, list[int]], accounts: dict[int, Account]) -> None:
@@ -229,12 +376,7 @@ def _apply_deltas(deltas: dict[int, list[int]], accounts: dict[int, Account]) ->
         posted, pending_out = account.posted + d_posted, account.pending_out + d_out
         if account.kind not in MAY_GO_NEGATIVE and posted - pending_out < 0:
             raise InsufficientPoints(
-                _("%(a)s 可用积分不足：可用 %(have)d 分，本次需要 %(need)d 分")
-                % {
-                    "a": account.name,
-                    "have": account.available,
-                    "need": account.available - (posted - pending_out),
-                }
+                account.name, account.available, account.available - (posted - pending_out)
             )
         if d_posted or d_in or d_out:
             rows.append((d_posted, d_in, d_out, account_id))
@@ -266,18 +408,28 @@ _COLUMNS = (
     "resolved_at",
 )
 _INSERT_ROWS = 1000  # 15 parameters a row stays under SQLite's parameter cap
+COPY_ROWS = 50  # PostgreSQL batches above this size are written with COPY
 
 
-def _insert(rows: list[tuple]) -> list[int]:
-    """Insert transfer rows and return their ids, in order.
+def _values(n: int) -> str:
+    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    return ", ".join([one] * n)
+
+
+def _insert(rows: list[tuple]) -> dict[str, int]:
+    """Insert transfer rows; returns the id of each inserted row by key.
 
     PostgreSQL: ids drawn from the table's sequence, then one COPY, which is several
-    times faster than INSERT for large batches. SQLite: multi-row INSERT ... RETURNING.
+    times faster than INSERT for large batches; a used key fails the whole COPY with a
+    unique violation. SQLite: multi-row INSERT … ON CONFLICT DO NOTHING RETURNING, so a
+    used key is simply missing from the result.
     """
     table = Transfer._meta.db_table
     cols = ", ".join(_COLUMNS)
-    if connection.vendor == "postgresql" and len(rows) > 50:
-        with connection.cursor() as cursor:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            # The raw cursor bypasses Django's error wrapping; restore it, so a used key
+            # is an IntegrityError like everywhere else.
             raw = cursor.cursor
             raw.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -287,18 +439,95 @@ def _insert(rows: list[tuple]) -> list[int]:
             with raw.copy(f"COPY {table} (id, {cols}) FROM STDIN") as copy:
                 for pk, row in zip(ids, rows, strict=True):
                     copy.write_row((pk, *row))
-        return ids
-    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    ids: list[int] = []
+        return {row[1]: pk for pk, row in zip(ids, rows, strict=True)}
+    found: dict[str, int] = {}
     with connection.cursor() as cursor:
         for i in range(0, len(rows), _INSERT_ROWS):
             chunk = rows[i : i + _INSERT_ROWS]
             cursor.execute(
-                f"INSERT INTO {table} ({cols}) VALUES {', '.join([one] * len(chunk))} RETURNING id",
+                f"INSERT INTO {table} ({cols}) VALUES {_values(len(chunk))} "
+                f"ON CONFLICT (district_id, key) DO NOTHING RETURNING id, key",
                 [v for row in chunk for v in row],
             )
-            ids += [r[0] for r in cursor.fetchall()]
-    return ids
+            found.update((key, pk) for pk, key in cursor.fetchall())
+    return found
+
+
+def _kinds(kinds: Iterable[str]) -> str:
+    return ", ".join(f"'{k}'" for k in sorted(kinds))  # model constants, never user input
+
+
+def _balance_ctes(
+    source: str, debit: tuple[str, str, str], credit: tuple[str, str, str], where: str = ""
+) -> str:
+    """PostgreSQL CTEs that move cached balances for the transfer rows in CTE `source`.
+
+    d: (posted, pending_in, pending_out) deltas per account, from the debit and credit
+    expressions; l: the cached accounts among them, locked in id order; u: their update
+    (only where `where` holds), returning the ids it updated.
+    """
+    accounts = Account._meta.db_table
+    return f"""d AS (
+    SELECT id, sum(dp)::bigint AS dp, sum(di)::bigint AS di, sum(dout)::bigint AS dout FROM (
+        SELECT debit_id AS id, {debit[0]} AS dp, {debit[1]} AS di, {debit[2]} AS dout FROM {source}
+        UNION ALL
+        SELECT credit_id, {credit[0]}, {credit[1]}, {credit[2]} FROM {source}
+    ) x GROUP BY id
+), l AS MATERIALIZED (
+    SELECT a.id FROM {accounts} a
+    WHERE a.id IN (SELECT id FROM d) AND a.kind NOT IN ({_kinds(UNCACHED_KINDS)})
+    ORDER BY a.id FOR NO KEY UPDATE
+), u AS (
+    UPDATE {accounts} a
+    SET posted = a.posted + d.dp, pending_in = a.pending_in + d.di, pending_out = a.pending_out + d.dout
+    FROM d WHERE a.id = d.id AND a.id IN (SELECT id FROM l) {where}
+    RETURNING a.id
+)"""
+
+
+def _write_few(district_id: int, rows: list[tuple], pending: bool) -> dict[str, int]:
+    """PostgreSQL, a few transfers: insert, lock, check and move balances in one statement.
+
+    The insert skips used keys (ON CONFLICT DO NOTHING); the balance deltas are summed
+    from the rows it did insert; the cached accounts are locked in id order and updated
+    only if none would be overdrawn. The statement reports each account, so a refusal
+    raises here and the caller's transaction rolls back the insert.
+    """
+    transfers, accounts = Transfer._meta.db_table, Account._meta.db_table
+    p, q = (0, 1) if pending else (1, 0)
+    sql = f"""
+WITH ins AS (
+    INSERT INTO {transfers} ({", ".join(_COLUMNS)}) VALUES {_values(len(rows))}
+    ON CONFLICT (district_id, key) DO NOTHING
+    RETURNING id, key, debit_id, credit_id, amount
+), {
+        _balance_ctes(
+            "ins",
+            (f"-{p} * amount", "0 * amount", f"{q} * amount"),
+            (f"{p} * amount", f"{q} * amount", "0 * amount"),
+            "AND a.district_id = %s "
+            f"AND (a.kind IN ({_kinds(MAY_GO_NEGATIVE)}) OR a.posted + d.dp >= a.pending_out + d.dout)",
+        )
+    }
+SELECT 0, id, key, NULL, NULL, NULL, NULL, NULL FROM ins
+UNION ALL
+SELECT 1, a.id, a.name, a.kind, a.district_id, a.posted - a.pending_out, d.dp - d.dout, a.id IN (SELECT id FROM u)
+FROM {accounts} a JOIN d ON a.id = d.id
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for row in rows for v in row] + [district_id])
+        result = cursor.fetchall()
+    inserted = {key: pk for tag, pk, key, *_rest in result if tag == 0}
+    seen = {r[1]: r for r in result if r[0] == 1}
+    involved = {row[i] for row in rows if row[1] in inserted for i in (3, 4)}
+    for account_id in sorted(involved):
+        found = seen.get(account_id)
+        if found is None or found[4] != district_id:
+            raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
+        _tag, _pk, name, kind, _d, available, change, updated = found
+        if kind not in UNCACHED_KINDS and not updated:
+            raise InsufficientPoints(name, available, -change)
+    return inserted
 
 
 def _existing(district_id: int, keys: list[str]) -> dict[str, Transfer]:
@@ -310,30 +539,18 @@ def _existing(district_id: int, keys: list[str]) -> dict[str, Transfer]:
 
 
 def _create(district_id: int, specs: Sequence[Spec], pending: bool, *, replay: bool, objects: bool) -> list:
-    """Insert transfers and move cached balances; `replay` first looks up keys already used.
+    """Insert transfers and move cached balances; a used key yields the transfer it first made.
 
-    The first attempt skips that lookup: a used key then fails the unique constraint,
-    the transaction rolls back whole, and the retry replays with the lookup.
+    Used keys are looked up only when the database reports them: the insert skips them
+    (or, for a COPY, fails, and the retry comes back with `replay` to look them up first).
     """
     keys = [s.key for s in specs]
     if len(set(keys)) != len(keys):
         raise LedgerError(_("同一批次中出现重复的幂等键"))
-    existing = _existing(district_id, keys) if replay else {}
-    out: list = []
-    rows: list[tuple] = []
-    positions: list[int] = []
-    deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     now = timezone.now()
     state = TransferState.PENDING if pending else TransferState.POSTED
+    rows: list[tuple] = []
     for spec in specs:
-        digest = _payload_hash(spec, pending)
-        if spec.key in existing:
-            if existing[spec.key].payload_hash != digest:
-                raise IdempotencyConflict(
-                    _("幂等键 %(k)s 已用于另一笔不同的积分变动，拒绝执行") % {"k": spec.key}
-                )
-            out.append(existing[spec.key] if objects else existing[spec.key].pk)
-            continue
         if not isinstance(spec.amount, int) or isinstance(spec.amount, bool) or spec.amount <= 0:
             raise LedgerError(_("积分必须是大于 0 的整数，当前为 %(a)r") % {"a": spec.amount})
         if spec.debit_id == spec.credit_id:
@@ -346,7 +563,7 @@ def _create(district_id: int, specs: Sequence[Spec], pending: bool, *, replay: b
             (
                 district_id,
                 spec.key,
-                digest,
+                _payload_hash(spec, pending),
                 spec.debit_id,
                 spec.credit_id,
                 spec.amount,
@@ -361,23 +578,46 @@ def _create(district_id: int, specs: Sequence[Spec], pending: bool, *, replay: b
                 None if pending else now,
             )
         )
-        positions.append(len(out))
-        out.append(None)
-        if pending:
-            deltas[spec.debit_id][2] += spec.amount
-            deltas[spec.credit_id][1] += spec.amount
-        else:
-            deltas[spec.debit_id][0] -= spec.amount
-            deltas[spec.credit_id][0] += spec.amount
-    if rows:
+    existing = _existing(district_id, keys) if replay else {}
+    fresh = [row for row in rows if row[1] not in existing]
+    inserted: dict[str, int] = {}
+    if fresh and connection.vendor == "postgresql" and len(fresh) <= COPY_ROWS:
+        inserted = _write_few(district_id, fresh, pending)
+    elif fresh:
+        inserted = _insert(fresh)
+        deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for row in fresh:
+            if row[1] in inserted:
+                debit, credit, amount = row[3], row[4], row[5]
+                if pending:
+                    deltas[debit][2] += amount
+                    deltas[credit][1] += amount
+                else:
+                    deltas[debit][0] -= amount
+                    deltas[credit][0] += amount
         accounts = _lock_accounts(deltas)
-        for account_id in deltas:
-            if account_id not in accounts or accounts[account_id].district_id != district_id:
-                raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
+        _check_district(deltas, accounts, district_id)
         _apply_deltas(deltas, accounts)
-        ids = _insert(rows)
-        for pos, pk, row in zip(positions, ids, rows, strict=True):
-            out[pos] = Transfer(id=pk, **dict(zip(_COLUMNS, row, strict=True))) if objects else pk
+    used = [row[1] for row in fresh if row[1] not in inserted]
+    if used and _USE_CASE.get() == REPLAYS and _joins_use_case():
+        raise KeyUsed(used[0])
+    if used:
+        existing.update(_existing(district_id, used))
+    out: list = []
+    for row in rows:
+        key = row[1]
+        if key in inserted:
+            out.append(
+                Transfer(id=inserted[key], **dict(zip(_COLUMNS, row, strict=True)))
+                if objects
+                else inserted[key]
+            )
+            continue
+        if key not in existing:
+            raise LedgerError(_("幂等键 %(k)s 的积分流水写入失败，请重试") % {"k": key})
+        if existing[key].payload_hash != row[2]:
+            raise IdempotencyConflict(_("幂等键 %(k)s 已用于另一笔不同的积分变动，拒绝执行") % {"k": key})
+        out.append(existing[key] if objects else existing[key].pk)
     return out
 
 
@@ -390,8 +630,9 @@ def transfer_batch(
     in the order of `specs`; a replayed key yields the transfer it first made.
     """
     district_id = district if isinstance(district, int) else district.pk
-    return _atomic_with_retry(
-        lambda replay: _create(district_id, specs, pending, replay=replay, objects=objects)
+    copying = connection.vendor == "postgresql" and len(specs) > COPY_ROWS
+    return _atomic(
+        lambda replay: _create(district_id, specs, pending, replay=replay, objects=objects), savepoint=copying
     )
 
 
@@ -427,51 +668,111 @@ def award(
     )
 
 
+_TRANSFER_FIELDS = [f.attname for f in Transfer._meta.concrete_fields]
+
+
 def _resolve(ids: Sequence[int], target: str) -> list[Transfer]:
-    transfers: list[Transfer] = []
-    for i in range(0, len(ids), BATCH):
-        transfers += list(
-            Transfer.objects.select_for_update().filter(id__in=ids[i : i + BATCH]).order_by("id")
-        )
-    if len(transfers) != len(set(ids)):
-        raise LedgerError(_("找不到要处理的积分流水"))
-    deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    todo = []
-    for t in transfers:
-        if t.state == target:
-            continue  # resolving twice is a replay, not a second effect
-        if t.state != TransferState.PENDING:
+    """Move pending transfers to `target`; the balances move only for rows whose state this update changed.
+
+    The state update and the balance deltas cannot disagree: the deltas are summed from
+    the rows the `UPDATE … WHERE state = 'pending' RETURNING` reports, so a transfer that
+    was already resolved (by a replay, or by anything that ever slipped past the locks)
+    moves nothing a second time.
+    """
+    wanted = sorted(set(ids))
+    now = timezone.now()
+    few = connection.vendor == "postgresql" and len(wanted) <= COPY_ROWS
+    changed = _resolve_few(wanted, target, now) if few else _mark(wanted, target, now)
+    others = {t.pk: t for t in Transfer.objects.filter(id__in=[i for i in wanted if i not in changed])}
+    for pk in wanted:
+        if pk in changed:
+            continue
+        t = others.get(pk)
+        if t is None:
+            raise LedgerError(_("找不到要处理的积分流水"))
+        if t.state != target:  # the same target again is a replay, not a second effect
             raise AlreadyResolved(
                 _("积分流水 #%(id)d 的状态是“%(s)s”，不能改为“%(t)s”")
                 % {"id": t.pk, "s": t.get_state_display(), "t": TransferState(target).label}
             )
-        todo.append(t.pk)
-        deltas[t.debit_id][2] -= t.amount
-        deltas[t.credit_id][1] -= t.amount
-        if target == TransferState.POSTED:
-            deltas[t.debit_id][0] -= t.amount
-            deltas[t.credit_id][0] += t.amount
-    if todo:
-        now = timezone.now()
-        _apply_deltas(deltas, _lock_accounts(deltas))
-        for i in range(0, len(todo), BATCH):
-            Transfer.objects.filter(id__in=todo[i : i + BATCH], state=TransferState.PENDING).update(
-                state=target, resolved_at=now
+    if not few:
+        deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for t in changed.values():
+            deltas[t.debit_id][2] -= t.amount
+            deltas[t.credit_id][1] -= t.amount
+            if target == TransferState.POSTED:
+                deltas[t.debit_id][0] -= t.amount
+                deltas[t.credit_id][0] += t.amount
+        if deltas:
+            _apply_deltas(deltas, _lock_accounts(deltas))
+    return [changed.get(pk) or others[pk] for pk in wanted]
+
+
+def _lock_pending(table: str, n: int) -> str:
+    """The pending rows among n ids; on PostgreSQL locked in id order, as every lock in the ledger is taken."""
+    marks = ", ".join(["%s"] * n)
+    if connection.vendor == "postgresql":
+        return f"id IN (SELECT id FROM {table} WHERE id IN ({marks}) AND state = %s ORDER BY id FOR UPDATE)"
+    return f"id IN ({marks}) AND state = %s"
+
+
+def _mark(wanted: list[int], target: str, now) -> dict[int, Transfer]:
+    """Set the state of the pending ones among `wanted`; the transfers it changed."""
+    table = Transfer._meta.db_table
+    columns = ", ".join(f.column for f in Transfer._meta.concrete_fields)
+    changed: dict[int, Transfer] = {}
+    with connection.cursor() as cursor:
+        for i in range(0, len(wanted), BATCH):
+            chunk = wanted[i : i + BATCH]
+            cursor.execute(
+                f"UPDATE {table} SET state = %s, resolved_at = %s WHERE {_lock_pending(table, len(chunk))} "
+                f"RETURNING {columns}",
+                [target, now, *chunk, TransferState.PENDING],
             )
-        for t in transfers:
-            if t.pk in todo:
-                t.state, t.resolved_at = target, now
-    return transfers
+            for row in cursor.fetchall():
+                t = Transfer.from_db(connection.alias, _TRANSFER_FIELDS, row)
+                changed[t.pk] = t
+    return changed
+
+
+def _resolve_few(wanted: list[int], target: str, now) -> dict[int, Transfer]:
+    """PostgreSQL, a few transfers: state and cached balances in one statement (see `_write_few`).
+
+    Resolving never lowers what an account can spend (a post moves held points, a void
+    releases them), so there is nothing to refuse.
+    """
+    transfers = Transfer._meta.db_table
+    columns = ", ".join(f.column for f in Transfer._meta.concrete_fields)
+    p = 1 if target == TransferState.POSTED else 0
+    sql = f"""
+WITH t AS (
+    UPDATE {transfers} SET state = %s, resolved_at = %s WHERE {_lock_pending(transfers, len(wanted))}
+    RETURNING {columns}
+), {
+        _balance_ctes(
+            "t", (f"-{p} * amount", "0 * amount", "-amount"), (f"{p} * amount", "-amount", "0 * amount")
+        )
+    }
+SELECT {columns}, (SELECT count(*) FROM u) FROM t
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [target, now, *wanted, TransferState.PENDING])
+        rows = cursor.fetchall()
+    changed = {}
+    for row in rows:
+        t = Transfer.from_db(connection.alias, _TRANSFER_FIELDS, row[:-1])
+        changed[t.pk] = t
+    return changed
 
 
 def post_batch(ids: Sequence[int]) -> list[Transfer]:
     """Post pending transfers: held points move for good."""
-    return _atomic_with_retry(lambda _replay: _resolve(list(ids), TransferState.POSTED))
+    return _atomic(lambda _replay: _resolve(list(ids), TransferState.POSTED))
 
 
 def void_batch(ids: Sequence[int]) -> list[Transfer]:
     """Void pending transfers: held points go back where they came from."""
-    return _atomic_with_retry(lambda _replay: _resolve(list(ids), TransferState.VOIDED))
+    return _atomic(lambda _replay: _resolve(list(ids), TransferState.VOIDED))
 
 
 def post(t: Transfer) -> Transfer:
@@ -511,4 +812,4 @@ def reverse(original: Transfer, *, key: str, reason: str, operator=None) -> Tran
         )
         return _create(t.district_id, [spec], pending=False, replay=True, objects=True)[0]
 
-    return _atomic_with_retry(lambda _replay: run())
+    return _atomic(lambda _replay: run())

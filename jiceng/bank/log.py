@@ -1,8 +1,8 @@
 """The district's transparency log: appending leaves, signing checkpoints, serving proofs.
 
 Appending runs in batches outside the transfers' own transactions (from
-`jiceng ledger checkpoint` or after a settle run), so the log never serialises
-transfers. A transfer becomes a leaf once, when it reaches a final state (posted or
+`jiceng ledger checkpoint`, or `jiceng bank settle` once a final transfer has waited
+half of `LEDGER_LOG_WITHIN_MINUTES`), so the log never serialises transfers. A transfer becomes a leaf once, when it reaches a final state (posted or
 voided); a posted transfer never changes again, since corrections are new transfers.
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from jiceng import transparency
 from jiceng.bank.models import Checkpoint, LogLeaf, Transfer, TransferState
@@ -139,13 +140,7 @@ def checkpoint(district: Region, *, batch: int = 20_000, progress=None) -> Check
         frontier = transparency.Frontier(size, [bytes.fromhex(p) for p in last.peaks] if last else [])
         if LogLeaf.objects.filter(district=district).count() != size:
             raise RuntimeError("transparency log leaves and checkpoint disagree; run `jiceng ledger verify`")
-        pending = (
-            Transfer.objects.filter(
-                district=district, state__in=[TransferState.POSTED, TransferState.VOIDED], leaf__isnull=True
-            )
-            .order_by("resolved_at", "id")
-            .values(*ENTRY_FIELDS)
-        )
+        pending = unlogged(district).order_by("resolved_at", "id").values(*ENTRY_FIELDS)
         todo = list(pending.iterator(chunk_size=batch))
         if not todo and last is not None:
             return last
@@ -173,6 +168,33 @@ def checkpoint(district: Region, *, batch: int = 20_000, progress=None) -> Check
         if progress:
             progress(len(todo), len(todo))
         return cp
+
+
+FINAL = (TransferState.POSTED, TransferState.VOIDED)
+
+
+def log_within() -> dt.timedelta:
+    """How long a posted or voided transfer may wait before it is in the log (a setting)."""
+    return dt.timedelta(minutes=settings.LEDGER_LOG_WITHIN_MINUTES)
+
+
+def unlogged(district: Region | int | None = None, *, older_than: dt.datetime | None = None):
+    """Final transfers not yet in the log, optionally only those resolved before `older_than`."""
+    qs = Transfer.objects.filter(state__in=FINAL, leaf__isnull=True)
+    if district is not None:
+        qs = qs.filter(district=district)
+    if older_than is not None:
+        qs = qs.filter(resolved_at__lte=older_than)
+    return qs
+
+
+def checkpoint_overdue(*, now: dt.datetime | None = None, also=()) -> list[Checkpoint]:
+    """Append and sign for every district (and those in `also`) where a final transfer has waited
+    half of `log_within()`; run each minute (by `bank settle`), that keeps every transfer's wait
+    within the bound."""
+    cutoff = (now or timezone.now()) - log_within() / 2
+    due = set(unlogged(older_than=cutoff).values_list("district_id", flat=True).distinct()) | set(also)
+    return [checkpoint(d) for d in Region.objects.filter(pk__in=due).order_by("pk")]
 
 
 # ---------------------------------------------------------------- proofs

@@ -33,111 +33,113 @@ def _require_worker(user, community) -> None:
         raise GivingError(_("只有本社区的社区工作者才能办理"))
 
 
+def _donation_made(*, person, request_id: str, **_fields) -> Donation | None:
+    key = request_key("donate", person.pk, request_id)
+    return Donation.objects.filter(
+        donor=person, transfer__district_id=person.district_id, transfer__key=key
+    ).first()
+
+
+@ledger.use_case(replay=_donation_made)
 def donation_create(
     *, person, points, request_id: str, recipient: PersonInNeed | None = None, message: str = ""
 ) -> Donation:
     """Give points to the community love pool, or to a named resident in need; posted at once.
 
-    Replaying `request_id` (a form sent twice) returns the first donation.
+    Replaying `request_id` (a form sent twice, or sent by two taps at once) returns the first donation.
     """
     key = request_key("donate", person.pk, request_id)
-    done = Donation.objects.filter(
-        donor=person, transfer__district_id=person.district_id, transfer__key=key
-    ).first()
-    if done is not None:
-        return done
     points = _points(points)
-    with transaction.atomic():
-        if recipient is not None:
-            recipient = PersonInNeed.objects.select_related("person").get(pk=recipient.pk)
-            if not recipient.is_active or recipient.community_id != person.community_id:
-                raise GivingError(_("这位居民已不在本社区的帮扶名单上，请刷新页面后重新选择"))
-            if recipient.person_id == person.pk:
-                raise GivingError(_("不能把积分捐给自己"))
-            credit = ledger.wallet_open(recipient.person)
-            reason = _("善行传递：%(d)s 赠予的爱心积分") % {"d": person.masked_name}
-            community_id = recipient.community_id
-        else:
-            credit = ledger.love_pool(person.community)
-            reason = _("善行传递：捐入%(c)s爱心池") % {"c": person.community.name}
-            community_id = person.community_id
-        wallet = ledger.wallet_open(person)
-        try:
-            t = ledger.transfer(
-                district=person.district_id,
-                key=key,
-                debit=wallet,
-                credit=credit,
-                amount=points,
-                kind=TransferKind.DONATION,
-                reason=reason,
-                cause_type="bank.donation",
-            )
-        except ledger.InsufficientPoints:
-            wallet.refresh_from_db()
-            raise GivingError(
-                _("积分不够：您现在可用 %(have)d 分，最多可以捐 %(have)d 分") % {"have": wallet.available}
-            ) from None
-        return Donation.objects.create(
-            donor=person,
-            community_id=community_id,
-            recipient=recipient,
-            points=points,
-            message=message.strip()[:100],
-            transfer=t,
+    if recipient is not None:
+        recipient = PersonInNeed.objects.select_related("person").get(pk=recipient.pk)
+        if not recipient.is_active or recipient.community_id != person.community_id:
+            raise GivingError(_("这位居民已不在本社区的帮扶名单上，请刷新页面后重新选择"))
+        if recipient.person_id == person.pk:
+            raise GivingError(_("不能把积分捐给自己"))
+        credit = ledger.wallet_open(recipient.person)
+        reason = _("善行传递：%(d)s 赠予的爱心积分") % {"d": person.masked_name}
+        community_id = recipient.community_id
+    else:
+        credit = ledger.love_pool(person.community)
+        reason = _("善行传递：捐入%(c)s爱心池") % {"c": person.community.name}
+        community_id = person.community_id
+    wallet = ledger.wallet_open(person)
+    try:
+        t = ledger.transfer(
+            district=person.district_id,
+            key=key,
+            debit=wallet,
+            credit=credit,
+            amount=points,
+            kind=TransferKind.DONATION,
+            reason=reason,
+            cause_type="bank.donation",
         )
+    except ledger.InsufficientPoints as exc:
+        raise GivingError(
+            _("积分不够：您现在可用 %(have)d 分，最多可以捐 %(have)d 分") % {"have": exc.available}
+        ) from None
+    return Donation.objects.create(
+        donor=person,
+        community_id=community_id,
+        recipient=recipient,
+        points=points,
+        message=message.strip()[:100],
+        transfer=t,
+    )
 
 
+def _disbursement_made(*, community, person, request_id: str, **_fields) -> Notice | None:
+    key = request_key("disburse", community.pk, request_id)
+    return Notice.objects.filter(
+        community=community, transfer__district_id=person.district_id, transfer__key=key
+    ).first()
+
+
+@ledger.use_case(replay=_disbursement_made)
 def disbursement_create(*, user, community, person, points, reason: str, request_id: str) -> Notice:
     """A community worker passes love-pool points on to a resident; the notice board shows it."""
     _require_worker(user, community)
     key = request_key("disburse", community.pk, request_id)
-    done = Notice.objects.filter(
-        community=community, transfer__district_id=person.district_id, transfer__key=key
-    ).first()
-    if done is not None:
-        return done
     points = _points(points)
     if person.community_id != community.pk:
         raise GivingError(_("只能发放给本社区的居民"))
     if not reason.strip():
         raise GivingError(_("请写明发放原因，它会在公示栏公开"))
     pool = ledger.love_pool(community)
-    with transaction.atomic():
-        try:
-            t = ledger.transfer(
-                district=person.district_id,
-                key=key,
-                debit=pool,
-                credit=ledger.wallet_open(person),
-                amount=points,
-                kind=TransferKind.DISBURSEMENT,
-                reason=_("爱心池发放：%(r)s") % {"r": reason.strip()},
-                operator_id=user.pk,
-                cause_type="bank.love_pool",
-                cause_id=str(community.pk),
-            )
-        except ledger.InsufficientPoints:
-            pool.refresh_from_db()
-            raise GivingError(
-                _("爱心池积分不够：现有可用 %(have)d 分，本次要发放 %(need)d 分")
-                % {"have": pool.available, "need": points}
-            ) from None
-        now = timezone.now()
-        notice = Notice.objects.create(
-            district_id=person.district_id,
-            community=community,
-            kind=Notice.Kind.DISBURSEMENT,
-            state=NoticeState.INFO,
-            transfer=t,
-            masked_name=person.masked_name,
-            title=reason.strip()[:200],
-            points=points,
-            starts_at=now,
-            ends_at=now + dt.timedelta(days=settings.NOTICE_DAYS),
+    try:
+        t = ledger.transfer(
+            district=person.district_id,
+            key=key,
+            debit=pool,
+            credit=ledger.wallet_open(person),
+            amount=points,
+            kind=TransferKind.DISBURSEMENT,
+            reason=_("爱心池发放：%(r)s") % {"r": reason.strip()},
+            operator_id=user.pk,
+            cause_type="bank.love_pool",
+            cause_id=str(community.pk),
         )
-        audit(user, "bank.disburse", notice, after=snapshot(notice))
-        return notice
+    except ledger.InsufficientPoints as exc:
+        raise GivingError(
+            _("爱心池积分不够：现有可用 %(have)d 分，本次要发放 %(need)d 分")
+            % {"have": exc.available, "need": points}
+        ) from None
+    now = timezone.now()
+    notice = Notice.objects.create(
+        district_id=person.district_id,
+        community=community,
+        kind=Notice.Kind.DISBURSEMENT,
+        state=NoticeState.INFO,
+        transfer=t,
+        masked_name=person.masked_name,
+        title=reason.strip()[:200],
+        points=points,
+        starts_at=now,
+        ends_at=now + dt.timedelta(days=settings.NOTICE_DAYS),
+    )
+    audit(user, "bank.disburse", notice, after=snapshot(notice))
+    return notice
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ def objection_file(*, user, notice: Notice, reason: str) -> Objection:
     return Objection.objects.create(notice=notice, objector=user, reason=reason.strip())
 
 
-@transaction.atomic
+@ledger.use_case()
 def objection_decide(*, reviewer, objection: Objection, uphold: bool, reason: str) -> Objection:
     """Uphold (the award is voided) or dismiss; either way the reason is shown on the board."""
     objection = (

@@ -7,7 +7,6 @@ on the public notice board as pending points.
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,7 @@ from jiceng.bank.queries.notices import notice_days
 from jiceng.regions.models import Region
 
 
-@transaction.atomic
+@ledger.use_case()
 def claim_review(*, reviewer, claim: DeedClaim, approve: bool, reason: str = "") -> DeedClaim:
     """Record one review; the last needed approval puts the award on notice as pending points."""
     claim = DeedClaim.objects.select_for_update().select_related("claimant", "rule").get(pk=claim.pk)

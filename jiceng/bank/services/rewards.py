@@ -14,7 +14,7 @@ import re
 import secrets
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -228,6 +228,14 @@ def _voucher_expiry(reward: Reward, now: dt.datetime) -> dt.datetime:
     return min(now + dt.timedelta(days=VOUCHER_DAYS), last_day)
 
 
+def _redemption_made(*, person, request_id: str, **_fields) -> Redemption | None:
+    key = request_key("redeem", person.pk, request_id)
+    return Redemption.objects.filter(district_id=person.district_id, person=person, transfer__key=key).first()
+
+
+# A code drawn twice at the same moment (odds about 1 in 10^12) is a unique violation
+# that finds no voucher to replay, so the use case runs again and draws another.
+@ledger.use_case(replay=_redemption_made)
 def redemption_create(
     *, person, reward: Reward, request_id: str, now: dt.datetime | None = None
 ) -> Redemption:
@@ -236,24 +244,9 @@ def redemption_create(
     Stock, the per-person limit and the wallet are checked and changed in one
     transaction under the Reward row's lock, so the last item is never sold twice.
     """
-    key = request_key("redeem", person.pk, request_id)
-    done = Redemption.objects.filter(district_id=person.district_id, person=person, transfer__key=key).first()
-    if done is not None:
-        return done
-    for _attempt in range(5):
-        try:
-            return _redeem(person, reward, key, now or timezone.now())
-        except IntegrityError:
-            # A code drawn twice at the same moment (odds about 1 in 10^12): draw again.
-            done = Redemption.objects.filter(
-                district_id=person.district_id, person=person, transfer__key=key
-            ).first()
-            if done is not None:
-                return done
-    raise RewardError(_("系统繁忙，请稍后再试"))
+    return _redeem(person, reward, request_key("redeem", person.pk, request_id), now or timezone.now())
 
 
-@transaction.atomic
 def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
     reward = Reward.objects.select_for_update().get(pk=reward.pk)
     partner = AlliancePartner.objects.select_related("organization").get(pk=reward.partner_id)
@@ -296,13 +289,12 @@ def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
             cause_type="bank.reward",
             cause_id=str(reward.pk),
         )
-    except ledger.InsufficientPoints:
-        wallet.refresh_from_db()
+    except ledger.InsufficientPoints as exc:
         raise RewardError(
             _(
                 "积分不够：兑换「%(r)s」需要 %(need)d 分，您现在可用 %(have)d 分。多做好事、多参加志愿服务就能攒积分。"
             )
-            % {"r": reward.name, "need": reward.points_price, "have": wallet.available}
+            % {"r": reward.name, "need": reward.points_price, "have": exc.available}
         ) from None
     reward.stock -= 1
     reward.save(update_fields=["stock"])
@@ -349,18 +341,8 @@ def redemption_collect(
     An expired voucher is refused; its points go back to the resident at once.
     """
     now = now or timezone.now()
-    r = redemption_get_by_code(partner=partner, code=code)
-    with transaction.atomic():
-        r = _lock(r.pk, r.reward_id)
-        if r.state != RedemptionState.PENDING:
-            raise RewardError(_closed_message(r))
-        expired = r.expires_at <= now
-        if expired:
-            _give_back(r, RedemptionState.EXPIRED, now)
-        else:
-            ledger.post(r.transfer)
-            r.state, r.resolved_at, r.collected_by = RedemptionState.COLLECTED, now, user
-            r.save(update_fields=["state", "resolved_at", "collected_by"])
+    found = redemption_get_by_code(partner=partner, code=code)
+    r, expired = ledger.one_transaction(lambda: _collect(found, user, now))
     if expired:
         raise RewardError(
             _("这张兑换券已于 %(t)s 过期，不能领取。积分已退回居民账户，请居民重新兑换。")
@@ -369,7 +351,21 @@ def redemption_collect(
     return r
 
 
-@transaction.atomic
+def _collect(found: Redemption, user, now: dt.datetime) -> tuple[Redemption, bool]:
+    r = _lock(found.pk, found.reward_id)
+    if r.state != RedemptionState.PENDING:
+        raise RewardError(_closed_message(r))
+    expired = r.expires_at <= now
+    if expired:
+        _give_back(r, RedemptionState.EXPIRED, now)
+    else:
+        ledger.post(r.transfer)
+        r.state, r.resolved_at, r.collected_by = RedemptionState.COLLECTED, now, user
+        r.save(update_fields=["state", "resolved_at", "collected_by"])
+    return r, expired
+
+
+@ledger.use_case()
 def redemption_cancel(*, redemption: Redemption, user, now: dt.datetime | None = None) -> Redemption:
     """The resident (or the partner) cancels a voucher not yet collected; the points come back."""
     r = _lock(redemption.pk, redemption.reward_id)
@@ -393,9 +389,13 @@ def redemptions_expire(*, now: dt.datetime | None = None, person=None, district=
         due = due.filter(district=district)
     done = 0
     for pk, reward_id in list(due.order_by("pk").values_list("pk", "reward_id")):
-        with transaction.atomic():
-            r = _lock(pk, reward_id)
-            if r.state == RedemptionState.PENDING and r.expires_at <= now:
-                _give_back(r, RedemptionState.EXPIRED, now)
-                done += 1
+        done += ledger.one_transaction(lambda pk=pk, reward_id=reward_id: _expire(pk, reward_id, now))
     return done
+
+
+def _expire(pk: int, reward_id: int, now: dt.datetime) -> int:
+    r = _lock(pk, reward_id)
+    if r.state == RedemptionState.PENDING and r.expires_at <= now:
+        _give_back(r, RedemptionState.EXPIRED, now)
+        return 1
+    return 0

@@ -9,7 +9,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("settle", help="入账公示期满且无成立异议的积分，并签发新的账本检查点")
+        sub.add_parser(
+            "settle",
+            help="入账公示期满且无成立异议的积分；终态流水等待过久时追加透明日志并签发检查点（cron 每分钟执行）",
+        )
         sub.add_parser("expire-vouchers", help="关闭已过期的兑换券，积分退回居民")
 
     def handle(self, *args, action, **opts):

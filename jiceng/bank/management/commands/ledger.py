@@ -14,7 +14,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        v = sub.add_parser("verify", help="由流水重算全部余额，校验全区合计为 0，并校验透明日志")
+        v = sub.add_parser(
+            "verify",
+            help="由流水重算全部余额，核对发行与持有、捐赠兑换公示与流水、透明日志与流水、检查点与日志",
+        )
         v.add_argument("--district", help="区代码（默认为全部区）")
         c = sub.add_parser("checkpoint", help="把新的终态流水追加进透明日志，并签发检查点")
         c.add_argument("--district", help="区代码（默认为全部区）")

@@ -1,0 +1,364 @@
+"""The Moral Bank's single-transfer service paths side by side with pgbench TPC-B, one JSON line per figure.
+
+Budget (ARCHITECTURE.md): each single-transfer service path (donate, redeem, collect,
+award) ≥ 0.75× pgbench TPC-B on the same server, at 1 and at 4 clients; ≥ 2,000/s on
+SQLite with one client.
+
+What is measured: the real service functions, as a view calls them once it has parsed
+the request (the person and the user come loaded, as the auth middleware hands them over):
+- donate: `giving.donation_create`, a posted transfer wallet → love pool, plus its Donation;
+- redeem: `rewards.redemption_create`, the reward row locked, a pending hold, a voucher;
+- collect: `rewards.redemption_collect`, the voucher found by its code and posted;
+- award: `claims.claim_review`, the approving review that puts a pending award on notice.
+Each client is its own process, on its own wallets, reward and claims. pgbench runs its
+built-in TPC-B script (`pgbench -i -s 4` in a scratch database, so 4 clients do not queue
+on one branch row) on the same server, interleaved with the product's paths; each figure
+is the median of the rounds, and each ratio divides by the pgbench median at the same
+number of clients. The machine's load (`uptime`) goes with every line: other work on a
+shared machine moves the absolute numbers, far less the ratios.
+
+Usage: python bench/bench_services.py [sqlite|postgresql] [--rounds 3] [--seconds 5]
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _django  # noqa: E402
+
+PATHS = ("donate", "redeem", "collect", "award")
+CLIENTS = (1, 4)
+PEOPLE = 2000
+CLAIMS = 40_000
+PGBENCH_DB = "jiceng_bench_pgbench"
+BUDGET_RATIO = 0.75
+BUDGET_SQLITE = 2000
+
+
+def pgbench_bin() -> str | None:
+    found = shutil.which("pgbench")
+    if found:
+        return found
+    for version in ("17", "16", "15", "14", "13"):
+        path = Path(f"/usr/lib/postgresql/{version}/bin/pgbench")
+        if path.exists():
+            return str(path)
+    return None
+
+
+# ---------------------------------------------------------------- setup (in the coordinating process)
+
+
+def prepare() -> dict:
+    """A community with funded residents, a reviewer, a partner with one reward per client, and claims."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jiceng.bank import ledger
+    from jiceng.bank.ledger import Spec
+    from jiceng.bank.models import AlliancePartner, DeedClaim, EarningRule, PartnerState, Reward
+    from jiceng.core.models import Role, RoleGrant, User
+    from jiceng.demo import DEMO_DISTRICT, DEMO_SOURCE
+    from jiceng.orgs.models import Organization
+    from jiceng.people.models import Person
+    from jiceng.regions.models import Region
+    from jiceng.regions.services import regions_import_divisions
+
+    regions_import_divisions(source=DEMO_SOURCE, district=DEMO_DISTRICT, progress=False)
+    district = Region.objects.get(code=DEMO_DISTRICT)
+    subdistrict = Region.objects.filter(parent=district).order_by("code").first()
+    community = Region.objects.filter(parent=subdistrict).order_by("code").first()
+    people = Person.objects.bulk_create(
+        [
+            Person(district=district, community=community, name=f"居民{i}", gender="M" if i % 2 else "F")
+            for i in range(PEOPLE)
+        ],
+        batch_size=2000,
+    )
+    wallets = [ledger.wallet_open(p) for p in people]
+    issuance = ledger.issuance_account(community)
+    ledger.transfer_batch(
+        [
+            Spec(
+                key=f"seed-{w.pk}",
+                debit=issuance.pk,
+                credit=w.pk,
+                amount=1_000_000,
+                kind="award",
+                reason="初始积分",
+            )
+            for w in wallets
+        ],
+        district=district,
+        objects=False,
+    )
+    worker = User.objects.create(username="bench-worker", display_name="社区工作者")
+    RoleGrant.objects.create(user=worker, role=Role.COMMUNITY_WORKER, region=community)
+    filer = User.objects.create(username="bench-filer", display_name="申报人")
+    org = Organization.objects.create(district=district, region=community, kind="unit", name="示范商户")
+    partner_user = User.objects.create(username="bench-partner", display_name="商户")
+    RoleGrant.objects.create(user=partner_user, role=Role.UNIT_OPERATOR, organization=org)
+    partner = AlliancePartner.objects.create(
+        district=district,
+        subdistrict=subdistrict,
+        organization=org,
+        state=PartnerState.APPROVED,
+        address="社区服务中心",
+        contact_name="张",
+        contact_phone="13800000000",
+        applied_by=partner_user,
+    )
+    ledger.partner_account(org)
+    today = timezone.localdate()
+    rewards = [
+        Reward.objects.create(
+            partner=partner,
+            name=f"鸡蛋一盒 {k}",
+            points_price=1,
+            stock=10_000_000,
+            per_person_limit=10_000_000,
+            valid_from=today - dt.timedelta(days=1),
+            valid_to=today + dt.timedelta(days=365),
+            place="社区服务中心",
+        )
+        for k in range(max(CLIENTS))
+    ]
+    rule = EarningRule.objects.create(
+        district=district,
+        code="bench",
+        category="help",
+        name="助人为乐",
+        points=1,
+        active_from=today - dt.timedelta(days=365),
+    )
+    DeedClaim.objects.bulk_create(
+        [
+            DeedClaim(
+                district=district,
+                community=community,
+                claimant=people[i % PEOPLE],
+                rule=rule,
+                points=1,
+                deed_date=today,
+                text="扶老人过马路",
+                filed_by=filer,
+            )
+            for i in range(CLAIMS)
+        ],
+        batch_size=5000,
+    )
+    return {
+        "people": [p.pk for p in people],
+        "worker": worker.pk,
+        "partner_user": partner_user.pk,
+        "partner": partner.pk,
+        "rewards": [r.pk for r in rewards],
+    }
+
+
+# ---------------------------------------------------------------- one client (its own process)
+
+
+def client(path: str, k: int, n: int, seconds: float, tag: str, ids: dict) -> None:
+    from jiceng.bank.models import AlliancePartner, DeedClaim, Redemption, RedemptionState, Reward
+    from jiceng.bank.services import claims, giving, reviews, rewards
+    from jiceng.core.models import User
+    from jiceng.people.models import Person
+
+    people = list(Person.objects.filter(pk__in=ids["people"][k::n]).select_related("community"))
+    todo: list = []
+    if path == "donate":
+        todo = [(p, i) for i, p in enumerate(people * 50)]
+    elif path == "redeem":
+        reward = Reward.objects.get(pk=ids["rewards"][k])
+        todo = [(p, i) for i, p in enumerate(people * 50)]
+    elif path == "collect":
+        partner = AlliancePartner.objects.get(pk=ids["partner"])
+        user = User.objects.get(pk=ids["partner_user"])
+        todo = list(
+            Redemption.objects.filter(reward_id=ids["rewards"][k], state=RedemptionState.PENDING).values_list(
+                "code", flat=True
+            )
+        )
+    elif path == "award":
+        reviewer = User.objects.get(pk=ids["worker"])
+        todo = list(
+            DeedClaim.objects.filter(state="submitted", claimant_id__in=[p.pk for p in people])
+            .select_related("claimant", "rule")
+            .order_by("pk")[:100_000]
+        )
+    print("ready", flush=True)
+    sys.stdin.readline()
+    done = 0
+    t0 = time.perf_counter()
+    deadline = t0 + seconds
+    for item in todo:
+        if path == "donate":
+            giving.donation_create(person=item[0], points=1, request_id=f"{tag}-{k}-{item[1]}")
+        elif path == "redeem":
+            rewards.redemption_create(person=item[0], reward=reward, request_id=f"{tag}-{k}-{item[1]}")
+        elif path == "collect":
+            rewards.redemption_collect(user=user, partner=partner, code=item)
+        else:
+            reviews.claim_review(reviewer=reviewer, claim=item, approve=True)
+        done += 1
+        if done % 16 == 0 and time.perf_counter() >= deadline:
+            break
+    print(
+        json.dumps({"ops": done, "seconds": time.perf_counter() - t0, "exhausted": done == len(todo)}),
+        flush=True,
+    )
+
+
+def run_clients(path: str, n: int, seconds: float, tag: str, ids_file: str) -> float:
+    """Start n client processes, release them together; total operations per second."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--client", path, str(k), str(n), str(seconds), tag, ids_file],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=os.environ.copy(),
+        )
+        for k in range(n)
+    ]
+    for proc in procs:
+        line = proc.stdout.readline()
+        if line.strip() != "ready":
+            raise RuntimeError(f"{path} client did not start: {line}")
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    results = [json.loads(proc.communicate(timeout=600)[0].strip().splitlines()[-1]) for proc in procs]
+    ops = sum(r["ops"] for r in results)
+    return ops / max(r["seconds"] for r in results)
+
+
+def pgbench(binary: str, n: int, seconds: float) -> float:
+    out = subprocess.run(
+        [
+            binary,
+            "-n",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-c",
+            str(n),
+            "-j",
+            str(n),
+            "-T",
+            str(int(seconds)),
+            PGBENCH_DB,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+
+
+def run(backend: str, rounds: int, seconds: float) -> None:
+    _django.setup(backend, "services")
+    ids = prepare()
+    ids_file = Path(os.environ["JICENG_VAR_DIR"]) / "bench-services.json"
+    ids_file.write_text(json.dumps(ids))
+    from django.db import connections
+
+    connections.close_all()
+    clients = CLIENTS if backend == "postgresql" else (1,)
+    binary = pgbench_bin() if backend == "postgresql" else None
+    if backend == "postgresql" and binary is None:
+        _django.emit(
+            bench="pgbench_tpcb", backend=backend, note="pgbench 不可用：只报告本产品的数字，没有比值"
+        )
+    if binary:
+        for sql in (f"DROP DATABASE IF EXISTS {PGBENCH_DB}", f"CREATE DATABASE {PGBENCH_DB}"):
+            subprocess.run(
+                ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", sql], check=True
+            )
+        subprocess.run(
+            [binary, "-i", "-q", "-s", "4", "-h", "127.0.0.1", "-U", "postgres", PGBENCH_DB],
+            check=True,
+            capture_output=True,
+        )
+    figures: dict[tuple[str, int], list[float]] = {}
+    loads: list[str] = []
+    for r in range(rounds):
+        for n in clients:
+            if binary:
+                figures.setdefault(("pgbench", n), []).append(pgbench(binary, n, seconds))
+            for path in PATHS:
+                figures.setdefault((path, n), []).append(
+                    run_clients(path, n, seconds, f"r{r}c{n}", str(ids_file))
+                )
+        loads.append(_django.load())
+    for n in clients:
+        base = statistics.median(figures[("pgbench", n)]) if binary else None
+        if base:
+            _django.emit(
+                bench="pgbench_tpcb",
+                backend=backend,
+                clients=n,
+                measures="pgbench built-in TPC-B (scale 4), same server",
+                per_second=round(base),
+                rounds=[round(x) for x in figures[("pgbench", n)]],
+                load=loads[-1],
+            )
+        for path in PATHS:
+            med = statistics.median(figures[(path, n)])
+            line = {
+                "bench": f"service_{path}",
+                "backend": backend,
+                "clients": n,
+                "measures": f"{path} through its real service function, {n} process(es), one transfer per call",
+                "per_second": round(med),
+                "rounds": [round(x) for x in figures[(path, n)]],
+            }
+            if base:
+                line |= {
+                    "ratio_to_pgbench": round(med / base, 3),
+                    "budget_ratio": BUDGET_RATIO,
+                    "ok": med / base >= BUDGET_RATIO,
+                }
+            elif backend == "sqlite":
+                line |= {"budget_per_second": BUDGET_SQLITE, "ok": med >= BUDGET_SQLITE}
+            _django.emit(**line, load=loads[-1])
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--client":
+        path, k, n, seconds, tag, ids_file = sys.argv[2:8]
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
+        import django
+
+        django.setup()
+        client(path, int(k), int(n), float(seconds), tag, json.loads(Path(ids_file).read_text()))
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("backend", nargs="?", choices=["sqlite", "postgresql"])
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 5)))
+    args = parser.parse_args()
+    if args.backend:
+        run(args.backend, args.rounds, args.seconds)
+        return
+    backends = ["sqlite"] + (["postgresql"] if _django.postgres_available() else [])
+    for backend in backends:
+        subprocess.run(
+            [sys.executable, __file__, backend, "--rounds", str(args.rounds), "--seconds", str(args.seconds)],
+            check=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
