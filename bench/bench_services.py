@@ -170,7 +170,7 @@ def prepare() -> dict:
 
 def client(path: str, k: int, n: int, seconds: float, tag: str, ids: dict) -> None:
     from jiceng.bank.models import AlliancePartner, DeedClaim, Redemption, RedemptionState, Reward
-    from jiceng.bank.services import claims, giving, reviews, rewards
+    from jiceng.bank.services import giving, reviews, rewards
     from jiceng.core.models import User
     from jiceng.people.models import Person
 
