@@ -15,17 +15,13 @@ Every transfer carries a caller-given idempotency key, unique per district. Repl
 a key returns the original transfer; the same key with another payload is refused.
 """
 
-import functools
 import hashlib
-import random
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +33,16 @@ from jiceng.bank.models import (
     Transfer,
     TransferKind,
     TransferState,
+)
+from jiceng.bank.transactions import (  # noqa: F401 - services run their use cases through the ledger's name
+    ATTEMPTS,
+    REPLAYS,
+    USE_CASE,
+    KeyUsed,
+    atomic_step,
+    joins_use_case,
+    one_transaction,
+    use_case,
 )
 from jiceng.regions.models import Level, Region
 
@@ -172,138 +178,7 @@ def balance(account: Account) -> tuple[int, int, int]:
 
 
 # ---------------------------------------------------------------- transactions
-
-# Set while a use case (`one_transaction`) owns the transaction: ledger steps then join
-# it instead of opening a savepoint and retrying on their own. REPLAYS: the use case can
-# look up what a used key made, so a used key ends the attempt (see `KeyUsed`).
-_USE_CASE: ContextVar[str] = ContextVar("ledger_use_case", default="")
-JOINS, REPLAYS = "joins", "replays"
-ATTEMPTS = 8
-
-
-class KeyUsed(Exception):
-    """Inside a use case that can replay: an idempotency key was already used, so the use case
-    rolls back and returns what the first request made, instead of writing its records twice."""
-
-
-def _sqlstate(exc: Exception) -> str | None:
-    return getattr(exc.__cause__, "sqlstate", None)
-
-
-def _retryable(exc: Exception) -> bool:
-    """A deadlock, a serialization failure, or SQLite's busy lock: the database asks for the transaction again."""
-    if not isinstance(exc, OperationalError):
-        return False
-    if _sqlstate(exc) in ("40001", "40P01"):
-        return True
-    return "database is locked" in str(exc)
-
-
-def _key_used(exc: IntegrityError) -> bool:
-    """The database refused a row because a unique key is already taken."""
-    return _sqlstate(exc) == "23505" or "UNIQUE constraint failed" in str(exc)
-
-
-def _backoff(attempt: int) -> None:
-    time.sleep(random.uniform(0, 0.005 * 2**attempt))
-
-
-def one_transaction(
-    fn: Callable[[], T], *, replay: Callable[[], T | None] | None = None, attempts: int = ATTEMPTS
-) -> T:
-    """Run one use case in one transaction, the outermost one, which is where retries belong.
-
-    - A deadlock, serialization failure or "database is locked" runs `fn` again, whole and
-      with the same idempotency keys, after a short random wait. Inside a caller's own
-      transaction nothing is retried here: the error goes up to the code that owns it.
-    - A used key (a unique violation, or `KeyUsed` from the ledger) means a request with the
-      same id got there first, perhaps concurrently: `replay()` looks up what it made, and
-      that is the answer for this one too. If it finds nothing (a clash on something else,
-      such as a voucher code drawn twice), `fn` runs again. A refusal also asks `replay()`
-      before it reaches the caller, since the first request may be what made the checks
-      refuse (it took the last item). The common, successful path never looks up a key.
-    - Ledger calls inside join this transaction: no savepoint and no retry of their own.
-    """
-    token = _USE_CASE.set(JOINS if replay is None else REPLAYS)
-    try:
-        outermost = not connection.in_atomic_block
-        for attempt in range(attempts):
-            last = attempt == attempts - 1
-            try:
-                with transaction.atomic():
-                    return fn()
-            except OperationalError as exc:
-                if not outermost or last or not _retryable(exc):
-                    raise
-                _backoff(attempt)
-            except (IntegrityError, KeyUsed) as exc:
-                if replay is None or isinstance(exc, IntegrityError) and not _key_used(exc):
-                    raise
-                found = replay()
-                if found is not None:
-                    return found
-                if last:
-                    raise
-            except Exception:
-                # A refusal may come from what the first request with this key changed (the
-                # stock it took, the per-person limit it used): the replay answers it instead.
-                found = replay() if replay is not None else None
-                if found is None:
-                    raise
-                return found
-        raise AssertionError("unreachable")
-    finally:
-        _USE_CASE.reset(token)
-
-
-def use_case(replay: Callable[..., Any] | None = None, *, attempts: int = ATTEMPTS):
-    """Decorate a service so that it runs in `one_transaction`; `replay` is called with the same arguments."""
-
-    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
-        @functools.wraps(fn)
-        def run(*args, **kwargs) -> T:
-            again = None if replay is None else (lambda: replay(*args, **kwargs))
-            return one_transaction(lambda: fn(*args, **kwargs), replay=again, attempts=attempts)
-
-        return run
-
-    return decorate
-
-
-def _joins_use_case(savepoint: bool = False) -> bool:
-    return bool(_USE_CASE.get()) and connection.in_atomic_block and not savepoint
-
-
-def _atomic(fn: Callable[[bool], T], *, savepoint: bool = False) -> T:
-    """Run one ledger step all or nothing; `fn(replay)`.
-
-    Inside a use case the step joins the use case's transaction, and any error marks that
-    transaction for rollback, since the step may already have written. Elsewhere (or with
-    `savepoint=True`) the step has its own transaction or savepoint; it is retried as
-    `one_transaction` would when it is the outermost, and run once more with `replay=True`
-    after a unique violation (a large batch's COPY cannot skip used keys by itself).
-    """
-    if _joins_use_case(savepoint):
-        try:
-            return fn(False)
-        except BaseException:
-            transaction.set_rollback(True)
-            raise
-    replay = False
-    for attempt in range(ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return fn(replay)
-        except OperationalError as exc:
-            if connection.in_atomic_block or attempt == ATTEMPTS - 1 or not _retryable(exc):
-                raise
-            _backoff(attempt)
-        except IntegrityError as exc:
-            if replay or not _key_used(exc):
-                raise
-            replay = True
-    raise AssertionError("unreachable")
-
+# One transaction per use case, with its retries and replays: `bank/transactions.py`.
 
 # ---------------------------------------------------------------- core
 
@@ -599,7 +474,7 @@ def _create(district_id: int, specs: Sequence[Spec], pending: bool, *, replay: b
         _check_district(deltas, accounts, district_id)
         _apply_deltas(deltas, accounts)
     used = [row[1] for row in fresh if row[1] not in inserted]
-    if used and _USE_CASE.get() == REPLAYS and _joins_use_case():
+    if used and USE_CASE.get() == REPLAYS and joins_use_case():
         raise KeyUsed(used[0])
     if used:
         existing.update(_existing(district_id, used))
@@ -631,7 +506,7 @@ def transfer_batch(
     """
     district_id = district if isinstance(district, int) else district.pk
     copying = connection.vendor == "postgresql" and len(specs) > COPY_ROWS
-    return _atomic(
+    return atomic_step(
         lambda replay: _create(district_id, specs, pending, replay=replay, objects=objects), savepoint=copying
     )
 
@@ -767,12 +642,12 @@ SELECT {columns}, (SELECT count(*) FROM u) FROM t
 
 def post_batch(ids: Sequence[int]) -> list[Transfer]:
     """Post pending transfers: held points move for good."""
-    return _atomic(lambda _replay: _resolve(list(ids), TransferState.POSTED))
+    return atomic_step(lambda _replay: _resolve(list(ids), TransferState.POSTED))
 
 
 def void_batch(ids: Sequence[int]) -> list[Transfer]:
     """Void pending transfers: held points go back where they came from."""
-    return _atomic(lambda _replay: _resolve(list(ids), TransferState.VOIDED))
+    return atomic_step(lambda _replay: _resolve(list(ids), TransferState.VOIDED))
 
 
 def post(t: Transfer) -> Transfer:
@@ -812,4 +687,4 @@ def reverse(original: Transfer, *, key: str, reason: str, operator=None) -> Tran
         )
         return _create(t.district_id, [spec], pending=False, replay=True, objects=True)[0]
 
-    return _atomic(lambda _replay: run())
+    return atomic_step(lambda _replay: run())

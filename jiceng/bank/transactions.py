@@ -1,0 +1,148 @@
+"""Use cases of the Moral Bank in one transaction each, retried where retries belong.
+
+The ledger's steps (`bank/ledger.py`) join the use case's transaction; this module owns
+that transaction: retries on deadlock, serialization failure and "database is locked"
+at the outermost level only, and replays of a used idempotency key. It moves no points.
+"""
+
+import functools
+import random
+import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+
+T = TypeVar("T")
+
+# Set while a use case (`one_transaction`) owns the transaction: ledger steps then join
+# it instead of opening a savepoint and retrying on their own. REPLAYS: the use case can
+# look up what a used key made, so a used key ends the attempt (see `KeyUsed`).
+USE_CASE: ContextVar[str] = ContextVar("ledger_use_case", default="")
+JOINS, REPLAYS = "joins", "replays"
+ATTEMPTS = 8
+
+
+class KeyUsed(Exception):
+    """Inside a use case that can replay: an idempotency key was already used, so the use case
+    rolls back and returns what the first request made, instead of writing its records twice."""
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    return getattr(exc.__cause__, "sqlstate", None)
+
+
+def _retryable(exc: Exception) -> bool:
+    """A deadlock, a serialization failure, or SQLite's busy lock: the database asks for the transaction again."""
+    if not isinstance(exc, OperationalError):
+        return False
+    if _sqlstate(exc) in ("40001", "40P01"):
+        return True
+    return "database is locked" in str(exc)
+
+
+def _key_used(exc: IntegrityError) -> bool:
+    """The database refused a row because a unique key is already taken."""
+    return _sqlstate(exc) == "23505" or "UNIQUE constraint failed" in str(exc)
+
+
+def _backoff(attempt: int) -> None:
+    time.sleep(random.uniform(0, 0.005 * 2**attempt))
+
+
+def one_transaction(
+    fn: Callable[[], T], *, replay: Callable[[], T | None] | None = None, attempts: int = ATTEMPTS
+) -> T:
+    """Run one use case in one transaction, the outermost one, which is where retries belong.
+
+    - A deadlock, serialization failure or "database is locked" runs `fn` again, whole and
+      with the same idempotency keys, after a short random wait. Inside a caller's own
+      transaction nothing is retried here: the error goes up to the code that owns it.
+    - A used key (a unique violation, or `KeyUsed` from the ledger) means a request with the
+      same id got there first, perhaps concurrently: `replay()` looks up what it made, and
+      that is the answer for this one too. If it finds nothing (a clash on something else,
+      such as a voucher code drawn twice), `fn` runs again. A refusal also asks `replay()`
+      before it reaches the caller, since the first request may be what made the checks
+      refuse (it took the last item). The common, successful path never looks up a key.
+    - Ledger calls inside join this transaction: no savepoint and no retry of their own.
+    """
+    token = USE_CASE.set(JOINS if replay is None else REPLAYS)
+    try:
+        outermost = not connection.in_atomic_block
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                with transaction.atomic():
+                    return fn()
+            except OperationalError as exc:
+                if not outermost or last or not _retryable(exc):
+                    raise
+                _backoff(attempt)
+            except (IntegrityError, KeyUsed) as exc:
+                if replay is None or isinstance(exc, IntegrityError) and not _key_used(exc):
+                    raise
+                found = replay()
+                if found is not None:
+                    return found
+                if last:
+                    raise
+            except Exception:
+                # A refusal may come from what the first request with this key changed (the
+                # stock it took, the per-person limit it used): the replay answers it instead.
+                found = replay() if replay is not None else None
+                if found is None:
+                    raise
+                return found
+        raise AssertionError("unreachable")
+    finally:
+        USE_CASE.reset(token)
+
+
+def use_case(replay: Callable[..., Any] | None = None, *, attempts: int = ATTEMPTS):
+    """Decorate a service so that it runs in `one_transaction`; `replay` is called with the same arguments."""
+
+    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(fn)
+        def run(*args, **kwargs) -> T:
+            again = None if replay is None else (lambda: replay(*args, **kwargs))
+            return one_transaction(lambda: fn(*args, **kwargs), replay=again, attempts=attempts)
+
+        return run
+
+    return decorate
+
+
+def joins_use_case(savepoint: bool = False) -> bool:
+    return bool(USE_CASE.get()) and connection.in_atomic_block and not savepoint
+
+
+def atomic_step(fn: Callable[[bool], T], *, savepoint: bool = False) -> T:
+    """Run one ledger step all or nothing; `fn(replay)`.
+
+    Inside a use case the step joins the use case's transaction, and any error marks that
+    transaction for rollback, since the step may already have written. Elsewhere (or with
+    `savepoint=True`) the step has its own transaction or savepoint; it is retried as
+    `one_transaction` would when it is the outermost, and run once more with `replay=True`
+    after a unique violation (a large batch's COPY cannot skip used keys by itself).
+    """
+    if joins_use_case(savepoint):
+        try:
+            return fn(False)
+        except BaseException:
+            transaction.set_rollback(True)
+            raise
+    replay = False
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return fn(replay)
+        except OperationalError as exc:
+            if connection.in_atomic_block or attempt == ATTEMPTS - 1 or not _retryable(exc):
+                raise
+            _backoff(attempt)
+        except IntegrityError as exc:
+            if replay or not _key_used(exc):
+                raise
+            replay = True
+    raise AssertionError("unreachable")
