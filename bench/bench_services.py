@@ -267,7 +267,7 @@ def pgbench(binary: str, n: int, seconds: float) -> float:
     return float(re.search(r"tps = ([\d.]+)", out).group(1))
 
 
-def run(backend: str, rounds: int, seconds: float) -> None:
+def run(backend: str, rounds: int, seconds: float, paths=PATHS, clients=CLIENTS) -> None:
     _django.setup(backend, "services")
     ids = prepare()
     ids_file = Path(os.environ["JICENG_VAR_DIR"]) / "bench-services.json"
@@ -275,7 +275,7 @@ def run(backend: str, rounds: int, seconds: float) -> None:
     from django.db import connections
 
     connections.close_all()
-    clients = CLIENTS if backend == "postgresql" else (1,)
+    clients = clients if backend == "postgresql" else (1,)
     binary = pgbench_bin() if backend == "postgresql" else None
     if backend == "postgresql" and binary is None:
         _django.emit(
@@ -297,7 +297,7 @@ def run(backend: str, rounds: int, seconds: float) -> None:
         for n in clients:
             if binary:
                 figures.setdefault(("pgbench", n), []).append(pgbench(binary, n, seconds))
-            for path in PATHS:
+            for path in paths:
                 figures.setdefault((path, n), []).append(
                     run_clients(path, n, seconds, f"r{r}c{n}", str(ids_file))
                 )
@@ -314,7 +314,7 @@ def run(backend: str, rounds: int, seconds: float) -> None:
                 rounds=[round(x) for x in figures[("pgbench", n)]],
                 load=loads[-1],
             )
-        for path in PATHS:
+        for path in paths:
             med = statistics.median(figures[(path, n)])
             line = {
                 "bench": f"service_{path}",
@@ -348,16 +348,20 @@ def main() -> None:
     parser.add_argument("backend", nargs="?", choices=["sqlite", "postgresql"])
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 5)))
+    parser.add_argument("--paths", default=",".join(PATHS), help="some of: " + ", ".join(PATHS))
+    parser.add_argument("--clients", default=",".join(map(str, CLIENTS)))
     args = parser.parse_args()
     if args.backend:
-        run(args.backend, args.rounds, args.seconds)
+        paths = tuple(p for p in args.paths.split(",") if p in PATHS)
+        run(args.backend, args.rounds, args.seconds, paths, tuple(int(c) for c in args.clients.split(",")))
         return
     backends = ["sqlite"] + (["postgresql"] if _django.postgres_available() else [])
     for backend in backends:
         subprocess.run(
-            [sys.executable, __file__, backend, "--rounds", str(args.rounds), "--seconds", str(args.seconds)],
+            [sys.executable, __file__, backend, "--rounds", str(args.rounds), "--seconds", str(args.seconds),
+             "--paths", args.paths, "--clients", args.clients],
             check=True,
-        )
+        )  # fmt: skip
 
 
 if __name__ == "__main__":
