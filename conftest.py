@@ -47,7 +47,7 @@ def make_person(community, name="王小明", **kw):
 def _district_id(region):
     from jiceng.regions.models import Region
 
-    return Region.objects.get(code=region.code[:6] + "000000").id
+    return Region.objects.get(code=region.district_code).id
 
 
 def make_user(username, role, *, region=None, organization=None, person=None, phone=None):
