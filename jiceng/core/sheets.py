@@ -10,6 +10,7 @@ as text with a leading apostrophe-style quote prefix, so that a need titled
 guidance on CSV/formula injection). Numbers stay numbers.
 """
 
+import dataclasses
 import datetime as dt
 import decimal
 import io
@@ -122,14 +123,17 @@ def xlsx_response(
     action: str,
     target=None,
     rows: int | None = None,
+    detail: dict | None = None,
 ) -> HttpResponse:
-    """The workbook as a download, with the export written to the audit trail."""
-    sheets = [
-        Sheet(s.title, s.headers, list(s.rows), s.widths, s.heading, s.totals, list(s.notes)) for s in sheets
-    ]
+    """The workbook as a download, with the export written to the audit trail.
+
+    `detail` adds what makes the figures traceable (the filters used) to the audit entry.
+    """
+    sheets = [dataclasses.replace(s, rows=list(s.rows)) for s in sheets]
     data = workbook_bytes(sheets)
     count = rows if rows is not None else sum(len(s.rows) for s in sheets if s.headers)
-    audit(request.user, action, target, after={"rows": count, "filename": filename}, request=request)
+    after = {"rows": count, "filename": filename, **(detail or {})}
+    audit(request.user, action, target, after=after, request=request)
     return download(data, filename)
 
 

@@ -20,9 +20,8 @@ from jiceng.circle.queries.layers import map_bounds_get, map_layers_get
 from jiceng.circle.queries.places import candidate_exists_for, candidate_list_for
 from jiceng.circle.queries.sites import site_recommend
 from jiceng.circle.views import STAFF
-from jiceng.core.audit import audit
 from jiceng.core.scope import get_scoped_or_404, require_role
-from jiceng.core.sheets import download, workbook_bytes
+from jiceng.core.sheets import xlsx_response
 from jiceng.regions.models import Level, Region
 
 
@@ -170,7 +169,11 @@ def circle_recommend(request: HttpRequest) -> HttpResponse:
 def circle_export(request: HttpRequest) -> HttpResponse:
     region = _region(request)
     _form, cov = _coverage(request, region)
-    data = workbook_bytes(coverage_sheets(cov, region, _recommendation(request, cov, region)))
-    # The filters go into the audit trail with the export, so the figures can be traced.
-    audit(request.user, "circle.export", region, after=cov.params.as_dict(), request=request)
-    return download(data, f"circle-{region.code}")
+    return xlsx_response(
+        request,
+        filename=f"circle-{region.code}",
+        sheets=coverage_sheets(cov, region, _recommendation(request, cov, region)),
+        action="circle.export",
+        target=region,
+        detail=cov.params.as_dict(),  # the filters, so the exported figures can be traced
+    )
