@@ -175,6 +175,7 @@ TARGETS: dict[str, dict[str, str]] = {
     "bank:my_proof": {"pk": "transfer"},
     "bank:notices": {"code": "community"},
     "bank:notice_object": {"pk": "notice"},
+    "bank:notice_withdraw": {"pk": "notice"},
     "bank:objection_decide": {"pk": "objection"},
     "bank:rule_edit": {"pk": "rule"},
     "bank:reward": {"pk": "reward"},

@@ -1,9 +1,9 @@
 """Reads of the public notice board: which boards a user may open, and what is on one."""
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
-from jiceng.bank.models import Notice
+from jiceng.bank.models import Notice, Objection, ObjectionState, Transfer, TransferKind
 from jiceng.core.models import Role
 from jiceng.core.scope import scope_for
 from jiceng.regions.models import Level, Region
@@ -41,9 +41,21 @@ def board_region_home(user) -> Region | None:
 
 
 def notice_list_for_board(region: Region, limit: int = 100) -> QuerySet[Notice]:
-    """Notices of every community under `region`, newest first."""
+    """Notices of every community under `region`, newest first.
+
+    `reversed` marks an award that was posted and then reversed because an objection filed
+    in time was upheld, so the board can say the points were taken back.
+    """
+    reversal = Transfer.objects.filter(reverses_id=OuterRef("transfer_id"), kind=TransferKind.REVERSAL)
     return (
         Notice.objects.filter(region.subtree_q("community"))
+        .annotate(
+            reversed=Exists(reversal),
+            has_open_objection=Exists(
+                Objection.objects.filter(notice_id=OuterRef("pk"), state=ObjectionState.OPEN)
+            ),
+            claimant_pk=F("claim__claimant_id"),
+        )
         .select_related("community")
         .prefetch_related("objections")
         .order_by("-starts_at")[:limit]

@@ -10,7 +10,15 @@ import datetime as dt
 from django.utils import timezone
 
 from jiceng.bank import ledger, log
-from jiceng.bank.models import ClaimState, DeedClaim, Notice, NoticeState, ObjectionState, TransferState
+from jiceng.bank.models import (
+    ClaimState,
+    DeedClaim,
+    Notice,
+    NoticeState,
+    Objection,
+    ObjectionState,
+    TransferState,
+)
 
 
 def bank_settle(*, now: dt.datetime | None = None, checkpoint: bool = True) -> int:
@@ -35,12 +43,26 @@ def bank_settle(*, now: dt.datetime | None = None, checkpoint: bool = True) -> i
 
 
 def _settle(chunk: list[tuple[int, int, int]]) -> int:
-    notice_ids = list(
+    """Post a chunk of due notices, deciding under the notice locks that `objection_file` takes.
+
+    The list was read before any lock, so an objection may have committed since. The open
+    objections are read again in a statement of their own after the lock is held: on
+    PostgreSQL (read committed) a statement sees what committed before it began, and the
+    locking statement began before the objector released the row.
+    """
+    notice_ids = set(
         Notice.objects.select_for_update()
         .filter(id__in=[n for n, _t, _d in chunk], state=NoticeState.OPEN)
         .values_list("id", flat=True)
     )
+    notice_ids -= set(
+        Objection.objects.filter(notice_id__in=notice_ids, state=ObjectionState.OPEN).values_list(
+            "notice_id", flat=True
+        )
+    )
     transfer_ids = [t for n, t, _d in chunk if n in notice_ids]
+    if not transfer_ids:
+        return 0
     transfers = ledger.post_batch(transfer_ids)
     posted = {t.pk for t in transfers if t.state == TransferState.POSTED}
     ok = [n for n, t, _d in chunk if n in notice_ids and t in posted]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from jiceng.bank.errors import ClaimError
 from jiceng.bank.forms import ReasonForm
-from jiceng.bank.models import Notice, NoticeState, Objection, ObjectionState
+from jiceng.bank.models import Notice, NoticeState, Objection
 from jiceng.bank.queries.notices import board_region_get, board_region_home, notice_list_for_board
 from jiceng.bank.services import objections
 from jiceng.core.models import Role
@@ -46,6 +46,7 @@ def notice_board(request: HttpRequest, code: str) -> HttpResponse:
             "reason_form": ReasonForm(),
             "can_decide": scope.has(Role.COMMUNITY_WORKER),
             "my_regions": {r.pk for r in scope.regions},
+            "my_person_id": request.user.person.pk if request.user.person else None,
             "open": NoticeState.OPEN,
         },
     )
@@ -66,6 +67,22 @@ def notice_object(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def notice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The claimant takes back their own award while it is on notice; anyone else gets 404."""
+    person = request.user.person
+    notice = Notice.objects.select_related("community").filter(pk=pk, claim__claimant=person).first()
+    if person is None or notice is None:
+        raise Http404
+    try:
+        objections.notice_withdraw(user=request.user, notice=notice)
+        messages.success(request, _("申报已撤回，这笔积分不会入账。"))
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+    return redirect("bank:notices", code=notice.community.code)
+
+
+@login_required
+@require_POST
 def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, Role.COMMUNITY_WORKER)
     objection = get_scoped_or_404(
@@ -74,7 +91,6 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
         region="notice__community",
         roles=[Role.COMMUNITY_WORKER],
         pk=pk,
-        state=ObjectionState.OPEN,
     )
     try:
         objections.objection_decide(
