@@ -15,6 +15,7 @@ from jiceng.circle.models import PlacePhoto, ServicePlace, WalkNetwork, split_se
 from jiceng.circle.services.common import Progress, community_map, district_of
 from jiceng.circle.tables import parse_area, parse_coordinates, parse_hours, parse_kind, read_rows, row_error
 from jiceng.core.audit import audit
+from jiceng.core.validators import ascii_normalize
 from jiceng.regions.models import Region
 
 PLACE_COLUMNS = ["名称", "类型", "经度", "纬度", "地址", "社区代码", "开放时间", "服务内容", "面积"]
@@ -61,7 +62,7 @@ def validate_place_rows(
             coords = parse_coordinates(rec.get("经度", ""), rec.get("纬度", ""), network)
         except ValueError as exc:
             problems.append(str(exc))
-        code = rec.get("社区代码", "").strip()
+        code = ascii_normalize(rec.get("社区代码", ""))
         community = communities.get(code)
         if community is None:
             problems.append(_("社区代码 %(c)s 不存在或不在您的管辖范围内") % {"c": code or "（空）"})

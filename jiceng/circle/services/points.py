@@ -14,6 +14,7 @@ from jiceng.circle.services.common import Progress, community_map, district_of
 from jiceng.circle.tables import parse_coordinates, parse_count, row_error
 from jiceng.core.audit import audit
 from jiceng.core.tabular import TableError, read_table, require_columns
+from jiceng.core.validators import ascii_normalize
 from jiceng.regions.models import Level, Region
 
 POINT_COLUMNS = ["经度", "纬度", "户数", "人数", "楼栋名称", "社区代码"]
@@ -88,7 +89,7 @@ def validate_point_rows(
                 counts[key] = 0
         if counts["households"] is None and counts["residents"] is None:
             problems.append(_("户数和人数至少填写一项"))
-        code = rec.get("社区代码", "").strip()
+        code = ascii_normalize(rec.get("社区代码", ""))
         community = None
         if code:
             community = communities.get(code)

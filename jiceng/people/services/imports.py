@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from jiceng.core import crypto
 from jiceng.core.audit import audit
 from jiceng.core.tabular import TableError, read_table, require_columns
-from jiceng.core.validators import validate_id_number, validate_phone
+from jiceng.core.validators import ascii_normalize, validate_id_number, validate_phone
 from jiceng.orgs.models import Organization
 from jiceng.people.models import Gender, Household, Origin, PartyMembership, Person
 from jiceng.regions.models import Level, Region
@@ -67,6 +67,7 @@ class ImportSummary:
 
 
 def _date(value: str) -> dt.date | None:
+    value = ascii_normalize(value)
     if not value:
         return None
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"):
@@ -107,7 +108,7 @@ def validate_people_rows(
         gender = GENDERS.get(rec.get("性别", ""))
         if gender is None:
             problems.append(_("性别应为“男”或“女”"))
-        code = rec.get("社区代码", "")
+        code = ascii_normalize(rec.get("社区代码", ""))
         community = communities.get(code)
         if community is None:
             problems.append(_("社区代码 %(c)s 不存在或不在您的管辖范围内") % {"c": code})

@@ -77,3 +77,45 @@ def test_it_explains_unreadable_files(personas, regions, data, filename, reason)
     with pytest.raises(ImportRejected) as exc:
         people_import(data=data, filename=filename, scope_region=regions["A"], actor=None)
     assert reason in exc.value.errors[0]
+
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def test_it_imports_a_gb18030_file_with_full_width_phones_and_ids(personas, regions):
+    rows = [r.translate(FULL_WIDTH) for r in good_rows(regions["A1"].code)]
+    data = ("\n".join([HEADER, *rows]) + "\n").encode("gb18030")
+    summary = people_import(data=data, filename="p.csv", scope_region=regions["A"], actor=None)
+    assert summary.created == 3
+    zhang = Person.objects.get(name="张伟")
+    assert (zhang.phone, zhang.id_number(), zhang.birth_date.isoformat()) == (
+        "13800138000",
+        "11010519491231002X",
+        "1949-12-31",
+    )
+
+
+def test_it_imports_an_xlsx_with_full_width_phones_and_ids(personas, regions):
+    rows = [row.translate(FULL_WIDTH).split(",") for row in good_rows(regions["A1"].code)]
+    data = workbook_bytes([Sheet("居民", HEADER.split(","), rows)])
+    assert people_import(data=data, filename="p.xlsx", scope_region=regions["A"], actor=None).created == 3
+    assert Person.objects.get(name="张伟").id_number() == "11010519491231002X"
+
+
+def test_a_full_width_duplicate_of_a_known_person_is_the_same_person(personas, regions):
+    code = regions["A1"].code
+    people_import(
+        data=csv_bytes(*good_rows(code)[:1]), filename="p.csv", scope_region=regions["A"], actor=None
+    )
+    again = good_rows(code)[0].replace("张伟", "张伟伟").translate(FULL_WIDTH)
+    summary = people_import(data=csv_bytes(again), filename="p.csv", scope_region=regions["A"], actor=None)
+    assert (summary.created, summary.updated) == (0, 1)
+    assert Person.objects.filter(name__startswith="张伟").count() == 1
+
+
+def test_a_full_width_copy_of_a_row_in_the_same_file_is_a_duplicate(personas, regions):
+    first = good_rows(regions["A1"].code)[0]
+    copy = first.replace("张伟", "张三").translate(FULL_WIDTH)
+    with pytest.raises(ImportRejected) as exc:
+        people_import(data=csv_bytes(first, copy), filename="p.csv", scope_region=regions["A"], actor=None)
+    assert "第 2 行重复" in exc.value.errors[0]
