@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.circle.coverage import DEFAULT_LIMIT_M, DEFAULT_WALK_SPEED_M_PER_MIN, limit_from_minutes
 from jiceng.circle.models import PlaceKind, PlacePhoto
 from jiceng.circle.queries.params import CircleParams
+from jiceng.core.photos import PhotoError, image_open_checked
 from jiceng.people.forms import ImportForm
 
 
@@ -83,6 +84,12 @@ class PhotoForm(forms.ModelForm):
         image = self.cleaned_data["image"]
         if image and image.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("照片超过 10 MB，请压缩后再上传"))
+        if image:
+            try:
+                image_open_checked(image)
+            except PhotoError as exc:
+                raise forms.ValidationError(str(exc)) from None
+            image.seek(0)
         return image
 
 
