@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.circle.coverage import DEFAULT_LIMIT_M, DEFAULT_WALK_SPEED_M_PER_MIN, limit_from_minutes
 from jiceng.circle.models import PlaceKind, PlacePhoto
 from jiceng.circle.queries.params import CircleParams
+from jiceng.core.forms import Form, ModelForm
 from jiceng.core.photos import PhotoError, image_open_checked
 from jiceng.people.forms import ImportForm
 
 
-class CircleFilterForm(forms.Form):
+class CircleFilterForm(Form):
     """The map's filters. Every field is optional; a bad value falls back to the default."""
 
     region = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -75,7 +76,7 @@ class CircleFilterForm(forms.Form):
         return CircleParams(limit_m=float(data.get("limit") or DEFAULT_LIMIT_M), kinds=kinds, open_at=open_at)
 
 
-class PhotoForm(forms.ModelForm):
+class PhotoForm(ModelForm):
     class Meta:
         model = PlacePhoto
         fields = ["image", "caption"]

@@ -85,3 +85,20 @@ def validate_phone(value: str) -> str:
     if not PHONE_RE.fullmatch(phone):
         raise ValidationError(_("手机号应为 11 位，以 1 开头"))
     return phone
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text cannot be stored, or None: a lone surrogate or a NUL, which no database takes."""
+    if "\x00" in value:
+        return _("含有无法识别的空字符，请删去后重新输入")
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        return _("含有无法识别的字符（可能是复制时带来的乱码），请删去后重新输入")
+    return None
+
+
+def validate_text(value) -> None:
+    """A form validator: refuse text that `text_problem` finds malformed."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem:
+            raise ValidationError(problem, code="malformed_text")
