@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.circle.errors import ImportRejected
 from jiceng.circle.models import PlaceKind, WalkNetwork
-from jiceng.core.tabular import TableError, read_table, require_columns
+from jiceng.core.tabular import TableError, formula_problems, read_table, require_columns
 from jiceng.core.validators import ascii_normalize
 
 CANDIDATE_COLUMNS = ["名称", "经度", "纬度"]
@@ -175,10 +175,13 @@ def read_candidates(
     rows = read_rows(data, filename, ["经度", "纬度"])
     errors, out = [], []
     for number, rec in rows:
+        problems = formula_problems(rec, ["名称"])
         try:
             lon, lat = parse_coordinates(rec.get("经度", ""), rec.get("纬度", ""), network)
         except ValueError as exc:
-            errors.append(row_error(number, [str(exc)]))
+            problems.append(str(exc))
+        if problems:
+            errors.append(row_error(number, problems))
             continue
         out.append((rec.get("名称", "").strip() or _("第 %(n)d 行") % {"n": number}, lon, lat))
     if errors:

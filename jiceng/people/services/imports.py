@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core import crypto
 from jiceng.core.audit import audit
-from jiceng.core.tabular import TableError, read_table, require_columns
+from jiceng.core.tabular import TableError, formula_problems, read_table, require_columns
 from jiceng.core.validators import ascii_normalize, validate_id_number, validate_phone
 from jiceng.orgs.models import Organization
 from jiceng.people.models import Gender, Household, Origin, PartyMembership, Person
@@ -30,6 +30,8 @@ COLUMNS = [
     "入党日期",
 ]
 REQUIRED = ["姓名", "性别", "社区代码"]
+# Free text, refused when it starts like a formula; codes, phones, IDs and dates have their own rules.
+TEXT_COLUMNS = ["姓名", "性别", "户号", "住址", "党员来源", "所在党支部"]
 GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
 ORIGINS = {str(label): value for value, label in Origin.choices} | {value: value for value in Origin.values}
 
@@ -101,7 +103,7 @@ def validate_people_rows(
     out: list[PersonRow] = []
     seen_ids: dict[str, int] = {}
     for i, (number, rec) in enumerate(rows):
-        problems: list[str] = []
+        problems: list[str] = formula_problems(rec, TEXT_COLUMNS)
         name = rec.get("姓名", "")
         if not name or len(name) > 50:
             problems.append(_("姓名为空或过长"))

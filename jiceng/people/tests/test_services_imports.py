@@ -119,3 +119,41 @@ def test_a_full_width_copy_of_a_row_in_the_same_file_is_a_duplicate(personas, re
     with pytest.raises(ImportRejected) as exc:
         people_import(data=csv_bytes(first, copy), filename="p.csv", scope_region=regions["A"], actor=None)
     assert "第 2 行重复" in exc.value.errors[0]
+
+
+def test_cells_that_start_like_a_formula_are_refused_with_their_row_and_column(personas, regions):
+    a1 = regions["A1"].code
+    rows = good_rows(a1) + [
+        f'"=HYPERLINK(""http://x"",""点我"")",男,,,,{a1},,,,,',  # row 5
+        f"钱七,男,,,,{a1},,@SUM(A1),,,",  # row 6
+        f"孙八,男,,,,{a1},+1-1,,,,",  # row 7
+        f'"\t=1+1",男,,,,{a1},,"-2+3",,,',  # row 8: two cells, one with a leading tab
+    ]
+    with pytest.raises(ImportRejected) as exc:
+        people_import(data=csv_bytes(*rows), filename="p.csv", scope_region=regions["A"], actor=None)
+    errors = exc.value.errors
+    assert [e.split("：")[0] for e in errors] == [f"第 {n} 行" for n in (5, 6, 7, 8)]
+    assert "“姓名”以“=”开头" in errors[0] and "“住址”以“@”开头" in errors[1]
+    assert "“户号”以“+”开头" in errors[2]
+    assert "“姓名”以“制表符”开头" in errors[3] and "“住址”以“-”开头" in errors[3]
+    assert Person.objects.count() == 2  # only the personas
+
+
+def test_formula_cells_in_an_xlsx_are_refused_too(personas, regions):
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER.split(","))
+    for row in good_rows(regions["A1"].code):
+        ws.append(row.split(","))
+    ws["H3"].value = "=1+1"
+    ws["H3"].data_type = "s"  # a text cell that starts like a formula, as a phone's spreadsheet app saves one
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    with pytest.raises(ImportRejected) as exc:
+        people_import(data=data, filename="p.xlsx", scope_region=regions["A"], actor=None)
+    assert exc.value.errors[0].startswith("第 3 行") and "“住址”以“=”开头" in exc.value.errors[0]
