@@ -213,6 +213,11 @@ if not FIELD_ENCRYPTION_KEY or not LOOKUP_HASH_KEY:
     else:
         raise ImproperlyConfigured("生产环境必须设置 FIELD_ENCRYPTION_KEY 和 LOOKUP_HASH_KEY")
 
+# Uploaded photos above this many pixels are refused before decoding (a 23 KB PNG can declare 14000×14000).
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 40) * 1_000_000
+if PHOTO_MAX_PIXELS < 1:
+    raise ImproperlyConfigured("PHOTO_MAX_MEGAPIXELS 必须是正整数")
+
 # The district this deployment serves by default (statistical division code).
 DISTRICT_CODE = env_str("DISTRICT_CODE", "510107000000")
 

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.alliance.forms import DateTimeInput
+from jiceng.core.forms import Form
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(Form):
     title = forms.CharField(label=_("活动名称"), max_length=200)
     community = forms.ModelChoiceField(label=_("举办社区"), queryset=None, empty_label=None)
     place = forms.CharField(label=_("活动地点"), max_length=200)
@@ -37,7 +38,7 @@ class ActivityForm(forms.Form):
         return data
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label=_("扫描或输入参加人的个人码"),
         max_length=40,
@@ -45,7 +46,7 @@ class CodeForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     file_claims = forms.BooleanField(
         label=_("同时为签到的参加人申报道德银行积分"), required=False, initial=True
     )

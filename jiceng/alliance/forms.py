@@ -13,6 +13,7 @@ from jiceng.alliance.models import (
     Track,
     Urgency,
 )
+from jiceng.core.forms import Form
 from jiceng.people.models import Origin
 
 RATING_CHOICES = [
@@ -42,7 +43,7 @@ def _rating_field(label):
     return forms.TypedChoiceField(label=label, choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect)
 
 
-class RegionChoiceForm(forms.Form):
+class RegionChoiceForm(Form):
     region = forms.ModelChoiceField(label=_("街道或区"), queryset=None, empty_label=None)
     name = forms.CharField(label=_("联盟名称（可不填）"), max_length=100, required=False)
     default_place = forms.CharField(label=_("常用会议地点"), max_length=200, required=False)
@@ -52,7 +53,7 @@ class RegionChoiceForm(forms.Form):
         self.fields["region"].queryset = regions
 
 
-class MemberForm(forms.Form):
+class MemberForm(Form):
     organization = forms.ModelChoiceField(label=_("成员单位"), queryset=None)
     joined_on = forms.DateField(label=_("加入日期"), widget=DateInput, initial=timezone.localdate)
     contact_name = forms.CharField(label=_("联络人"), max_length=50, required=False)
@@ -63,11 +64,11 @@ class MemberForm(forms.Form):
         self.fields["organization"].queryset = organizations
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(Form):
     left_on = forms.DateField(label=_("退出日期"), widget=DateInput, initial=timezone.localdate)
 
 
-class ChairForm(forms.Form):
+class ChairForm(Form):
     member = forms.ModelChoiceField(label=_("轮值主席单位"), queryset=None)
     starts_on = forms.DateField(label=_("开始日期"), widget=DateInput)
     ends_on = forms.DateField(label=_("结束日期"), widget=DateInput)
@@ -77,19 +78,19 @@ class ChairForm(forms.Form):
         self.fields["member"].queryset = members
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
     scheduled_at = forms.DateTimeField(label=_("会议时间"), widget=DateTimeInput)
     place = forms.CharField(label=_("会议地点"), max_length=200, required=False)
     title = forms.CharField(label=_("会议名称（可不填，自动生成）"), max_length=200, required=False)
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(Form):
     scheduled_at = forms.DateTimeField(label=_("新的会议时间"), widget=DateTimeInput)
     place = forms.CharField(label=_("会议地点"), max_length=200, required=False)
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(Form):
     """One choice and one name per invited member organisation."""
 
     def __init__(self, *args, invitations, **kwargs):
@@ -112,7 +113,7 @@ class AttendanceForm(forms.Form):
         return att, rep
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(Form):
     title = forms.CharField(label=_("议题"), max_length=200)
     proposer = forms.ModelChoiceField(label=_("提出单位"), queryset=None, required=False)
     notes = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -122,11 +123,11 @@ class AgendaForm(forms.Form):
         self.fields["proposer"].queryset = members
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(Form):
     minutes = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class ResolutionForm(forms.Form):
+class ResolutionForm(Form):
     text = forms.CharField(label=_("决议内容"), widget=forms.Textarea(attrs={"rows": 2}))
     agenda_item = forms.ModelChoiceField(label=_("对应议题"), queryset=None, required=False)
 
@@ -135,7 +136,7 @@ class ResolutionForm(forms.Form):
         self.fields["agenda_item"].queryset = agenda
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     track = forms.ChoiceField(label=_("类别"), choices=Track.choices)
     title = forms.CharField(label=_("任务"), max_length=200)
     owner = forms.ModelChoiceField(label=_("责任单位"), queryset=None)
@@ -149,12 +150,12 @@ class ActionForm(forms.Form):
         self.fields["served_community"].queryset = communities
 
 
-class ActionUpdateForm(forms.Form):
+class ActionUpdateForm(Form):
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 2}))
     progress = forms.IntegerField(label=_("进度（%）"), min_value=0, max_value=100)
 
 
-class ActionCloseForm(forms.Form):
+class ActionCloseForm(Form):
     result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
     rating = _rating_field(_("服务对象评价"))
     rating_source = forms.ChoiceField(
@@ -162,7 +163,7 @@ class ActionCloseForm(forms.Form):
     )
 
 
-class _WhereMixin(forms.Form):
+class _WhereMixin(Form):
     lon = forms.FloatField(label=_("经度（可不填）"), required=False, min_value=-180, max_value=180)
     lat = forms.FloatField(label=_("纬度（可不填）"), required=False, min_value=-90, max_value=90)
 
@@ -183,7 +184,7 @@ class NeedForm(_WhereMixin):
         self.fields["community"].queryset = communities
 
 
-class ResidentNeedForm(forms.Form):
+class ResidentNeedForm(Form):
     title = forms.CharField(label=_("您需要什么帮助"), max_length=200)
     category = forms.ChoiceField(label=_("类别"), choices=ListCategory.choices)
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
@@ -210,7 +211,7 @@ class ResourceForm(_WhereMixin):
         self.fields["community"].queryset = communities
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(Form):
     title = forms.CharField(label=_("项目名称（可不填，用需求名称）"), max_length=200, required=False)
     resources = forms.ModelMultipleChoiceField(
         label=_("使用的资源"), queryset=None, widget=forms.CheckboxSelectMultiple
@@ -225,16 +226,16 @@ class ProjectForm(forms.Form):
         self.fields["owner"].queryset = owners
 
 
-class ProjectCloseForm(forms.Form):
+class ProjectCloseForm(Form):
     closure_note = forms.CharField(label=_("结项说明"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RateForm(forms.Form):
+class RateForm(Form):
     rating = _rating_field(_("您的评价"))
     comment = forms.CharField(label=_("意见（可不填）"), max_length=200, required=False)
 
 
-class ReportInForm(forms.Form):
+class ReportInForm(Form):
     origin = forms.ChoiceField(label=_("党员来源"), choices=Origin.choices)
     home_branch = forms.ModelChoiceField(label=_("所在党组织"), queryset=None, required=False)
     home_unit_name = forms.CharField(
@@ -254,7 +255,7 @@ class ReportInForm(forms.Form):
         self.fields["projects"].queryset = projects
 
 
-class ChooseForm(forms.Form):
+class ChooseForm(Form):
     posts = forms.ModelMultipleChoiceField(
         label=_("认领服务岗位"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -268,25 +269,25 @@ class ChooseForm(forms.Form):
         self.fields["projects"].queryset = projects
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     comment = forms.CharField(
         label=_("社区评价意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
-class ServicePostForm(forms.Form):
+class ServicePostForm(Form):
     name = forms.CharField(label=_("岗位名称"), max_length=100)
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
-class SectorFoundForm(forms.Form):
+class SectorFoundForm(Form):
     name = forms.CharField(label=_("党组织名称"), max_length=200)
     founded_on = forms.DateField(label=_("成立日期"), widget=DateInput)
     member_count = forms.IntegerField(label=_("党员人数"), min_value=0, initial=3)
 
 
-class SectorEndForm(forms.Form):
+class SectorEndForm(Form):
     state = forms.ChoiceField(
         label=_("情况"),
         choices=[
@@ -298,5 +299,5 @@ class SectorEndForm(forms.Form):
     note = forms.CharField(label=_("原因"), max_length=200, required=False)
 
 
-class SectorMembersForm(forms.Form):
+class SectorMembersForm(Form):
     member_count = forms.IntegerField(label=_("党员人数"), min_value=0)

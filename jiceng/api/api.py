@@ -3,27 +3,108 @@
 Session authentication with CSRF, the same scope rules as the pages, and the same
 services for every write. The OpenAPI schema is at /api/openapi.json and the docs at
 /api/docs (served from local assets).
+
+Input is validated by the same forms as the pages (`bank.forms.ClaimForm` for a claim),
+so a length limit is declared once, on the form field, and holds here too. Malformed
+text anywhere in a body (a lone surrogate such as "\\ud800", a NUL) is refused with
+422 before any field is read, and every refusal says in Chinese what to change.
 """
 
 import datetime as dt
+import json
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from jiceng.bank import log
 from jiceng.bank.errors import ClaimError
+from jiceng.bank.forms import ClaimForm
 from jiceng.bank.models import Checkpoint
 from jiceng.bank.queries.notices import board_region_get, notice_list_for_board
 from jiceng.bank.queries.rules import rule_list_for
 from jiceng.bank.queries.wallets import entry_list, entry_list_recent, wallet_get
-from jiceng.bank.services.claims import ClaimInput, claim_file
+from jiceng.bank.services.claims import claim_file
+from jiceng.core.forms import form_errors_text
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role
+from jiceng.core.validators import text_problem
 from jiceng.regions.models import Level, Region
 
-api = NinjaAPI(title="基层 Jiceng API", version="1", auth=django_auth, urls_namespace="api")
+
+class MalformedText(ValueError):
+    """A string in a request body that no database can store."""
+
+
+def _text_check(value, where: str = "") -> None:
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem:
+            raise MalformedText(f"{where}：{problem}" if where else problem)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _text_check(key, where)
+            _text_check(item, str(key) if isinstance(key, str) and not text_problem(key) else where)
+    elif isinstance(value, list):
+        for item in value:
+            _text_check(item, where)
+
+
+class TextCheckingParser(Parser):
+    """JSON bodies whose every string (keys included) a database can store."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        _text_check(data)
+        return data
+
+
+api = NinjaAPI(
+    title="基层 Jiceng API",
+    version="1",
+    auth=django_auth,
+    urls_namespace="api",
+    parser=TextCheckingParser(),
+)
+
+_PYDANTIC_MESSAGES = {
+    "missing": gettext_lazy("缺少这一项，请填写"),
+    "int_parsing": gettext_lazy("应为整数，例如 30"),
+    "int_type": gettext_lazy("应为整数，例如 30"),
+    "int_from_float": gettext_lazy("应为整数，例如 30"),
+    "date_parsing": gettext_lazy("应为日期，写成 2024-01-31"),
+    "date_from_datetime_parsing": gettext_lazy("应为日期，写成 2024-01-31"),
+    "date_type": gettext_lazy("应为日期，写成 2024-01-31"),
+    "string_type": gettext_lazy("应为文字"),
+    "bool_parsing": gettext_lazy("应为 true 或 false"),
+}
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, MalformedText):
+        return api.create_response(request, {"detail": str(exc.__cause__)}, status=422)
+    if isinstance(exc.__cause__, ValueError):  # the body is not JSON at all
+        detail = _("请求内容不是有效的 JSON，请检查后重新发送")
+        return api.create_response(request, {"detail": detail}, status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    parts = []
+    for error in exc.errors:
+        field = ".".join(
+            str(p) for p in error.get("loc", ()) if p not in ("body", "payload", "query", "path")
+        )
+        message = str(_PYDANTIC_MESSAGES.get(error.get("type"), _("填写的值无效，请按接口文档填写")))
+        parts.append(f"{field}：{message}" if field else message)
+    return api.create_response(request, {"detail": "；".join(parts)}, status=422)
 
 
 class Error(Schema):
@@ -160,7 +241,7 @@ def rules(request):
     ]
 
 
-@api.post("/claims", response={201: ClaimOut, 400: Error}, summary="申报善行")
+@api.post("/claims", response={201: ClaimOut, 400: Error, 422: Error}, summary="申报善行")
 def claim_create(request, payload: ClaimIn):
     person = _resident(request)
     # Only the rules open to the resident: another subdistrict's rule is not even named back.
@@ -169,18 +250,21 @@ def claim_create(request, payload: ClaimIn):
         return 400, Error(
             detail=f"找不到这条积分规则，或它在 {payload.deed_date} 不适用于您的社区；可申报的规则见 /api/rules"
         )
+    # The web form's own validation, so its limits (1,000 characters of text …) hold here too.
+    form = ClaimForm(
+        data={
+            "rule": rule.pk,
+            "deed_date": payload.deed_date,
+            "text": payload.text,
+            "minutes": "" if payload.minutes is None else payload.minutes,
+            "witness": payload.witness,
+        },
+        rules=type(rule).objects.filter(pk=rule.pk),
+    )
+    if not form.is_valid():
+        return 422, Error(detail=form_errors_text(form))
     try:
-        claim = claim_file(
-            filer=request.user,
-            data=ClaimInput(
-                claimant=person,
-                rule=rule,
-                deed_date=payload.deed_date,
-                text=payload.text,
-                minutes=payload.minutes,
-                witness=payload.witness,
-            ),
-        )
+        claim = claim_file(filer=request.user, data=form.claim_input(person))
     except ClaimError as exc:
         return 400, Error(detail=str(exc))
     return 201, ClaimOut(id=claim.pk, state=claim.state, points=claim.points)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.bank.models import Category, EarningRule, Evidence, PersonInNeed, PointsMode, Reward
 from jiceng.bank.services.claims import ClaimInput
 from jiceng.bank.services.rewards import REWARD_FIELDS
+from jiceng.core.forms import Form, ModelForm
 from jiceng.core.photos import MultiplePhotoField
 
 MAX_REPORT_DAYS = 3 * 366
@@ -14,7 +15,7 @@ MAX_REPORT_DAYS = 3 * 366
 # ---------------------------------------------------------------- claims and rules
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(Form):
     rule = forms.ModelChoiceField(label=_("积分规则"), queryset=EarningRule.objects.none(), empty_label=None)
     deed_date = forms.DateField(
         label=_("善行日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -44,11 +45,11 @@ class ClaimForm(forms.Form):
         )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RuleForm(forms.Form):
+class RuleForm(Form):
     code = forms.SlugField(label=_("规则编号（英文字母、数字）"), max_length=40)
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
     name = forms.CharField(label=_("名称"), max_length=100)
@@ -72,7 +73,7 @@ class RuleForm(forms.Form):
 # ---------------------------------------------------------------- rewards (the Moral Alliance)
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(Form):
     address = forms.CharField(label=_("兑换地点（地址）"), max_length=200)
     contact_name = forms.CharField(label=_("联系人"), max_length=50)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=20)
@@ -86,7 +87,7 @@ class ApplyForm(forms.Form):
                 self.fields[name].initial = getattr(organization, name)
 
 
-class RewardForm(forms.ModelForm):
+class RewardForm(ModelForm):
     class Meta:
         model = Reward
         fields = list(REWARD_FIELDS)
@@ -97,7 +98,7 @@ class RewardForm(forms.ModelForm):
         }
 
 
-class DecideForm(forms.Form):
+class DecideForm(Form):
     decision = forms.ChoiceField(
         choices=[("approve", "approve"), ("reject", "reject"), ("suspend", "suspend")]
     )
@@ -107,7 +108,7 @@ class DecideForm(forms.Form):
 # ---------------------------------------------------------------- giving
 
 
-class DonateForm(forms.Form):
+class DonateForm(Form):
     to = forms.CharField(widget=forms.HiddenInput, required=False)  # "pool" or the id of a PersonInNeed
     points = forms.IntegerField(label=_("捐多少积分"), min_value=1, max_value=1_000_000)
     message = forms.CharField(label=_("留言（可不填）"), max_length=100, required=False)
@@ -130,7 +131,7 @@ class DonateForm(forms.Form):
         return {"points": d["points"], "recipient": d["recipient"], "message": d["message"]}
 
 
-class DisburseForm(forms.Form):
+class DisburseForm(Form):
     need = forms.ModelChoiceField(
         label=_("需要帮助的居民"),
         queryset=PersonInNeed.objects.none(),
@@ -151,7 +152,7 @@ class DisburseForm(forms.Form):
         return {"points": self.cleaned_data["points"], "reason": self.cleaned_data["reason"]}
 
 
-class NeedForm(forms.Form):
+class NeedForm(Form):
     who = forms.CharField(label=_("居民手机号或姓名"), max_length=50)
     reason = forms.CharField(label=_("需要帮助的原因"), max_length=200)
 
@@ -159,7 +160,7 @@ class NeedForm(forms.Form):
 # ---------------------------------------------------------------- reports
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     start = forms.DateField(
         label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

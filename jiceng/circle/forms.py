@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.circle.coverage import DEFAULT_LIMIT_M, DEFAULT_WALK_SPEED_M_PER_MIN, limit_from_minutes
 from jiceng.circle.models import PlaceKind, PlacePhoto
 from jiceng.circle.queries.params import CircleParams
+from jiceng.core.forms import Form, ModelForm
+from jiceng.core.photos import PhotoError, image_open_checked
 from jiceng.people.forms import ImportForm
 
 
-class CircleFilterForm(forms.Form):
+class CircleFilterForm(Form):
     """The map's filters. Every field is optional; a bad value falls back to the default."""
 
     region = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -74,7 +76,7 @@ class CircleFilterForm(forms.Form):
         return CircleParams(limit_m=float(data.get("limit") or DEFAULT_LIMIT_M), kinds=kinds, open_at=open_at)
 
 
-class PhotoForm(forms.ModelForm):
+class PhotoForm(ModelForm):
     class Meta:
         model = PlacePhoto
         fields = ["image", "caption"]
@@ -83,6 +85,12 @@ class PhotoForm(forms.ModelForm):
         image = self.cleaned_data["image"]
         if image and image.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("照片超过 10 MB，请压缩后再上传"))
+        if image:
+            try:
+                image_open_checked(image)
+            except PhotoError as exc:
+                raise forms.ValidationError(str(exc)) from None
+            image.seek(0)
         return image
 
 

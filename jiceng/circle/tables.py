@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from jiceng.circle.errors import ImportRejected
 from jiceng.circle.models import PlaceKind, WalkNetwork
-from jiceng.core.tabular import TableError, read_table, require_columns
+from jiceng.core.tabular import TableError, formula_problems, read_table, require_columns
+from jiceng.core.validators import ascii_normalize
 
 CANDIDATE_COLUMNS = ["名称", "经度", "纬度"]
 
@@ -93,7 +94,7 @@ def parse_coordinates(lon_text: str, lat_text: str, network: WalkNetwork | None)
     values = []
     for text, what, bound in ((lon_text, _("经度"), 180), (lat_text, _("纬度"), 90)):
         try:
-            value = float(text.replace("°", "").strip())
+            value = float(ascii_normalize(text).replace("°", ""))
         except ValueError:
             problems.append(_("%(w)s“%(v)s”不是数字") % {"w": what, "v": text})
             continue
@@ -125,7 +126,7 @@ def parse_coordinates(lon_text: str, lat_text: str, network: WalkNetwork | None)
 
 
 def parse_count(text: str, what: str) -> int | None:
-    raw = text.replace(",", "").replace("，", "").strip()
+    raw = ascii_normalize(text).replace(",", "")
     if not raw:
         return None
     try:
@@ -140,7 +141,7 @@ def parse_count(text: str, what: str) -> int | None:
 
 
 def parse_area(text: str) -> Decimal | None:
-    raw = re.sub(r"(平方米|㎡|m2|m²)$", "", text.replace(",", "").strip())
+    raw = re.sub(r"(平方米|㎡|m2|m²)$", "", ascii_normalize(text).replace(",", ""))
     if not raw:
         return None
     try:
@@ -174,10 +175,13 @@ def read_candidates(
     rows = read_rows(data, filename, ["经度", "纬度"])
     errors, out = [], []
     for number, rec in rows:
+        problems = formula_problems(rec, ["名称"])
         try:
             lon, lat = parse_coordinates(rec.get("经度", ""), rec.get("纬度", ""), network)
         except ValueError as exc:
-            errors.append(row_error(number, [str(exc)]))
+            problems.append(str(exc))
+        if problems:
+            errors.append(row_error(number, problems))
             continue
         out.append((rec.get("名称", "").strip() or _("第 %(n)d 行") % {"n": number}, lon, lat))
     if errors:

@@ -1,12 +1,15 @@
 """Photos residents upload (claim evidence, diary entries): the form field and the cleaner.
 
 Every photo is re-encoded on the way in, so the EXIF block (the GPS location of a
-resident's home included) never reaches storage.
+resident's home included) never reaches storage. Its pixel count is read from the
+header and checked against `PHOTO_MAX_PIXELS` before a single pixel is decoded: a
+small file can declare a picture that would take gigabytes to decode.
 """
 
 import io
 
 from django import forms
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -36,15 +39,36 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(d, initial) for d in items]
 
 
-def photo_clean(upload) -> ContentFile:
-    """Check type and size, and re-encode so EXIF (GPS location included) is gone."""
-    if upload.size > MAX_PHOTO_BYTES:
-        raise PhotoError(_("照片“%(n)s”超过 8 MB，请压缩后再上传") % {"n": upload.name})
+def _too_many_pixels(name: str) -> PhotoError:
+    return PhotoError(
+        _("照片“%(n)s”的尺寸太大（超过 %(m)d 百万像素），请用手机相册的“编辑”或“压缩”缩小后再上传")
+        % {"n": name, "m": settings.PHOTO_MAX_PIXELS // 1_000_000}
+    )
+
+
+def image_open_checked(upload) -> Image.Image:
+    """Open an uploaded image for reading, refusing one above the pixel budget before decoding it."""
+    name = getattr(upload, "name", "") or _("照片")
     try:
         image = Image.open(upload)
-        fmt = image.format
-        image.load()
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(name) from None
     except (UnidentifiedImageError, OSError):
+        raise PhotoError(_("“%(n)s”不是可识别的图片，请上传 JPG、PNG 或 WebP 照片") % {"n": name}) from None
+    if image.width * image.height > settings.PHOTO_MAX_PIXELS:
+        raise _too_many_pixels(name)
+    return image
+
+
+def photo_clean(upload) -> ContentFile:
+    """Check type, size and pixel count, and re-encode so EXIF (GPS location included) is gone."""
+    if upload.size > MAX_PHOTO_BYTES:
+        raise PhotoError(_("照片“%(n)s”超过 8 MB，请压缩后再上传") % {"n": upload.name})
+    image = image_open_checked(upload)
+    fmt = image.format
+    try:
+        image.load()
+    except (Image.DecompressionBombError, OSError, ValueError):
         raise PhotoError(
             _("“%(n)s”不是可识别的图片，请上传 JPG、PNG 或 WebP 照片") % {"n": upload.name}
         ) from None

@@ -1,4 +1,10 @@
-"""Reading uploaded tables (.xlsx and .csv) into rows of strings, with their row numbers."""
+"""Reading uploaded tables (.xlsx and .csv) into rows of strings, with their row numbers.
+
+Cells are trimmed, except that a leading tab or carriage return is kept: with `=`,
+`+`, `-` and `@` it is one of the starts a spreadsheet may run as a formula (OWASP
+CSV injection), and `formula_problems` refuses it in the text columns an import
+names. Numeric columns are left to their own rules, so "-5" is a number there.
+"""
 
 import csv
 import datetime as dt
@@ -13,6 +19,15 @@ class TableError(Exception):
     pass
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _trim(text: str) -> str:
+    stripped = text.strip()
+    lead = text.lstrip(" \u3000")[:1]
+    return lead + stripped if lead in ("\t", "\r") and stripped else stripped
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -22,7 +37,7 @@ def _cell(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return _trim(str(value))
 
 
 def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -48,7 +63,7 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, d
                 continue
         else:
             raise TableError(_("无法识别 CSV 文件的编码，请另存为 UTF-8"))
-        raw = ((c.strip() for c in row) for row in csv.reader(io.StringIO(text)))
+        raw = ((_trim(c) for c in row) for row in csv.reader(io.StringIO(text)))
     else:
         raise TableError(_("只支持 .xlsx 或 .csv 文件"))
     rows_iter = iter(raw)
@@ -60,7 +75,7 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, d
     rows = []
     for number, values in enumerate(rows_iter, start=2):
         values = list(values)
-        if not any(values):
+        if not any(v.strip() for v in values):
             continue
         rows.append((number, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h}))
     return header, rows
@@ -70,3 +85,21 @@ def require_columns(header: list[str], required: list[str]) -> None:
     missing = [c for c in required if c not in header]
     if missing:
         raise TableError(_("缺少必需的列：%(c)s") % {"c": "、".join(missing)})
+
+
+def formula_problems(rec: dict[str, str], text_columns) -> list[str]:
+    """What is wrong with the text cells of a row that a spreadsheet would run as a formula.
+
+    One message per cell, naming its column; the caller puts them on the row's line,
+    so a refused import lists every bad row at once.
+    """
+    problems = []
+    for column in text_columns:
+        value = rec.get(column, "")
+        if value.startswith(FORMULA_STARTS):
+            start = {"\t": _("制表符"), "\r": _("回车符")}.get(value[0], value[0])
+            problems.append(
+                _("“%(c)s”以“%(s)s”开头，表格软件会把它当成公式：请删去开头的符号，或在前面加上文字")
+                % {"c": column, "s": start}
+            )
+    return problems

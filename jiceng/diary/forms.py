@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.bank.forms import ClaimForm
 from jiceng.bank.models import Category
+from jiceng.core.forms import Form
 from jiceng.core.photos import MultiplePhotoField
 
 
-class DiaryForm(forms.Form):
+class DiaryForm(Form):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
     text = forms.CharField(

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.forms import Form
 from jiceng.core.validators import validate_uscc
 from jiceng.orgs.models import Kind, Organization, PartyLevel, Sector
 
 
-class OrganizationForm(forms.Form):
+class OrganizationForm(Form):
     """Registering or correcting an organisation; the credit code is checked here, on the field."""
 
     name = forms.CharField(label=_("名称"), max_length=200)

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.forms import Form
 
-class ImportForm(forms.Form):
+
+class ImportForm(Form):
     """An uploaded table to import: .xlsx or .csv, at most 30 MB (reading it is `core.tabular`'s)."""
 
     file = forms.FileField(

@@ -87,3 +87,50 @@ def test_checkpoints_are_public(client, personas, regions):
     log.checkpoint(regions["district"])
     data = client.get(f"/api/ledger/{regions['district'].code}/checkpoints").json()
     assert data[0]["size"] == 1 and "jiceng.local/moral-bank" in data[0]["note"]
+
+
+def _claim_body(client, **changes):
+    rule = next(r for r in client.get("/api/rules").json() if r["code"] == "helping")
+    return {
+        "rule_id": rule["id"],
+        "deed_date": timezone.localdate().isoformat(),
+        "text": "帮邻居搬家",
+    } | changes
+
+
+def _post(client, raw: str):
+    return client.post("/api/claims", raw, content_type="application/json")
+
+
+def test_malformed_text_is_refused_with_422_and_a_chinese_message(client, personas, regions):
+    rule_catalogue_seed(district=regions["district"])
+    client.force_login(personas["resident"])
+    body = json.dumps(_claim_body(client))
+    for bad in ('"\\ud800"', '"\\u0000"', '"好\\udfff"'):
+        response = _post(client, body.replace('"\\u5e2e\\u90bb\\u5c45\\u642c\\u5bb6"', bad))
+        assert response.status_code == 422, bad
+        assert "text" in response.json()["detail"] and "无法识别" in response.json()["detail"]
+    response = _post(client, body.replace('"witness"', '"x"')[:-1] + ', "witness": "\\ud83d"}')
+    assert response.status_code == 422 and "witness" in response.json()["detail"]
+    assert not DeedClaim.objects.exists()
+
+
+def test_the_api_holds_the_forms_text_limits(client, personas, regions):
+    rule_catalogue_seed(district=regions["district"])
+    client.force_login(personas["resident"])
+    response = _post(client, json.dumps(_claim_body(client, text="善" * 100_000)))
+    assert response.status_code == 422 and "最多填 1000 个字" in response.json()["detail"]
+    response = _post(client, json.dumps(_claim_body(client, witness="张" * 10_000)))
+    assert response.status_code == 422 and "最多填 100 个字" in response.json()["detail"]
+    assert not DeedClaim.objects.exists()
+    assert _post(client, json.dumps(_claim_body(client, text="善" * 1000))).status_code == 201
+
+
+def test_bad_bodies_are_explained_in_chinese(client, personas, regions):
+    rule_catalogue_seed(district=regions["district"])
+    client.force_login(personas["resident"])
+    response = _post(client, "{not json")
+    assert response.status_code == 400 and "JSON" in response.json()["detail"]
+    response = _post(client, json.dumps({"rule_id": "x", "deed_date": "明天"}))
+    detail = response.json()["detail"]
+    assert response.status_code == 422 and "rule_id：应为整数" in detail and "text：缺少这一项" in detail

@@ -15,10 +15,13 @@ from jiceng.circle.models import PlacePhoto, ServicePlace, WalkNetwork, split_se
 from jiceng.circle.services.common import Progress, community_map, district_of
 from jiceng.circle.tables import parse_area, parse_coordinates, parse_hours, parse_kind, read_rows, row_error
 from jiceng.core.audit import audit
+from jiceng.core.tabular import formula_problems
+from jiceng.core.validators import ascii_normalize
 from jiceng.regions.models import Region
 
 PLACE_COLUMNS = ["名称", "类型", "经度", "纬度", "地址", "社区代码", "开放时间", "服务内容", "面积"]
 PLACE_REQUIRED = ["名称", "类型", "经度", "纬度", "社区代码"]
+PLACE_TEXT_COLUMNS = ["名称", "类型", "地址", "服务内容"]  # coordinates, area, hours, codes: their own rules
 
 
 @dataclass
@@ -48,7 +51,7 @@ def validate_place_rows(
     out: list[PlaceRow] = []
     seen: dict[tuple[str, str], int] = {}
     for i, (number, rec) in enumerate(rows):
-        problems: list[str] = []
+        problems: list[str] = formula_problems(rec, PLACE_TEXT_COLUMNS)
         name = rec.get("名称", "").strip()
         if not name or len(name) > 100:
             problems.append(_("名称为空或超过 100 字"))
@@ -61,7 +64,7 @@ def validate_place_rows(
             coords = parse_coordinates(rec.get("经度", ""), rec.get("纬度", ""), network)
         except ValueError as exc:
             problems.append(str(exc))
-        code = rec.get("社区代码", "").strip()
+        code = ascii_normalize(rec.get("社区代码", ""))
         community = communities.get(code)
         if community is None:
             problems.append(_("社区代码 %(c)s 不存在或不在您的管辖范围内") % {"c": code or "（空）"})

@@ -13,11 +13,13 @@ from jiceng.circle.models import PointSource, ResidentialPoint, WalkNetwork
 from jiceng.circle.services.common import Progress, community_map, district_of
 from jiceng.circle.tables import parse_coordinates, parse_count, row_error
 from jiceng.core.audit import audit
-from jiceng.core.tabular import TableError, read_table, require_columns
+from jiceng.core.tabular import TableError, formula_problems, read_table, require_columns
+from jiceng.core.validators import ascii_normalize
 from jiceng.regions.models import Level, Region
 
 POINT_COLUMNS = ["经度", "纬度", "户数", "人数", "楼栋名称", "社区代码"]
 POINT_REQUIRED = ["经度", "纬度"]
+POINT_TEXT_COLUMNS = ["楼栋名称"]  # coordinates, counts and codes have their own rules
 
 
 @dataclass
@@ -73,7 +75,7 @@ def validate_point_rows(
     out: list[PointRow] = []
     unassigned: list[PointRow] = []
     for i, (number, rec) in enumerate(rows):
-        problems: list[str] = []
+        problems: list[str] = formula_problems(rec, POINT_TEXT_COLUMNS)
         coords = None
         try:
             coords = parse_coordinates(rec.get("经度", ""), rec.get("纬度", ""), network)
@@ -88,7 +90,7 @@ def validate_point_rows(
                 counts[key] = 0
         if counts["households"] is None and counts["residents"] is None:
             problems.append(_("户数和人数至少填写一项"))
-        code = rec.get("社区代码", "").strip()
+        code = ascii_normalize(rec.get("社区代码", ""))
         community = None
         if code:
             community = communities.get(code)

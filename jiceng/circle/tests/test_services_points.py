@@ -64,3 +64,22 @@ def test_it_needs_a_count_column_for_points(located):
             data="经度,纬度\n1,2\n".encode(), filename="p.csv", scope_region=located["A"], actor=None
         )
     assert "户数" in exc.value.errors[0]
+
+
+def test_a_formula_in_a_text_cell_is_refused_and_a_negative_count_is_judged_as_a_count(line_network, located):
+    lon, lat = junction(10)
+    a1 = located["A1"].code
+    rows = [
+        f"{lon},{lat},10,,=1+1,{a1}",  # row 2: a formula in the building's name
+        f"{lon},{lat},-5,,甲1栋,{a1}",  # row 3: a negative count is a number, and a bad one
+        f"{lon},{lat},10,,@甲2栋,{a1}",  # row 4
+    ]
+    with pytest.raises(ImportRejected) as exc:
+        points_import(
+            data=csv_bytes(POINT_HEADER, *rows), filename="p.csv", scope_region=located["A"], actor=None
+        )
+    errors = exc.value.errors
+    assert [e.split("：")[0] for e in errors] == ["第 2 行", "第 3 行", "第 4 行"]
+    assert "“楼栋名称”以“=”开头" in errors[0] and "“楼栋名称”以“@”开头" in errors[2]
+    assert "不小于 0 的整数" in errors[1] and "公式" not in errors[1]
+    assert not ResidentialPoint.objects.exists()

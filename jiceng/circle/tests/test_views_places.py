@@ -31,3 +31,16 @@ def test_it_uploads_and_serves_place_photos_in_scope(client, personas, hand):
     assert client.get(reverse("circle:photo", args=[photo.pk])).status_code == 200
     assert get(client, personas["outsider_worker"], "circle:photo", photo.pk).status_code == 404
     assert get(client, personas["outsider_worker"], "circle:place", p.pk).status_code == 404
+
+
+def test_a_place_photo_above_the_pixel_budget_is_refused_with_a_message(client, personas, hand, settings):
+    settings.PHOTO_MAX_PIXELS = 40_000_000
+    buf = io.BytesIO()
+    Image.new("L", (7000, 7000)).save(buf, "PNG")  # 49 megapixels in a few kilobytes
+    buf.name = "huge.png"
+    buf.seek(0)
+    client.force_login(personas["worker"])
+    response = client.post(reverse("circle:place", args=[hand["P"].pk]), {"image": buf, "caption": "正门"})
+    assert response.status_code == 200
+    assert "百万像素" in response.content.decode()
+    assert not PlacePhoto.objects.exists()

@@ -67,3 +67,17 @@ def test_it_validates_phones():
     assert validate_phone("139 1234 5678") == "13912345678"
     with pytest.raises(ValidationError):
         validate_phone("23912345678")
+
+
+def test_it_reads_full_width_and_other_unicode_digits_as_ascii():
+    assert validate_phone("１３９ １２３４－５６７８") == "13912345678"
+    assert validate_phone("１39１２３４5678") == "13912345678"  # mixed, as a phone keyboard leaves it
+    assert validate_id_number("１１０１０５１９４９１２３１００２ｘ") == "11010519491231002X"
+    assert validate_id_number("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X") == "11010519491231002X"  # Arabic-Indic digits
+    assert validate_uscc("９１３５０１００Ｍ０００１００Ｙ４３") == "91350100M000100Y43"
+
+
+@pytest.mark.parametrize("bad", ["1391234567８a", "139 1234 56789", "+86 139 1234 5678"])
+def test_it_still_refuses_what_is_not_a_phone_after_normalising(bad):
+    with pytest.raises(ValidationError):
+        validate_phone(bad)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from jiceng.core import crypto
 from jiceng.core.audit import audit
-from jiceng.core.tabular import TableError, read_table, require_columns
-from jiceng.core.validators import validate_id_number, validate_phone
+from jiceng.core.tabular import TableError, formula_problems, read_table, require_columns
+from jiceng.core.validators import ascii_normalize, validate_id_number, validate_phone
 from jiceng.orgs.models import Organization
 from jiceng.people.models import Gender, Household, Origin, PartyMembership, Person
 from jiceng.regions.models import Level, Region
@@ -30,6 +30,8 @@ COLUMNS = [
     "入党日期",
 ]
 REQUIRED = ["姓名", "性别", "社区代码"]
+# Free text, refused when it starts like a formula; codes, phones, IDs and dates have their own rules.
+TEXT_COLUMNS = ["姓名", "性别", "户号", "住址", "党员来源", "所在党支部"]
 GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
 ORIGINS = {str(label): value for value, label in Origin.choices} | {value: value for value in Origin.values}
 
@@ -67,6 +69,7 @@ class ImportSummary:
 
 
 def _date(value: str) -> dt.date | None:
+    value = ascii_normalize(value)
     if not value:
         return None
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"):
@@ -100,14 +103,14 @@ def validate_people_rows(
     out: list[PersonRow] = []
     seen_ids: dict[str, int] = {}
     for i, (number, rec) in enumerate(rows):
-        problems: list[str] = []
+        problems: list[str] = formula_problems(rec, TEXT_COLUMNS)
         name = rec.get("姓名", "")
         if not name or len(name) > 50:
             problems.append(_("姓名为空或过长"))
         gender = GENDERS.get(rec.get("性别", ""))
         if gender is None:
             problems.append(_("性别应为“男”或“女”"))
-        code = rec.get("社区代码", "")
+        code = ascii_normalize(rec.get("社区代码", ""))
         community = communities.get(code)
         if community is None:
             problems.append(_("社区代码 %(c)s 不存在或不在您的管辖范围内") % {"c": code})

@@ -77,3 +77,83 @@ def test_it_explains_unreadable_files(personas, regions, data, filename, reason)
     with pytest.raises(ImportRejected) as exc:
         people_import(data=data, filename=filename, scope_region=regions["A"], actor=None)
     assert reason in exc.value.errors[0]
+
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def test_it_imports_a_gb18030_file_with_full_width_phones_and_ids(personas, regions):
+    rows = [r.translate(FULL_WIDTH) for r in good_rows(regions["A1"].code)]
+    data = ("\n".join([HEADER, *rows]) + "\n").encode("gb18030")
+    summary = people_import(data=data, filename="p.csv", scope_region=regions["A"], actor=None)
+    assert summary.created == 3
+    zhang = Person.objects.get(name="张伟")
+    assert (zhang.phone, zhang.id_number(), zhang.birth_date.isoformat()) == (
+        "13800138000",
+        "11010519491231002X",
+        "1949-12-31",
+    )
+
+
+def test_it_imports_an_xlsx_with_full_width_phones_and_ids(personas, regions):
+    rows = [row.translate(FULL_WIDTH).split(",") for row in good_rows(regions["A1"].code)]
+    data = workbook_bytes([Sheet("居民", HEADER.split(","), rows)])
+    assert people_import(data=data, filename="p.xlsx", scope_region=regions["A"], actor=None).created == 3
+    assert Person.objects.get(name="张伟").id_number() == "11010519491231002X"
+
+
+def test_a_full_width_duplicate_of_a_known_person_is_the_same_person(personas, regions):
+    code = regions["A1"].code
+    people_import(
+        data=csv_bytes(*good_rows(code)[:1]), filename="p.csv", scope_region=regions["A"], actor=None
+    )
+    again = good_rows(code)[0].replace("张伟", "张伟伟").translate(FULL_WIDTH)
+    summary = people_import(data=csv_bytes(again), filename="p.csv", scope_region=regions["A"], actor=None)
+    assert (summary.created, summary.updated) == (0, 1)
+    assert Person.objects.filter(name__startswith="张伟").count() == 1
+
+
+def test_a_full_width_copy_of_a_row_in_the_same_file_is_a_duplicate(personas, regions):
+    first = good_rows(regions["A1"].code)[0]
+    copy = first.replace("张伟", "张三").translate(FULL_WIDTH)
+    with pytest.raises(ImportRejected) as exc:
+        people_import(data=csv_bytes(first, copy), filename="p.csv", scope_region=regions["A"], actor=None)
+    assert "第 2 行重复" in exc.value.errors[0]
+
+
+def test_cells_that_start_like_a_formula_are_refused_with_their_row_and_column(personas, regions):
+    a1 = regions["A1"].code
+    rows = good_rows(a1) + [
+        f'"=HYPERLINK(""http://x"",""点我"")",男,,,,{a1},,,,,',  # row 5
+        f"钱七,男,,,,{a1},,@SUM(A1),,,",  # row 6
+        f"孙八,男,,,,{a1},+1-1,,,,",  # row 7
+        f'"\t=1+1",男,,,,{a1},,"-2+3",,,',  # row 8: two cells, one with a leading tab
+    ]
+    with pytest.raises(ImportRejected) as exc:
+        people_import(data=csv_bytes(*rows), filename="p.csv", scope_region=regions["A"], actor=None)
+    errors = exc.value.errors
+    assert [e.split("：")[0] for e in errors] == [f"第 {n} 行" for n in (5, 6, 7, 8)]
+    assert "“姓名”以“=”开头" in errors[0] and "“住址”以“@”开头" in errors[1]
+    assert "“户号”以“+”开头" in errors[2]
+    assert "“姓名”以“制表符”开头" in errors[3] and "“住址”以“-”开头" in errors[3]
+    assert Person.objects.count() == 2  # only the personas
+
+
+def test_formula_cells_in_an_xlsx_are_refused_too(personas, regions):
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER.split(","))
+    for row in good_rows(regions["A1"].code):
+        ws.append(row.split(","))
+    ws["H3"].value = "=1+1"
+    ws["H3"].data_type = "s"  # a text cell that starts like a formula, as a phone's spreadsheet app saves one
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    with pytest.raises(ImportRejected) as exc:
+        people_import(data=data, filename="p.xlsx", scope_region=regions["A"], actor=None)
+    assert exc.value.errors[0].startswith("第 3 行") and "“住址”以“=”开头" in exc.value.errors[0]
