@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from jiceng.cockpit.queries.overview import region_can_drill, region_overview_get
 from jiceng.core.models import Role
@@ -30,8 +31,10 @@ def overview_view(request: HttpRequest, code: str | None = None) -> HttpResponse
             "drill": region_can_drill(region),
             "chart": {
                 "names": [c.region.name for c in children],
-                "residents": [c.residents for c in children],
-                "party_members": [c.party_members for c in children],
+                "series": [
+                    {"name": _("居民"), "data": [c.residents for c in children]},
+                    {"name": _("党员"), "data": [c.party_members for c in children]},
+                ],
             },
         },
     )

@@ -8,10 +8,11 @@
   var chart = echarts.init(el);
   chart.setOption({
     tooltip: {
-      trigger: "axis",
+      // Drawn on the canvas: an HTML tooltip carries style attributes the CSP refuses.
+      trigger: "axis", renderMode: "richText",
       formatter: function (p) {
         var i = p[0].dataIndex;
-        return d.names[i] + "<br>" + script.dataset.rate + "：" + d.rates[i] + "%<br>" +
+        return d.names[i] + "\n" + script.dataset.rate + "：" + d.rates[i] + "%\n" +
           script.dataset.covered + " " + d.covered[i] + " / " + script.dataset.total + " " + d.total[i];
       }
     },

@@ -61,19 +61,20 @@
   legend.onAdd = function () {
     var div = L.DomUtil.create("div", "circle-legend");
     var kinds = Object.keys(KIND).map(function (k) {
-      return '<div><span class="sq" style="background:' + KIND[k].color + '">' + KIND[k].mark + "</span>" +
+      return '<div><span class="sq" data-style="background:' + KIND[k].color + '">' + KIND[k].mark + "</span>" +
         esc(cfg.kinds[k]) + "</div>";
     }).join("");
     div.innerHTML = "<details" + (window.innerWidth < 720 ? "" : " open") + "><summary>" + esc(T.legend) + "</summary>" +
       "<h3>" + esc(T.residential) + "</h3>" +
-      '<div><span class="sw" style="background:' + NEAR + '"></span>' + esc(fmt(T.near, num(half))) + "</div>" +
-      '<div><span class="sw" style="background:' + MID + '"></span>' + esc(fmt(T.mid, num(half), num(limit))) + "</div>" +
-      '<div><span class="sw" style="background:' + FAR + '"></span>' + esc(fmt(T.far, num(limit))) + "</div>" +
+      '<div><span class="sw" data-style="background:' + NEAR + '"></span>' + esc(fmt(T.near, num(half))) + "</div>" +
+      '<div><span class="sw" data-style="background:' + MID + '"></span>' + esc(fmt(T.mid, num(half), num(limit))) + "</div>" +
+      '<div><span class="sw" data-style="background:' + FAR + '"></span>' + esc(fmt(T.far, num(limit))) + "</div>" +
       "<h3>" + esc(T.network) + "</h3>" +
-      '<div><span class="ln" style="background:' + COVERED_STREET + '"></span>' + esc(T.coveredStreet) + "</div>" +
-      '<div><span class="ln" style="background:' + OTHER_STREET + '"></span>' + esc(T.otherStreet) + "</div>" +
+      '<div><span class="ln" data-style="background:' + COVERED_STREET + '"></span>' + esc(T.coveredStreet) + "</div>" +
+      '<div><span class="ln" data-style="background:' + OTHER_STREET + '"></span>' + esc(T.otherStreet) + "</div>" +
       '<details class="circle-legend-kinds"><summary><strong>' + esc(T.places) + "</strong></summary>" + kinds + "</details>" +
-      '<div><span class="sq" style="background:#ffd23f;color:#000;border:1px solid #000">1</span>' + esc(T.recommended) + "</div></details>";
+      '<div><span class="sq" data-style="background:#ffd23f;color:#000;border:1px solid #000">1</span>' + esc(T.recommended) + "</div></details>";
+    applyStyles(div);
     L.DomEvent.disableClickPropagation(div);
     L.DomEvent.disableScrollPropagation(div);
     return div;
@@ -127,6 +128,24 @@
     return pts.rows.length;
   }
 
+  // The Content-Security-Policy refuses style attributes in markup, so colours and sizes are
+  // set through the CSSOM: data-style in built HTML is copied into el.style.
+  function applyStyles(root) {
+    root.querySelectorAll("[data-style]").forEach(function (el) {
+      el.style.cssText = el.getAttribute("data-style");
+    });
+  }
+
+  function pin(k, counted, size) {
+    var el = document.createElement("div");
+    el.className = "circle-pin" + (counted ? "" : " off");
+    el.style.background = k.color;
+    el.style.width = el.style.height = size + "px";
+    el.style.fontSize = Math.round(size * 0.55) + "px";
+    el.textContent = k.mark;
+    return el;
+  }
+
   function drawPlaces(places) {
     placeLayer.clearLayers();
     var z = map.getZoom(), size = z >= 14 ? 26 : z >= 12.5 ? 22 : 18;
@@ -134,8 +153,7 @@
       var k = KIND[p.kind] || KIND.other;
       var icon = L.divIcon({
         className: "", iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -size / 2],
-        html: '<div class="circle-pin' + (p.counted ? "" : " off") + '" style="background:' + k.color +
-          ";width:" + size + "px;height:" + size + "px;font-size:" + Math.round(size * 0.55) + 'px">' + k.mark + "</div>"
+        html: pin(k, p.counted, size)
       });
       var html = "<h4>" + esc(p.name) + "</h4>" + esc(cfg.kinds[p.kind] || "") +
         "<br>" + esc(T.hours) + "：" + esc(p.hours) +
