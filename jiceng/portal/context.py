@@ -9,6 +9,7 @@ from jiceng.core.scope import scope_for
 # Subdistrict and district administrators share one menu, grouped by area of work;
 # the district adds the region tree and the audit trail.
 ADMIN_MENU = [
+    (_("工作台"), "portal:workbench"),
     (_("四级总览"), "cockpit:overview"),
     (_("公示栏"), "bank:my_board"),
     (_("积分规则"), "bank:rules"),

@@ -99,7 +99,8 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     "api:rules": ({"resident"}, "the rules of the resident's own community, as JSON"),
     "api:claim_create": ({"resident"}, "files a claim for the resident themselves"),
     # staff and organisers, each in their own area
-    "portal:workbench": ({"worker"}, "the worker's own workbench"),
+    "portal:workbench": (STAFF, "to-do counts and figures of the requester's own region"),
+    "portal:vouchers_expiring": (STAFF, "near-expiry vouchers of the requester's own region"),
     "portal:unit_home": ({"unit"}, "the unit operator's own organisations"),
     "cockpit:overview": (STAFF, "figures of the requester's own region"),
     "people:list": (STAFF, "residents of the requester's own region"),

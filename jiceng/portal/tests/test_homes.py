@@ -29,7 +29,7 @@ def test_each_role_lands_on_its_home(client, personas, persona, home):
 @pytest.mark.parametrize(
     "url,insider,outsiders",
     [
-        ("portal:workbench", "worker", ["resident", "unit", "sub_admin"]),
+        ("portal:workbench", "worker", ["resident", "unit"]),
         ("portal:unit_home", "unit", ["resident", "worker"]),
         ("portal:resident_home", "resident", ["unit"]),
     ],

@@ -11,6 +11,7 @@ from jiceng.cockpit.queries.overview import region_summary_get
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role, scope_for
 from jiceng.portal.queries.homes import organization_list_operated
+from jiceng.portal.queries.today import STAFF, VOUCHER_WARN_DAYS, todo_list_for, voucher_list_expiring
 
 HOME_BY_ROLE = {
     Role.DISTRICT_ADMIN: "cockpit:overview",
@@ -32,14 +33,31 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    community = require_role(request.user, Role.COMMUNITY_WORKER).work_community()
-    if community is None:
+    """Today's to-do counts in the user's own scope first, the population figures below."""
+    scope = require_role(request.user, *STAFF)
+    admin_regions = scope.regions_for((Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN))
+    region = admin_regions[0] if admin_regions else scope.work_community()
+    if region is None:
         raise Http404
+    todos = todo_list_for(request.user)
     return render(
         request,
         "portal/workbench.html",
-        {"community": community, "summary": region_summary_get(community)},
+        {
+            "community": region,
+            "summary": region_summary_get(region),
+            "todos": todos,
+            "todo_total": sum(t.count for t in todos),
+        },
     )
+
+
+@login_required
+def vouchers_expiring(request: HttpRequest) -> HttpResponse:
+    """Uncollected vouchers of the user's scope that lapse within a few days, soonest first."""
+    require_role(request.user, *STAFF)
+    rows = voucher_list_expiring(request.user).order_by("expires_at", "pk")
+    return render(request, "portal/vouchers_expiring.html", {"rows": rows[:200], "days": VOUCHER_WARN_DAYS})
 
 
 @login_required
