@@ -58,6 +58,13 @@ def reward_list_near(person, today: dt.date | None = None) -> list[Reward]:
     return rows
 
 
+def redemption_count_taken(person, reward: Reward) -> int:
+    """How many of `reward` the person holds or has collected: what the per-person limit counts."""
+    return Redemption.objects.filter(
+        reward=reward, person=person, state__in=[RedemptionState.PENDING, RedemptionState.COLLECTED]
+    ).count()
+
+
 def redemption_list_of(person) -> QuerySet[Redemption]:
     """A resident's vouchers, newest first."""
     return Redemption.objects.filter(person=person).select_related("reward", "partner__organization")

@@ -375,7 +375,7 @@ def redemption_cancel(*, redemption: Redemption, user, now: dt.datetime | None =
     return r
 
 
-def redemptions_expire(*, now: dt.datetime | None = None, person=None, district=None) -> int:
+def redemptions_expire(*, now: dt.datetime | None = None, person=None, partner=None, district=None) -> int:
     """Close every pending voucher past its expiry and give its points back; returns how many.
 
     Idempotent and safe to run from cron while people redeem: each voucher is
@@ -385,6 +385,8 @@ def redemptions_expire(*, now: dt.datetime | None = None, person=None, district=
     due = Redemption.objects.filter(state=RedemptionState.PENDING, expires_at__lte=now)
     if person is not None:
         due = due.filter(person=person)
+    if partner is not None:
+        due = due.filter(partner=partner)
     if district is not None:
         due = due.filter(district=district)
     done = 0

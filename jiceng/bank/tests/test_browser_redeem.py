@@ -52,3 +52,33 @@ def test_it_redeems_and_the_partner_collects(browser, live_server, personas):
     assert "已领取" in resident.inner_text("main")
     assert Redemption.objects.get().state == RedemptionState.COLLECTED
     assert outside == []  # nothing fetched from outside: no CDN
+
+
+def test_the_back_button_never_makes_a_second_voucher_and_cancel_asks_first(browser, live_server, personas):
+    partner = make_partner(personas["unit"], personas["sub_admin"])
+    make_reward(partner, personas["unit"], name="理发一次", points_price=20, per_person_limit=3)
+    fund(personas["resident"].person, 100)
+    base = live_server.url
+    page = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN").new_page()
+    login(page, base, personas["resident"].username)
+    page.goto(base + "/bank/rewards/")
+    page.click("text=理发一次")
+    page.click("a.btn.big:has-text('兑换')")
+    page.click("button:has-text('确认兑换')")
+    page.wait_for_url("**/bank/vouchers/*/")
+    first = page.url
+    page.go_back()
+    page.click("button:has-text('确认兑换')")
+    page.wait_for_url("**/bank/vouchers/*/")
+    assert page.url == first and Redemption.objects.count() == 1
+    assert "已经提交过" in page.inner_text("main")
+
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.click("button:has-text('不要了，取消兑换')")
+    page.wait_for_timeout(300)
+    assert asked and Redemption.objects.get().state == RedemptionState.PENDING  # said no: nothing happens
+    page.once("dialog", lambda d: d.accept())
+    page.click("button:has-text('不要了，取消兑换')")
+    page.wait_for_selector("text=已取消，20 分已退回")
+    assert Redemption.objects.get().state == RedemptionState.CANCELLED

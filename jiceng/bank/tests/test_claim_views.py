@@ -102,7 +102,8 @@ def test_notice_board_objection_flow(client, personas, rules, regions):
     )
     client.force_login(personas["worker"])
     client.post(
-        reverse("bank:objection_decide", args=[objection.pk]), {"uphold": "1", "reason": "经核实不属实"}
+        reverse("bank:objection_decide", args=[objection.pk]),
+        {"uphold": "1", "reason": "经核实不属实", "confirmed": "1"},
     )
     claim.refresh_from_db()
     assert claim.state == ClaimState.VOIDED

@@ -220,7 +220,7 @@ def test_a_worker_keeps_the_list_through_the_page(client, personas, regions):
     client.post(reverse("bank:persons_in_need"), {"who": "13800000009", "reason": "低保户"})
     need = PersonInNeed.objects.get()
     assert "周大爷" in client.get(reverse("bank:persons_in_need")).content.decode()
-    client.post(reverse("bank:person_in_need_end", args=[need.pk]))
+    client.post(reverse("bank:person_in_need_end", args=[need.pk]), {"confirmed": "1"})
     assert not PersonInNeed.objects.get().is_active
 
 

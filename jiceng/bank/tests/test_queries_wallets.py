@@ -1,9 +1,16 @@
-"""Reads of a resident's wallet: nothing is opened by reading, entries are signed, proofs follow checkpoints."""
+"""Reads of a resident's wallet: nothing is opened by reading, entries are signed and read plainly, proofs follow checkpoints."""
 
+import uuid
+
+from django.urls import reverse
+
+from conftest import make_person
 from jiceng.bank import ledger, log
 from jiceng.bank.models import Account
 from jiceng.bank.queries.wallets import entry_ids_in_log, entry_list_recent, wallet_get
+from jiceng.bank.services import giving, rewards
 from jiceng.bank.tests.factories import funded_wallet
+from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward
 
 
 def test_reading_a_wallet_never_opens_one(personas):
@@ -36,3 +43,32 @@ def test_entries_count_as_logged_once_a_checkpoint_covers_them(regions):
     log.checkpoint(regions["district"])
     assert entry_ids_in_log(wallet, entries) == {entries[0].pk}
     assert entry_ids_in_log(wallet, []) == set()
+
+
+def test_every_line_says_what_happened_and_to_whom(client, personas, regions):
+    """A voided redemption took nothing, a gift names its recipient to the donor, held points say so."""
+
+    me, worker = personas["resident"], personas["worker"]
+    fund(me.person, 100)
+    reward = make_reward(
+        make_partner(personas["unit"], personas["sub_admin"]), personas["unit"], points_price=80
+    )
+    voucher = rewards.redemption_create(person=me.person, reward=reward, request_id=uuid.uuid4().hex)
+    rewards.redemption_cancel(redemption=voucher, user=me)
+    rewards.redemption_create(person=me.person, reward=reward, request_id=uuid.uuid4().hex)
+    neighbour = make_person(regions["A1"], "丁香兰")
+    need = giving.person_in_need_name(
+        user=worker, community=regions["A1"], person=neighbour, reason="独居老人"
+    )
+    giving.donation_create(person=me.person, points=10, recipient=need, request_id="g1")
+    lines = {t.pk: t for t in entry_list_recent(wallet_get(me.person))}
+    gift, held, cancelled = sorted(lines.values(), key=lambda t: -t.pk)[:3]
+    assert (
+        gift.line == f"您赠予 {neighbour.masked_name} 的爱心积分" and me.person.masked_name not in gift.line
+    )
+    assert (held.moved, held.status) == (-80, "积分已冻结，领取时才扣除")
+    assert cancelled.moved == 0 and "没有扣分" in cancelled.status and "已取消" in cancelled.status
+    client.force_login(me)
+    page = client.get(reverse("bank:my_points")).content.decode()
+    assert "待定" not in page and "您赠予" in page and "没有扣分" in page
+    assert f"{neighbour.masked_name} 赠予" not in page

@@ -466,7 +466,7 @@ def test_a_resident_redeems_through_the_pages(client, personas, alliance):
     assert "<svg" in page and r.code[:4] in page and "一楼服务台" in page
     listing = client.get(reverse("bank:my_vouchers")).content.decode()
     assert "<svg" in listing and r.code[:4] in listing
-    client.post(reverse("bank:voucher_cancel", args=[r.pk]))
+    client.post(reverse("bank:voucher_cancel", args=[r.pk]), {"confirmed": "1"})
     assert Redemption.objects.get().state == RedemptionState.CANCELLED
 
 
@@ -609,7 +609,7 @@ def test_a_partner_cancels_a_voucher(client, personas, alliance):
     fund(person, 50)
     r = redeem(person, alliance["reward_a"])
     client.force_login(personas["unit"])
-    assert client.post(reverse("bank:partner_cancel", args=[r.pk])).status_code == 302
+    assert client.post(reverse("bank:partner_cancel", args=[r.pk]), {"confirmed": "1"}).status_code == 302
     assert (
         Redemption.objects.get(pk=r.pk).state == RedemptionState.CANCELLED and wallet(person).available == 50
     )

@@ -1,7 +1,5 @@
 """Passing points on: residents donate; community workers run the love pool and the list of residents in need."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +24,7 @@ from jiceng.bank.queries.wallets import wallet_get
 from jiceng.bank.services import giving as services
 from jiceng.bank.views import resident_or_404
 from jiceng.core.models import Role
+from jiceng.core.once import Once, once_post
 from jiceng.core.scope import get_scoped_or_404, require_role
 
 
@@ -46,17 +45,19 @@ def give(request: HttpRequest) -> HttpResponse:
     needs = person_in_need_list_for_donor(person)
     form = DonateForm(request.POST or None, initial={"to": "pool"}, needs=needs)
     error = None
+    once = Once(request)
+    if request.method == "POST" and (again := once.replayed()):
+        return again
     if request.method == "POST" and form.is_valid():
-        request_id = request.POST.get("request_id", "")
         try:
-            d = services.donation_create(person=person, request_id=request_id, **form.donation())
+            d = services.donation_create(person=person, request_id=once.token, **form.donation())
             messages.success(request, _("谢谢您！%(p)d 分已经传递出去。") % {"p": d.points})
-            return redirect("bank:give")
+            return once.done(redirect("bank:give"))
         except GivingError as exc:
             error = str(exc)
     context = {"form": form, "needs": needs, "wallet": wallet_get(person), "error": error}
     context |= {"mine": donation_list_of(person), "community": person.community}
-    context |= {"request_id": uuid.uuid4().hex, "chosen": request.POST.get("to", "pool")}
+    context["chosen"] = request.POST.get("to", "pool")
     return render(request, "bank/giving/give.html", context)
 
 
@@ -68,8 +69,11 @@ def love_pool(request: HttpRequest) -> HttpResponse:
     community = _community(request)
     form = DisburseForm(request.POST or None, needs=person_in_need_list(community))
     error = None
+    once = Once(request)
+    if request.method == "POST" and (again := once.replayed()):
+        return again
     if request.method == "POST" and form.is_valid():
-        d, rid = form.cleaned_data, request.POST.get("request_id", "")
+        d, rid = form.cleaned_data, once.token
         try:
             person = recipient_get(community=community, need=d["need"], who=d["who"])
             services.disbursement_create(
@@ -77,13 +81,12 @@ def love_pool(request: HttpRequest) -> HttpResponse:
             )
             done = _("已发放 %(p)d 分给 %(n)s，并已在公示栏公开。")
             messages.success(request, done % {"p": d["points"], "n": person.masked_name})
-            return redirect("bank:love_pool")
+            return once.done(redirect("bank:love_pool"))
         except GivingError as exc:
             error = str(exc)
     pool = ledger.love_pool(community)
     context = {"community": community, "pool": pool, "form": form, "error": error}
     context |= {"history": pool_entry_list(pool), "totals": pool_totals_get(pool)}
-    context["request_id"] = uuid.uuid4().hex
     return render(request, "bank/giving/love_pool.html", context)
 
 
@@ -122,9 +125,15 @@ def person_in_need_end(request: HttpRequest, pk: int) -> HttpResponse:
         roles=[Role.COMMUNITY_WORKER],
         pk=pk,
     )
-    try:
+
+    def run() -> str:
         services.person_in_need_end(user=request.user, need=need, request=request)
-        messages.success(request, _("已把 %(n)s 移出帮扶名单。") % {"n": need.person.name})
-    except GivingError as exc:
-        messages.error(request, str(exc))
-    return redirect("bank:persons_in_need")
+        return _("已把 %(n)s 移出帮扶名单。") % {"n": need.person.name}
+
+    confirm = {
+        "title": _("移出帮扶名单"),
+        "message": _("%(n)s 移出后不再出现在捐赠对象里；需要时可以重新加入。") % {"n": need.person.name},
+        "button": _("确认移出"),
+    }
+    back = redirect("bank:persons_in_need")
+    return once_post(request, back, run, refusals=(GivingError,), confirm=confirm)

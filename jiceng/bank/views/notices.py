@@ -13,6 +13,7 @@ from jiceng.bank.models import Notice, NoticeState, Objection
 from jiceng.bank.queries.notices import board_region_get, board_region_home, notice_list_for_board
 from jiceng.bank.services import objections
 from jiceng.core.models import Role
+from jiceng.core.once import once_post
 from jiceng.core.scope import get_scoped_or_404, require_role, scope_for
 from jiceng.regions.models import Region
 
@@ -73,12 +74,19 @@ def notice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     notice = Notice.objects.select_related("community").filter(pk=pk, claim__claimant=person).first()
     if person is None or notice is None:
         raise Http404
-    try:
+
+    def run() -> str:
         objections.notice_withdraw(user=request.user, notice=notice)
-        messages.success(request, _("申报已撤回，这笔积分不会入账。"))
-    except ClaimError as exc:
-        messages.error(request, str(exc))
-    return redirect("bank:notices", code=notice.community.code)
+        return _("申报已撤回，这笔积分不会入账。")
+
+    confirm = {
+        "title": _("撤回申报"),
+        "message": _("撤回后这笔 %(p)d 分不会入账，也不能恢复；如需要，可以重新申报。")
+        % {"p": notice.points},
+        "button": _("确认撤回"),
+    }
+    back = redirect("bank:notices", code=notice.community.code)
+    return once_post(request, back, run, refusals=(ClaimError,), confirm=confirm)
 
 
 @login_required
@@ -92,14 +100,20 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
         roles=[Role.COMMUNITY_WORKER],
         pk=pk,
     )
-    try:
-        objections.objection_decide(
-            reviewer=request.user,
-            objection=objection,
-            uphold=request.POST.get("uphold") == "1",
-            reason=request.POST.get("reason", ""),
+    uphold = request.POST.get("uphold") == "1"
+
+    def run() -> str:
+        reason = request.POST.get("reason", "")
+        objections.objection_decide(reviewer=request.user, objection=objection, uphold=uphold, reason=reason)
+        return _("异议已处理，结果已在公示栏公布。")
+
+    confirm = uphold and {
+        "title": _("异议成立，作废这笔奖励"),
+        "message": _(
+            "作废后这笔 %(p)d 分不再计入申报人的积分（已入账的会冲回），处理意见会在公示栏公开，不能撤销。"
         )
-        messages.success(request, _("异议已处理，结果已在公示栏公布。"))
-    except ClaimError as exc:
-        messages.error(request, str(exc))
-    return redirect("bank:notices", code=objection.notice.community.code)
+        % {"p": objection.notice.points},
+        "button": _("确认异议成立并作废"),
+    }
+    back = redirect("bank:notices", code=objection.notice.community.code)
+    return once_post(request, back, run, refusals=(ClaimError,), confirm=confirm or None)

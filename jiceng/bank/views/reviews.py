@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from jiceng.bank.queries.claims import claim_list_chosen_for_review, claim_list_for_review
 from jiceng.bank.services.reviews import claims_review_bulk
 from jiceng.core.models import Role
+from jiceng.core.once import Once
 from jiceng.core.scope import require_role
 
 
@@ -23,6 +24,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_decide(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.COMMUNITY_WORKER)
+    once = Once(request)
+    if again := once.replayed():
+        return again
     approve = request.POST.get("decision") == "approve"
     claims = claim_list_chosen_for_review(request.user, request.POST.getlist("claim"))
     if not claims:
@@ -37,4 +41,4 @@ def review_decide(request: HttpRequest) -> HttpResponse:
         )
     for line in refused:
         messages.error(request, line)
-    return redirect("bank:review")
+    return once.done(redirect("bank:review")) if done else redirect("bank:review")

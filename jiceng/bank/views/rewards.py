@@ -1,7 +1,6 @@
 """Rewards (the Moral Alliance): residents redeem, partners publish and collect, subdistricts approve."""
 
 import datetime as dt
-import uuid
 
 import segno
 from django.contrib import messages
@@ -25,6 +24,7 @@ from jiceng.bank.queries.rewards import (
     partner_list_for_review,
     partner_month_list,
     redemption_count_pending,
+    redemption_count_taken,
     redemption_get_by_code,
     redemption_list_collected,
     redemption_list_of,
@@ -37,6 +37,7 @@ from jiceng.bank.queries.wallets import wallet_get
 from jiceng.bank.services import rewards as services
 from jiceng.bank.views import resident_or_404
 from jiceng.core.models import Role
+from jiceng.core.once import Once, once_post
 from jiceng.core.scope import get_scoped_or_404, require_role
 from jiceng.core.sheets import xlsx_response
 
@@ -108,7 +109,12 @@ def reward_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "bank/rewards/reward.html",
-        {"reward": reward, "wallet": wallet_get(person), "today": timezone.localdate()},
+        {
+            "reward": reward,
+            "wallet": wallet_get(person),
+            "today": timezone.localdate(),
+            "limit_reached": redemption_count_taken(person, reward) >= reward.per_person_limit,
+        },
     )
 
 
@@ -119,12 +125,13 @@ def reward_redeem(request: HttpRequest, pk: int) -> HttpResponse:
     reward = get_object_or_404(reward_list_open_to(person), pk=pk)
     error = None
     if request.method == "POST":
+        once = Once(request)
+        if again := once.replayed():
+            return again
         try:
-            r = services.redemption_create(
-                person=person, reward=reward, request_id=request.POST.get("request_id", "")
-            )
+            r = services.redemption_create(person=person, reward=reward, request_id=once.token)
             messages.success(request, _("兑换成功！请到兑换地点出示这张兑换券。"))
-            return redirect("bank:voucher", r.pk)
+            return once.done(redirect("bank:voucher", r.pk))
         except RewardError as exc:
             error = str(exc)
     return render(
@@ -133,9 +140,10 @@ def reward_redeem(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "reward": reward,
             "wallet": wallet_get(person),
-            "request_id": uuid.uuid4().hex,
             "error": error,
+            "rid": request.GET.get("rid", ""),
             "voucher_days": services.VOUCHER_DAYS,
+            "limit_reached": redemption_count_taken(person, reward) >= reward.per_person_limit,
         },
     )
 
@@ -154,10 +162,10 @@ def my_vouchers(request: HttpRequest) -> HttpResponse:
 @login_required
 def voucher(request: HttpRequest, pk: int) -> HttpResponse:
     person = resident_or_404(request)
+    services.redemptions_expire(person=person)  # a lapsed voucher shows as expired, its points back, at once
     v = get_object_or_404(redemption_list_of(person), pk=pk)
-    return render(
-        request, "bank/rewards/voucher.html", {"v": v, "qr": qr_svg(request, v.code), "now": timezone.now()}
-    )
+    qr = qr_svg(request, v.code) if v.state == RedemptionState.PENDING else ""
+    return render(request, "bank/rewards/voucher.html", {"v": v, "qr": qr, "now": timezone.now()})
 
 
 @login_required
@@ -165,12 +173,17 @@ def voucher(request: HttpRequest, pk: int) -> HttpResponse:
 def voucher_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     person = resident_or_404(request)
     v = get_object_or_404(redemption_list_of(person), pk=pk)
-    try:
+
+    def run() -> str:
         services.redemption_cancel(redemption=v, user=request.user)
-        messages.success(request, _("已取消，%(p)d 分已退回您的积分账户。") % {"p": v.points})
-    except RewardError as exc:
-        messages.error(request, str(exc))
-    return redirect("bank:voucher", v.pk)
+        return _("已取消，%(p)d 分已退回您的积分账户。") % {"p": v.points}
+
+    confirm = {
+        "title": _("取消兑换"),
+        "message": _("取消后兑换券作废，%(p)d 分退回您的账户。") % {"p": v.points},
+        "button": _("确认取消兑换"),
+    }
+    return once_post(request, redirect("bank:voucher", v.pk), run, refusals=(RewardError,), confirm=confirm)
 
 
 # ---------------------------------------------------------------- partners
@@ -258,9 +271,13 @@ def partner_scan(request: HttpRequest) -> HttpResponse:
     if partner is not None and partner.state in (PartnerState.APPROVED, PartnerState.SUSPENDED) and code:
         try:
             if request.method == "POST":
+                once = Once(request)
+                if again := once.replayed():
+                    return again
                 services.redemption_collect(user=request.user, partner=partner, code=code)
                 messages.success(request, _("核销成功：兑换码 %(c)s 已领取。") % {"c": code})
-                return redirect(reverse("bank:partner_scan") + f"?code={code}")
+                return once.done(redirect(reverse("bank:partner_scan") + f"?code={code}"))
+            services.redemptions_expire(partner=partner)  # a lapsed voucher shows as expired at once
             found = redemption_get_by_code(partner=partner, code=code)
         except RewardError as exc:
             error = str(exc)
@@ -274,6 +291,8 @@ def partner_scan(request: HttpRequest) -> HttpResponse:
 @login_required
 def partner_redemptions(request: HttpRequest) -> HttpResponse:
     _org, partner, _orgs = _org_and_partner(request)
+    if partner is not None:
+        services.redemptions_expire(partner=partner)  # lapsed vouchers show as expired, points back at once
     state = request.GET.get("state", "")
     return render(
         request,
@@ -294,12 +313,19 @@ def partner_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     r = get_scoped_or_404(
         request.user, Redemption.objects.all(), org="partner__organization", roles=[Role.UNIT_OPERATOR], pk=pk
     )
-    try:
+
+    def run() -> str:
         services.redemption_cancel(redemption=r, user=request.user)
-        messages.success(request, _("已取消兑换码 %(c)s，积分已退回居民。") % {"c": r.code})
-    except RewardError as exc:
-        messages.error(request, str(exc))
-    return redirect("bank:partner_redemptions")
+        return _("已取消兑换码 %(c)s，积分已退回居民。") % {"c": r.code}
+
+    confirm = {
+        "title": _("取消兑换券"),
+        "message": _("取消兑换码 %(c)s 后，居民不能再凭它领取，%(p)d 分退回居民。")
+        % {"c": r.code, "p": r.points},
+        "button": _("确认取消"),
+    }
+    back = redirect("bank:partner_redemptions")
+    return once_post(request, back, run, refusals=(RewardError,), confirm=confirm)
 
 
 @login_required

@@ -10,11 +10,25 @@ document.body && document.body.addEventListener("htmx:configRequest", function (
   if (m) e.detail.headers["X-CSRFToken"] = m.content;
 });
 // Behaviour the templates ask for with data- attributes, since the Content-Security-Policy
-// allows no inline handlers: data-confirm on a form asks before submitting, data-print prints,
-// data-autosubmit on a select submits its form when it changes.
+// allows no inline handlers: data-print prints, data-autosubmit on a select submits its form.
+// Destructive buttons carry data-confirm: ask here, and tell the server it was asked (confirmed=1).
+// Without JavaScript the server shows its own confirmation page instead (core/once.py).
 document.addEventListener("submit", function (e) {
-  var f = e.target.closest("form[data-confirm]");
-  if (f && !window.confirm(f.getAttribute("data-confirm"))) e.preventDefault();
+  var form = e.target;
+  var asker = (e.submitter && e.submitter.closest("[data-confirm]")) || form.closest("[data-confirm]");
+  if (!asker) return;
+  if (!window.confirm(asker.getAttribute("data-confirm"))) {
+    e.preventDefault();
+    return;
+  }
+  var flag = form.querySelector("input[name=confirmed]");
+  if (!flag) {
+    flag = document.createElement("input");
+    flag.type = "hidden";
+    flag.name = "confirmed";
+    form.appendChild(flag);
+  }
+  flag.value = "1";
 });
 document.addEventListener("click", function (e) {
   if (e.target.closest("[data-print]")) window.print();
