@@ -1,6 +1,7 @@
 """Jiceng settings: one file, every deployment value from the environment."""
 
 import hashlib
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -160,9 +161,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: failures per account and per address inside a sliding window.
+# Login throttling (core/auth.py): failures per account and per client address inside a sliding window.
+# Past LOGIN_MAX_FAILURES an address waits LOGIN_DELAY_SECONDS, doubling up to LOGIN_MAX_DELAY_SECONDS.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_WINDOW_SECONDS = env_int("LOGIN_WINDOW_SECONDS", 900)
+LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 30)
+LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 900)
+for _name in ("LOGIN_MAX_FAILURES", "LOGIN_WINDOW_SECONDS", "LOGIN_DELAY_SECONDS", "LOGIN_MAX_DELAY_SECONDS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} 必须是正整数")
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed;
+# behind nginx on the same machine: TRUSTED_PROXIES=127.0.0.1,::1. Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES 中的 {_proxy!r} 不是 IP 地址或网段") from None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # each in its own language
