@@ -236,6 +236,18 @@ if PHOTO_MAX_PIXELS < 1:
 # The district this deployment serves by default (statistical division code).
 DISTRICT_CODE = env_str("DISTRICT_CODE", "510107000000")
 
+# The district's box (min_lon,min_lat,max_lon,max_lat, WGS-84) that imported coordinates must fall in before a
+# walking network exists; empty: the box of its regions' centres, widened. The network's box wins once imported.
+DISTRICT_BBOX = tuple(float(v) for v in env_list("DISTRICT_BBOX", []))
+if DISTRICT_BBOX and not (
+    len(DISTRICT_BBOX) == 4
+    and -180 <= DISTRICT_BBOX[0] < DISTRICT_BBOX[2] <= 180
+    and -90 <= DISTRICT_BBOX[1] < DISTRICT_BBOX[3] <= 90
+):
+    raise ImproperlyConfigured(
+        "DISTRICT_BBOX 应为“最小经度,最小纬度,最大经度,最大纬度”四个数，例如 103.9,30.6,104.1,30.8"
+    )
+
 # Map tiles come from a configurable server; intranets point this at their own.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
