@@ -238,7 +238,10 @@ DISTRICT_CODE = env_str("DISTRICT_CODE", "510107000000")
 
 # The district's box (min_lon,min_lat,max_lon,max_lat, WGS-84) that imported coordinates must fall in before a
 # walking network exists; empty: the box of its regions' centres, widened. The network's box wins once imported.
-DISTRICT_BBOX = tuple(float(v) for v in env_list("DISTRICT_BBOX", []))
+try:
+    DISTRICT_BBOX = tuple(float(v) for v in env_list("DISTRICT_BBOX", []))
+except ValueError:
+    DISTRICT_BBOX = (0.0,)  # refused just below, with the same message
 if DISTRICT_BBOX and not (
     len(DISTRICT_BBOX) == 4
     and -180 <= DISTRICT_BBOX[0] < DISTRICT_BBOX[2] <= 180
