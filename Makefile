@@ -22,6 +22,7 @@ install: $(STAMP)
 run: $(STAMP)
 	@$(PY) -m jiceng.keys >/dev/null
 	$(JICENG) migrate --noinput -v0
+	$(JICENG) check
 	$(JICENG) demo
 	$(JICENG) collectstatic --noinput -v0
 	@echo "在浏览器打开 http://127.0.0.1:$(PORT)/ （Open http://127.0.0.1:$(PORT)/ in a browser）"

@@ -1,6 +1,7 @@
 """Jiceng settings: one file, every deployment value from the environment."""
 
 import hashlib
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -160,9 +161,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: failures per account and per address inside a sliding window.
+# Login throttling (core/auth.py): failures per account and per client address inside a sliding window.
+# Past LOGIN_MAX_FAILURES an address waits LOGIN_DELAY_SECONDS, doubling up to LOGIN_MAX_DELAY_SECONDS.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_WINDOW_SECONDS = env_int("LOGIN_WINDOW_SECONDS", 900)
+LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 30)
+LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 900)
+for _name in ("LOGIN_MAX_FAILURES", "LOGIN_WINDOW_SECONDS", "LOGIN_DELAY_SECONDS", "LOGIN_MAX_DELAY_SECONDS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} 必须是正整数")
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed;
+# behind nginx on the same machine: TRUSTED_PROXIES=127.0.0.1,::1. Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES 中的 {_proxy!r} 不是 IP 地址或网段") from None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # each in its own language
@@ -220,6 +235,21 @@ if PHOTO_MAX_PIXELS < 1:
 
 # The district this deployment serves by default (statistical division code).
 DISTRICT_CODE = env_str("DISTRICT_CODE", "510107000000")
+
+# The district's box (min_lon,min_lat,max_lon,max_lat, WGS-84) that imported coordinates must fall in before a
+# walking network exists; empty: the box of its regions' centres, widened. The network's box wins once imported.
+try:
+    DISTRICT_BBOX = tuple(float(v) for v in env_list("DISTRICT_BBOX", []))
+except ValueError:
+    DISTRICT_BBOX = (0.0,)  # refused just below, with the same message
+if DISTRICT_BBOX and not (
+    len(DISTRICT_BBOX) == 4
+    and -180 <= DISTRICT_BBOX[0] < DISTRICT_BBOX[2] <= 180
+    and -90 <= DISTRICT_BBOX[1] < DISTRICT_BBOX[3] <= 90
+):
+    raise ImproperlyConfigured(
+        "DISTRICT_BBOX 应为“最小经度,最小纬度,最大经度,最大纬度”四个数，例如 103.9,30.6,104.1,30.8"
+    )
 
 # Map tiles come from a configurable server; intranets point this at their own.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")

@@ -7,6 +7,7 @@ class BankConfig(AppConfig):
     verbose_name = _("道德银行")
 
     def ready(self) -> None:
+        from jiceng.bank import checks  # noqa: F401 - registers the signing key's start-up check
         from jiceng.bank.demo_claims import load_claims_demo
         from jiceng.bank.demo_rewards import load_rewards_demo
         from jiceng.demo.registry import register

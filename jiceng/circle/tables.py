@@ -9,14 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from jiceng.circle.errors import ImportRejected
 from jiceng.circle.models import PlaceKind, WalkNetwork
 from jiceng.core.tabular import TableError, formula_problems, read_table, require_columns
 from jiceng.core.validators import ascii_normalize
+from jiceng.regions.models import Region
 
 CANDIDATE_COLUMNS = ["名称", "经度", "纬度"]
 
@@ -88,8 +92,53 @@ def parse_hours(text: str) -> tuple[bool, dt.time | None, dt.time | None]:
     return False, opens, closes
 
 
-def parse_coordinates(lon_text: str, lat_text: str, network: WalkNetwork | None) -> tuple[float, float]:
-    """Longitude and latitude (WGS-84) of a row, checked against the district's network."""
+@dataclass(frozen=True)
+class Extent:
+    """Where the district's coordinates may lie: its network's box, a configured box, or its centres'."""
+
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+    what: str
+
+    def contains(self, lon: float, lat: float) -> bool:
+        return self.min_lon <= lon <= self.max_lon and self.min_lat <= lat <= self.max_lat
+
+
+# Around the communities' centres: at least this many degrees (about 5 km), or a fifth of their spread.
+CENTRE_MARGIN_DEG = 0.05
+
+
+def district_extent(district_code: str) -> Extent | None:
+    """The box an imported coordinate must fall in, even before a walking network exists.
+
+    The network's box when there is one; else `DISTRICT_BBOX` (min_lon,min_lat,max_lon,max_lat)
+    when configured; else the box of the district's regions' centres, widened by a margin;
+    None only when the district has none of these.
+    """
+    network = WalkNetwork.objects.filter(district__code=district_code).first()
+    if network is not None:
+        return Extent(network.min_lon, network.min_lat, network.max_lon, network.max_lat, _("路网范围"))
+    if settings.DISTRICT_BBOX:
+        return Extent(*settings.DISTRICT_BBOX, _("本区配置的范围（DISTRICT_BBOX）"))
+    district = Region.objects.filter(code=district_code).first()
+    if district is None:
+        return None
+    box = Region.objects.filter(district.subtree_q(), lon__isnull=False, lat__isnull=False).aggregate(
+        x0=Min("lon"), y0=Min("lat"), x1=Max("lon"), y1=Max("lat")
+    )
+    if box["x0"] is None:
+        return None
+    dx = max(CENTRE_MARGIN_DEG, (box["x1"] - box["x0"]) / 5)
+    dy = max(CENTRE_MARGIN_DEG, (box["y1"] - box["y0"]) / 5)
+    return Extent(box["x0"] - dx, box["y0"] - dy, box["x1"] + dx, box["y1"] + dy, _("各社区中心点所在范围"))
+
+
+def parse_coordinates(
+    lon_text: str, lat_text: str, network: WalkNetwork | Extent | None
+) -> tuple[float, float]:
+    """Longitude and latitude (WGS-84) of a row, checked against the district's extent."""
     problems = []
     values = []
     for text, what, bound in ((lon_text, _("经度"), 180), (lat_text, _("纬度"), 90)):
@@ -110,10 +159,11 @@ def parse_coordinates(lon_text: str, lat_text: str, network: WalkNetwork | None)
     if network is not None and not network.contains(lon, lat):
         raise ValueError(
             _(
-                "坐标（%(lon)s, %(lat)s）在本区路网范围之外（经度 %(x0).4f～%(x1).4f，纬度 %(y0).4f～%(y1).4f），"
+                "坐标（%(lon)s, %(lat)s）在本区%(what)s之外（经度 %(x0).4f～%(x1).4f，纬度 %(y0).4f～%(y1).4f），"
                 "请检查经纬度是否填反，或是否用了高德/腾讯地图的 GCJ-02 坐标（须为 WGS-84）"
             )
             % {
+                "what": getattr(network, "what", _("路网范围")),
                 "lon": lon_text,
                 "lat": lat_text,
                 "x0": network.min_lon,

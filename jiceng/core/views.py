@@ -1,14 +1,17 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core import auth as login_guard
+from jiceng.core.audit import audit
 from jiceng.core.forms import LoginForm
 from jiceng.core.models import AuditLog, Role
 from jiceng.core.scope import require_role
@@ -19,23 +22,53 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         ident = form.cleaned_data["username"]
-        ip = request.META.get("REMOTE_ADDR")
-        if login_guard.login_blocked(ident, ip):
+        ip = login_guard.client_ip(request)
+        wait = login_guard.login_wait_seconds(ident, ip)
+        if wait:
             status = 429
-            form.add_error(None, _("登录失败次数过多，请 15 分钟后再试，或联系社区工作人员重置密码。"))
+            form.add_error(
+                None,
+                _("密码错误次数较多，为保护您的账号，请 %(n)d 秒后再试；忘记密码请联系社区工作人员重置。")
+                % {"n": wait},
+            )
         else:
             user = authenticate(request, username=ident, password=form.cleaned_data["password"])
             if user is None:
                 login_guard.record_failure(ident, ip)
                 form.add_error(None, _("手机号/用户名或密码不正确，请重新输入。"))
             else:
-                login_guard.clear_failures(ident)
+                _tell_owner(request, user, login_guard.failures_since_last_login(user, ip))
                 login(request, user)
                 target = request.GET.get("next", "")
                 safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
                 return redirect(target if target and safe else "home")
     return render(
         request, "core/login.html", {"form": form, "district_code": settings.DISTRICT_CODE}, status=status
+    )
+
+
+def _tell_owner(request: HttpRequest, user, seen: dict | None) -> None:
+    """Wrong passwords tried since the last login: a notice to the owner and an audit entry."""
+    if not seen:
+        return
+    first, last = (timezone.localtime(seen[k]).strftime("%m月%d日 %H:%M") for k in ("first", "last"))
+    messages.warning(
+        request,
+        _(
+            "您的账号在 %(first)s 至 %(last)s 期间有 %(n)d 次密码错误的登录尝试。"
+            "如果不是您本人，请尽快修改密码，或联系社区工作人员。"
+        )
+        % {"first": first, "last": last, "n": seen["failures"]},
+    )
+    audit(
+        user,
+        "login.failures_reported",
+        after={
+            "failures": seen["failures"],
+            "addresses": seen["addresses"],
+            "first": seen["first"].isoformat(),
+            "last": seen["last"].isoformat(),
+        },
     )
 
 

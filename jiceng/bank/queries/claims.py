@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from jiceng.bank.models import ClaimState, DeedClaim, FiledMode
 from jiceng.core.models import Role
 from jiceng.core.scope import scope_for, scoped
+from jiceng.core.validators import phone_normalize
 from jiceng.people.models import Person
 from jiceng.regions.models import Level
 
@@ -72,7 +73,9 @@ def neighbour_get_by_phone(*, person: Person, phone: str) -> Person | None:
     """
     return (
         Person.objects.filter(
-            person.community.subtree_q("community", level=Level.SUBDISTRICT), phone=phone, is_active=True
+            person.community.subtree_q("community", level=Level.SUBDISTRICT),
+            phone=phone_normalize(phone),
+            is_active=True,
         )
         .exclude(pk=person.pk)
         .first()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from jiceng.bank.errors import GivingError
 from jiceng.bank.models import Donation, PersonInNeed, Transfer, TransferState
 from jiceng.bank.queries.wallets import entry_list
+from jiceng.core.validators import phone_normalize
 from jiceng.people.models import Person
 
 
@@ -30,7 +31,9 @@ def resident_get_by_phone_or_name(*, community, who: str) -> Person:
     if not who:
         raise GivingError(_("请填写居民的手机号或姓名"))
     found = list(
-        Person.objects.filter(community=community, is_active=True).filter(Q(phone=who) | Q(name=who))[:3]
+        Person.objects.filter(community=community, is_active=True).filter(
+            Q(phone=phone_normalize(who)) | Q(name=who)
+        )[:3]
     )
     if not found:
         raise GivingError(

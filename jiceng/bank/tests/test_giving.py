@@ -240,3 +240,13 @@ def test_giving_pages_are_not_for_other_roles(client, personas, need):
     assert client.post(reverse("bank:person_in_need_end", args=[need.pk])).status_code == 404
     client.force_login(personas["unit"])
     assert client.get(reverse("bank:give")).status_code == 404
+
+
+def test_a_resident_is_found_by_a_full_width_phone(personas):
+    from jiceng.bank.queries.giving import resident_get_by_phone_or_name
+
+    person = personas["resident"].person
+    person.phone = "13912345678"
+    person.save(update_fields=["phone"])
+    found = resident_get_by_phone_or_name(community=person.community, who="１３９ １２３４ ５６７８")
+    assert found == person

@@ -11,9 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.circle.errors import CircleError, ImportRejected
-from jiceng.circle.models import PlacePhoto, ServicePlace, WalkNetwork, split_services
+from jiceng.circle.models import PlacePhoto, ServicePlace, split_services
 from jiceng.circle.services.common import Progress, community_map, district_of
-from jiceng.circle.tables import parse_area, parse_coordinates, parse_hours, parse_kind, read_rows, row_error
+from jiceng.circle.tables import (
+    district_extent,
+    parse_area,
+    parse_coordinates,
+    parse_hours,
+    parse_kind,
+    read_rows,
+    row_error,
+)
 from jiceng.core.audit import audit
 from jiceng.core.tabular import formula_problems
 from jiceng.core.validators import ascii_normalize
@@ -46,7 +54,7 @@ def validate_place_rows(
     """Parse and check every row of a places table; raise ImportRejected listing every bad row."""
     rows = read_rows(data, filename, PLACE_REQUIRED)
     communities = community_map(scope_region)
-    network = WalkNetwork.objects.filter(district__code=scope_region.district_code).first()
+    network = district_extent(scope_region.district_code)  # checked even before a network exists
     errors: list[str] = []
     out: list[PlaceRow] = []
     seen: dict[tuple[str, str], int] = {}

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jiceng.circle.errors import ImportRejected
-from jiceng.circle.models import PointSource, ResidentialPoint, WalkNetwork
+from jiceng.circle.models import PointSource, ResidentialPoint
 from jiceng.circle.services.common import Progress, community_map, district_of
-from jiceng.circle.tables import parse_coordinates, parse_count, row_error
+from jiceng.circle.tables import district_extent, parse_coordinates, parse_count, row_error
 from jiceng.core.audit import audit
 from jiceng.core.tabular import TableError, formula_problems, read_table, require_columns
 from jiceng.core.validators import ascii_normalize
@@ -70,7 +70,7 @@ def validate_point_rows(
     if not rows:
         raise ImportRejected([_("文件中没有数据行")])
     communities = community_map(scope_region)
-    network = WalkNetwork.objects.filter(district__code=scope_region.district_code).first()
+    network = district_extent(scope_region.district_code)  # checked even before a network exists
     errors: list[str] = []
     out: list[PointRow] = []
     unassigned: list[PointRow] = []

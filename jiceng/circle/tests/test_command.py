@@ -109,3 +109,26 @@ def test_it_prints_each_recommended_site_with_its_gain(hand, tmp_path):
     bad.write_text("经度,纬度\n1,2\n", encoding="utf-8")
     with pytest.raises(CommandError, match="导入被拒绝"):
         run("recommend", "--k", "1", "--candidates", str(bad))
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--limit", "0"], "步行距离应在 50～20000 米之间，而不是 0"),
+        (["--limit", "-100"], "步行距离应在 50～20000 米之间"),
+        (["--limit", "nan"], "步行距离应在"),
+        (["--limit", "一千"], "步行距离应为数字"),
+        (["--minutes", "15", "--speed", "0"], "步速应在 20～150 米/分钟之间，而不是 0"),
+        (["--minutes", "100000"], "步行时间应在 1～120 分钟之间"),
+        (["--minutes", "0"], "步行时间应在 1～120 分钟之间"),
+        (["--uncovered", "-1"], "未覆盖居民点个数应在 0～10000"),
+    ],
+)
+def test_it_refuses_zero_negative_and_absurd_values(regions, args, message):
+    with pytest.raises(CommandError, match=message):
+        run("coverage", *args)
+
+
+def test_it_refuses_a_recommendation_of_no_sites(regions):
+    with pytest.raises(CommandError, match="推荐处数应在 1～1000 处之间"):
+        run("recommend", "--k", "0")

@@ -68,7 +68,29 @@ def test_it_rejects_every_bad_place_row_and_writes_nothing(line_network, located
     assert not AuditLog.objects.filter(action="circle.places_import").exists()
 
 
-def test_it_accepts_any_valid_coordinates_before_a_network_exists(located, var_dir):
+def test_before_a_network_exists_coordinates_are_checked_against_the_communities_centres(located, var_dir):
+    lon, lat = junction(10)
+    a1 = located["A1"].code
+    rows = [
+        f"近处中心,邻里中心,{lon + 0.01},{lat},,{a1},,,",  # row 2: near the centres
+        f"远方中心,邻里中心,116.4,39.9,,{a1},,,",  # row 3: Beijing
+        f"填反中心,邻里中心,{lat},{lon},,{a1},,,",  # row 4: swapped
+    ]
+    with pytest.raises(ImportRejected) as exc:
+        places_import(
+            data=csv_bytes(PLACE_HEADER, *rows), filename="p.csv", scope_region=located["A"], actor=None
+        )
+    errors = exc.value.errors
+    assert [e.split("：")[0] for e in errors] == ["第 3 行", "第 4 行"]
+    assert "各社区中心点所在范围之外" in errors[0]
+    places_import(
+        data=csv_bytes(PLACE_HEADER, rows[0]), filename="p.csv", scope_region=located["A"], actor=None
+    )
+    assert ServicePlace.objects.get().name == "近处中心"
+
+
+def test_a_configured_box_bounds_coordinates_before_a_network_exists(located, var_dir, settings):
+    settings.DISTRICT_BBOX = (116.0, 39.5, 117.0, 40.5)
     rows = [f"远方中心,邻里中心,116.4,39.9,,{located['A1'].code},,,"]
     places_import(
         data=csv_bytes(PLACE_HEADER, *rows), filename="p.csv", scope_region=located["A"], actor=None

@@ -83,3 +83,20 @@ def test_a_formula_in_a_text_cell_is_refused_and_a_negative_count_is_judged_as_a
     assert "“楼栋名称”以“=”开头" in errors[0] and "“楼栋名称”以“@”开头" in errors[2]
     assert "不小于 0 的整数" in errors[1] and "公式" not in errors[1]
     assert not ResidentialPoint.objects.exists()
+
+
+def test_swapped_coordinates_are_refused_even_before_a_network_exists(located, var_dir):
+    lon, lat = junction(10)
+    rows = [f"{lat},{lon},10,,甲1栋,{located['A1'].code}"]  # 30.x as longitude, 104.x as latitude
+    with pytest.raises(ImportRejected) as exc:
+        points_import(
+            data=csv_bytes(POINT_HEADER, *rows), filename="p.csv", scope_region=located["A"], actor=None
+        )
+    assert "超出 WGS-84" in exc.value.errors[0]
+    rows = [f"{lon + 3},{lat},10,,甲1栋,{located['A1'].code}"]  # 300 km east
+    with pytest.raises(ImportRejected) as exc:
+        points_import(
+            data=csv_bytes(POINT_HEADER, *rows), filename="p.csv", scope_region=located["A"], actor=None
+        )
+    assert "各社区中心点所在范围之外" in exc.value.errors[0]
+    assert not ResidentialPoint.objects.exists()

@@ -115,3 +115,28 @@ def test_a_generated_secrets_file_lets_production_start_and_is_made_once(tmp_pat
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(
+    "env,word",
+    [
+        ({"TRUSTED_PROXIES": "127.0.0.1,nginx"}, "TRUSTED_PROXIES"),
+        ({"DISTRICT_BBOX": "104,30,103,31"}, "DISTRICT_BBOX"),
+        ({"DISTRICT_BBOX": "a,b,c,d"}, "DISTRICT_BBOX"),
+        ({"LOGIN_DELAY_SECONDS": "0"}, "LOGIN_DELAY_SECONDS"),
+        ({"PHOTO_MAX_MEGAPIXELS": "0"}, "PHOTO_MAX_MEGAPIXELS"),
+    ],
+)
+def test_bad_input_settings_refuse_to_start(env, word):
+    result = _settings_in_subprocess(DEBUG="True", **env)
+    assert result.returncode != 0 and word in result.stderr
+
+
+def test_trusted_proxies_and_the_district_box_are_read():
+    result = _settings_in_subprocess(
+        DEBUG="True",
+        TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8",
+        DISTRICT_BBOX="103.9,30.6,104.1,30.8",
+        show="s.TRUSTED_PROXIES, s.DISTRICT_BBOX",
+    )
+    assert result.stdout.strip() == "['127.0.0.1', '10.0.0.0/8'] (103.9, 30.6, 104.1, 30.8)"

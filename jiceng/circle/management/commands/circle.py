@@ -7,7 +7,9 @@ jiceng circle coverage [--limit M | --minutes N [--speed S]] [--kinds K,..] [--o
 jiceng circle recommend --k N [--candidates FILE] [same filters]
 """
 
+import argparse
 import datetime as dt
+import math
 import sys
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from jiceng.circle.queries.figures import figures_get, figures_list_tree, point_
 from jiceng.circle.queries.params import CircleParams
 from jiceng.circle.queries.sites import site_recommend
 from jiceng.circle.tables import read_candidates
+from jiceng.core.validators import ascii_normalize
 from jiceng.regions.models import Level, Region, ancestor_code
 
 
@@ -32,6 +35,28 @@ def _pct(value) -> str:
 
 def _num(value) -> str:
     return "—" if value is None else f"{value:,.0f}"
+
+
+def bounded(what: str, low: float, high: float, unit: str, *, integer: bool = False):
+    """An argparse type: a number from `low` to `high`, else a Chinese message saying what is allowed."""
+
+    def parse(text: str):
+        try:
+            value = int(ascii_normalize(text)) if integer else float(ascii_normalize(text))
+        except ValueError:
+            kind = _("整数") if integer else _("数字")
+            raise argparse.ArgumentTypeError(
+                _("%(w)s应为%(k)s，而不是“%(v)s”") % {"w": what, "k": kind, "v": text}
+            ) from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(
+                _("%(w)s应在 %(lo)s～%(hi)s %(u)s之间，而不是 %(v)s")
+                % {"w": what, "lo": f"{low:g}", "hi": f"{high:g}", "u": unit, "v": text}
+            )
+        return value
+
+    parse.__name__ = str(what)  # argparse names the type in its own messages
+    return parse
 
 
 class Command(BaseCommand):
@@ -47,10 +72,18 @@ class Command(BaseCommand):
         def with_filters(p):
             with_district(p)
             p.add_argument("--region", help="只统计这个街道或社区（区划代码）")
-            p.add_argument("--limit", type=float, help="步行距离上限（米），默认 1000")
-            p.add_argument("--minutes", type=float, help="改用步行时间（分钟）")
             p.add_argument(
-                "--speed", type=float, help=f"步速（米/分钟），默认 {DEFAULT_WALK_SPEED_M_PER_MIN:.1f}"
+                "--limit",
+                type=bounded(_("步行距离"), 50, 20_000, _("米")),
+                help="步行距离上限（米），默认 1000",
+            )
+            p.add_argument(
+                "--minutes", type=bounded(_("步行时间"), 1, 120, _("分钟")), help="改用步行时间（分钟）"
+            )
+            p.add_argument(
+                "--speed",
+                type=bounded(_("步速"), 20, 150, _("米/分钟")),
+                help=f"步速（米/分钟），默认 {DEFAULT_WALK_SPEED_M_PER_MIN:.1f}",
             )
             p.add_argument("--kinds", help="只计入这些类型，逗号分隔：" + ",".join(PlaceKind.values))
             p.add_argument("--open-at", dest="open_at", help="只计入此时开放的阵地，如 20:30")
@@ -66,10 +99,16 @@ class Command(BaseCommand):
             p.add_argument("--no-progress", action="store_true", help="不显示进度条")
         cov = with_filters(sub.add_parser("coverage", help="计算覆盖率"))
         cov.add_argument(
-            "--uncovered", type=int, default=0, metavar="N", help="同时列出人口最多的 N 个未覆盖居民点"
+            "--uncovered",
+            type=bounded(_("未覆盖居民点个数"), 0, 10_000, _("个"), integer=True),
+            default=0,
+            metavar="N",
+            help="同时列出人口最多的 N 个未覆盖居民点",
         )
         rec = with_filters(sub.add_parser("recommend", help="贪心推荐新阵地选址"))
-        rec.add_argument("--k", type=int, required=True, help="推荐几处")
+        rec.add_argument(
+            "--k", type=bounded(_("推荐处数"), 1, 1000, _("处"), integer=True), required=True, help="推荐几处"
+        )
         rec.add_argument(
             "--candidates", help="候选地点表（.xlsx/.csv，列：名称、经度、纬度）；默认在全部路网节点中选"
         )
@@ -112,7 +151,7 @@ class Command(BaseCommand):
                 ) from None
         try:
             if opts.get("minutes") is not None:
-                speed = opts.get("speed") or DEFAULT_WALK_SPEED_M_PER_MIN
+                speed = DEFAULT_WALK_SPEED_M_PER_MIN if opts.get("speed") is None else opts["speed"]
                 return CircleParams(
                     limit_m=limit_from_minutes(opts["minutes"], speed),
                     kinds=kinds,
@@ -120,7 +159,7 @@ class Command(BaseCommand):
                     minutes=opts["minutes"],
                     speed_m_per_min=speed,
                 )
-            limit = opts.get("limit") or 1000.0
+            limit = 1000.0 if opts.get("limit") is None else opts["limit"]
             if not 0 < limit <= 20_000:
                 raise ValueError(_("步行距离应在 0～20000 米之间"))
         except ValueError as exc:
