@@ -93,6 +93,51 @@ def login_client(client, user):
     return client
 
 
+# Every page a browser test opens reports Content-Security-Policy violations to the console,
+# where Chromium also logs each refused script, style or connection itself.
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " refused " + (e.blockedURI || "inline") +
+    " in " + e.sourceFile + ":" + e.lineNumber + " " + (e.sample || ""));
+}, true);
+"""
+
+
+def csp_violation(text: str) -> bool:
+    return "CSP violation" in text or "Content Security Policy" in text
+
+
+class CspWatchingBrowser:
+    """A Playwright browser whose every context collects CSP violations into `violations`."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def watch(self, context):
+        context.add_init_script(CSP_WATCH)
+
+        def on_console(msg):
+            if csp_violation(msg.text):
+                self.violations.append(f"{msg.page.url if msg.page else '?'}: {msg.text}")
+
+        context.on("console", on_console)
+        return context
+
+    def new_context(self, **kwargs):
+        return self.watch(self._browser.new_context(**kwargs))
+
+    def new_page(self, **kwargs):
+        # Like Browser.new_page: a page in a context of its own, closed with the page.
+        context = self.new_context(**kwargs)
+        page = context.new_page()
+        page.on("close", lambda _page: context.close())
+        return page
+
+
 @pytest.fixture
 def browser():
     if CHROMIUM is None:
@@ -115,8 +160,12 @@ def browser():
                 "--disable-quic",
             ],
         )
-        yield b
+        watched = CspWatchingBrowser(b)
+        yield watched
         b.close()
+        assert watched.violations == [], "页面违反了内容安全策略 (CSP violations):\n" + "\n".join(
+            watched.violations
+        )
 
 
 def pytest_terminal_summary(terminalreporter):

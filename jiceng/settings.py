@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jiceng.core.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "jiceng.urls"
@@ -254,6 +255,10 @@ if DISTRICT_BBOX and not (
 # Map tiles come from a configurable server; intranets point this at their own.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+
+# Every response carries a Content-Security-Policy (jiceng/core/csp.py); its image sources
+# include the host of MAP_TILE_URL. CSP_REPORT_ONLY=True only reports violations, for a trial.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 
 # Background work runs on the django-tasks queue, stored in the database; `jiceng worker` runs it.
 # Tests run tasks in the calling process (the worker's own tests start a real worker).

@@ -6,6 +6,7 @@ half of `LEDGER_LOG_WITHIN_MINUTES`), so the log never serialises transfers. A t
 voided); a posted transfer never changes again, since corrections are new transfers.
 """
 
+import base64
 import datetime as dt
 import json
 import threading
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jiceng import transparency
@@ -246,3 +248,44 @@ def inclusion_bundle(t: Transfer, cp: Checkpoint | None = None) -> dict:
 def consistency_bundle(district: Region, old: Checkpoint, new: Checkpoint) -> dict:
     proof = tree_for(new).consistency_proof(old.size, new.size)
     return transparency.consistency_bundle(old.note, new.note, proof, verifier_key())
+
+
+def account_proofs(account, *, limit: int = 500) -> dict:
+    """An account's transfers in the latest checkpoint, each with its inclusion proof, for the
+    ledger page to verify in the browser.
+
+    The fields of each entry are those of an inclusion bundle; the signed checkpoint and the
+    verifier key are given once. The newest `limit` are included (`truncated` says when there
+    were more); `waiting` counts the account's transfers the checkpoint does not cover yet.
+    """
+    district = Region.objects.get(pk=account.district_id)
+    cp = latest_checkpoint(district)
+    mine = Transfer.objects.filter(Q(debit=account) | Q(credit=account))
+    size = cp.size if cp else 0
+    rows = list(
+        mine.filter(leaf__index__lt=size).order_by("-id").values(*ENTRY_FIELDS, "leaf__index")[: limit + 1]
+    )
+    logged = mine.filter(leaf__index__lt=size).count() if len(rows) > limit else len(rows)
+    tree = tree_for(cp) if rows else None
+    entries = [
+        {
+            "type": "inclusion",
+            "entry": base64.b64encode(leaf_entry(district.code, row)).decode("ascii"),
+            "index": row["leaf__index"],
+            "tree_size": size,
+            "proof": [
+                base64.b64encode(p).decode("ascii") for p in tree.inclusion_proof(row["leaf__index"], size)
+            ],
+        }
+        for row in rows[:limit]
+    ]
+    return {
+        "account": account.pk,
+        "origin": origin(district),
+        "tree_size": size,
+        "checkpoint": cp.note if cp else None,
+        "verifier_key": verifier_key(),
+        "entries": entries,
+        "truncated": len(rows) > limit,
+        "waiting": mine.count() - logged,
+    }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("log/<str:code>/consistency.json", ledger.consistency_proof, name="consistency"),
     path("me/", ledger.my_points, name="my_points"),
     path("me/transfers/<int:pk>/proof.json", ledger.my_proof, name="my_proof"),
+    path("me/proofs.json", ledger.my_proofs, name="my_proofs"),
     # claims, review, the notice board and objections
     path("claims/new/", claims.claim_new, name="claim_new"),
     path("claims/mine/", claims.my_claims, name="my_claims"),

@@ -78,6 +78,7 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     # residents, each for themselves
     "portal:resident_home": ({"resident"}, "the resident's own home"),
     "bank:my_points": ({"resident"}, "the resident's own wallet"),
+    "bank:my_proofs": ({"resident"}, "the resident's own transfers with their proofs, as JSON"),
     "bank:claim_new": ({"resident"}, "files a claim for the resident themselves"),
     "bank:my_claims": ({"resident"}, "the resident's own claims"),
     "bank:witness_claim": ({"resident"}, "puts forward a neighbour of the resident's own subdistrict"),

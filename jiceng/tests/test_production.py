@@ -16,6 +16,17 @@ from pathlib import Path
 import pytest
 
 from conftest import PASSWORD
+from jiceng.bank.tests.test_rewards import fund
+
+# The service circle's hand-made network, places and points, for the map pages.
+from jiceng.circle.tests.conftest import (  # noqa: E402, F401
+    hand,
+    hand_places,
+    hand_points,
+    line_network,
+    located,
+    var_dir,
+)
 from jiceng.core.testing import subprocess_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,11 +40,30 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def production(tmp_path):
-    """Secrets generated, static files collected, gunicorn serving on a free port with DEBUG off."""
+def production_env(tmp_path) -> dict:
+    """The environment of an operator's machine: no test flags, secrets from var/secrets.json."""
     env = subprocess_env(JICENG_VAR_DIR=str(tmp_path), SECURE_COOKIES="False")
     for name in ("JICENG_TESTING", "DEBUG", "TASKS_BACKEND", "SECRET_KEY", "LEDGER_SIGNER_KEY"):
         env.pop(name, None)
+    return env
+
+
+def jiceng_command(env: dict, *args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "jiceng.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture
+def production(tmp_path, production_env):
+    """Secrets generated, static files collected, gunicorn serving on a free port with DEBUG off."""
+    env = production_env
     run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 300}
     keys = subprocess.run([sys.executable, "-m", "jiceng.keys"], **run)
     assert keys.returncode == 0, keys.stderr
@@ -94,3 +124,51 @@ def test_a_wrong_url_shows_the_products_own_404_not_a_debug_page(production):
     body = exc.value.read().decode()
     assert exc.value.code == 404
     assert "页面不存在" in body and "Traceback" not in body and "URLconf" not in body
+
+
+def sign_in(browser, base: str, user, width: int = 360):
+    page = browser.new_page(viewport={"width": width, "height": 740}, locale="zh-CN")
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+@pytest.mark.usefixtures("hand")
+def test_every_kind_of_page_keeps_to_the_content_security_policy(
+    browser, personas, regions, production_env, production
+):
+    """Chromium reports every CSP violation (conftest's watching browser); none may occur on the
+    pages that run scripts: the resident's pages, charts, maps, htmx partials and the ledger check."""
+    fund(personas["resident"].person, 30)
+    jiceng_command(production_env, "ledger", "checkpoint")  # signed with the server's own key
+    with urllib.request.urlopen(production + "/login/", timeout=10) as response:
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+    resident = sign_in(browser, production, personas["resident"])
+    for path in ("/me/", "/bank/claims/new/", "/bank/vouchers/", "/bank/rewards/", "/bank/me/"):
+        resident.goto(production + path)
+        resident.wait_for_load_state("networkidle")
+    resident.goto(f"{production}/bank/log/{regions['district'].code}/")
+    resident.click("button:has-text('检查我的积分记录')")
+    resident.wait_for_selector("#ledger-result[data-state=ok]")
+    assert "您的 1 条积分记录都在公开账本里，没有被改过" in resident.inner_text("#ledger-result")
+    resident.select_option("select[name=language]", "en")  # the language switch submits on change
+    resident.wait_for_load_state("networkidle")
+
+    admin = sign_in(browser, production, personas["district_admin"], width=1280)
+    admin.wait_for_url(production + "/overview/")
+    admin.wait_for_selector("[data-chart][data-drawn]")  # the cockpit's ECharts bars
+    admin.hover("[data-chart]")  # its tooltip
+    admin.goto(production + "/bank/reports/settlement/")
+    admin.wait_for_selector("[data-chart][data-drawn]")
+    admin.goto(production + "/alliance/coverage/")
+    admin.wait_for_load_state("networkidle")
+    admin.goto(production + "/circle/")
+    admin.wait_for_selector("#circle-map[data-loaded='1']", timeout=15_000)
+    admin.click("form.circle-recommend button")  # an htmx partial
+    admin.wait_for_selector("#recommend-data", state="attached", timeout=15_000)
+
+    assert browser.violations == []

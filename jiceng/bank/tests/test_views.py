@@ -1,3 +1,4 @@
+import base64
 import json
 
 from django.urls import reverse
@@ -62,3 +63,34 @@ def test_my_points_shows_available_and_pending(client, personas, regions):
     page = client.get(reverse("bank:my_points")).content.decode()
     assert '<div class="n">3</div>' in page and "7 分" in page
     assert Transfer.objects.count() == 2
+
+
+def test_a_resident_fetches_their_own_proofs_for_the_browser_check(client, personas, regions):
+    mine = _award(personas["resident"].person, regions["A1"], "mine")
+    _award(personas["resident"].person, regions["A1"], "on-notice", pending=True)
+    _award(personas["outsider"].person, regions["B1"], "theirs")
+    log.checkpoint(regions["district"])
+    client.force_login(personas["resident"])
+    data = client.get(reverse("bank:my_proofs")).json()
+    assert (len(data["entries"]), data["waiting"], data["truncated"]) == (1, 1, False)
+    # Each entry, with the checkpoint given once, is an inclusion bundle the offline verifier accepts.
+    bundle = {**data["entries"][0], "checkpoint": data["checkpoint"], "verifier_key": data["verifier_key"]}
+    assert transparency.verify_bundle(bundle, trusted_key=log.verifier_key())
+    assert json.loads(base64.b64decode(bundle["entry"]))["id"] == mine.pk
+
+
+def test_the_ledger_page_offers_the_check_only_to_residents_of_its_district(client, personas, regions):
+    url = reverse("bank:log", args=[regions["district"].code])
+    assert "data-check-ledger" not in client.get(url).content.decode()  # a visitor is asked to sign in
+    _award(personas["resident"].person, regions["A1"], "mine")
+    client.force_login(personas["resident"])
+    assert "data-check-ledger" in client.get(url).content.decode()
+    client.force_login(personas["worker"])
+    assert "data-check-ledger" not in client.get(url).content.decode()
+    assert client.get(reverse("bank:my_proofs")).status_code == 404
+
+
+def test_a_resident_without_points_is_told_so(client, personas):
+    client.force_login(personas["resident"])
+    response = client.get(reverse("bank:my_proofs"))
+    assert response.status_code == 404 and "还没有积分账户" in response.json()["error"]

@@ -12,7 +12,7 @@ from jiceng.bank import log
 from jiceng.bank.models import Checkpoint
 from jiceng.bank.queries.wallets import entry_ids_in_log, entry_list, entry_list_recent, wallet_get
 from jiceng.core.models import Role
-from jiceng.core.scope import require_role
+from jiceng.core.scope import require_role, scope_for
 from jiceng.regions.models import Level, Region
 
 
@@ -21,14 +21,42 @@ def _district(code: str) -> Region:
 
 
 def log_page(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: the signed checkpoints of a district's ledger, for anyone to compare and keep."""
+    """Public: "were my points altered?", checked in the browser by a resident of this district;
+    below it, for auditors, the signed checkpoints to compare and keep."""
     district = _district(code)
     page = Paginator(Checkpoint.objects.filter(district=district).order_by("-size"), 20).get_page(
         request.GET.get("page")
     )
+    wallet = _own_wallet(request)
     return render(
-        request, "bank/log.html", {"district": district, "page": page, "verifier_key": log.verifier_key()}
+        request,
+        "bank/log.html",
+        {
+            "district": district,
+            "page": page,
+            "verifier_key": log.verifier_key(),
+            "can_check": wallet is not None and wallet.district_id == district.pk,
+            "own_district": Region.objects.filter(pk=wallet.district_id).first() if wallet else None,
+        },
     )
+
+
+def _own_wallet(request: HttpRequest):
+    user = request.user
+    if not user.is_authenticated or user.person_id is None or not scope_for(user).has(Role.RESIDENT):
+        return None
+    return wallet_get(user.person)
+
+
+@login_required
+def my_proofs(request: HttpRequest) -> HttpResponse:
+    """The resident's own logged transfers with their inclusion proofs and the signed checkpoint,
+    which the ledger page verifies in the browser."""
+    require_role(request.user, Role.RESIDENT)
+    wallet = _own_wallet(request)
+    if wallet is None:
+        return JsonResponse({"error": _("您还没有积分账户，做了好事申报积分后就会有。")}, status=404)
+    return JsonResponse(log.account_proofs(wallet))
 
 
 def consistency_proof(request: HttpRequest, code: str) -> HttpResponse:
