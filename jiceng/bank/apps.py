@@ -7,6 +7,10 @@ class BankConfig(AppConfig):
     verbose_name = _("道德银行")
 
     def ready(self) -> None:
+        from jiceng.bank.audit_words import SENTENCES
+        from jiceng.core.audit_log import actions_register
+
+        actions_register(SENTENCES)
         from jiceng.bank.demo_claims import load_claims_demo
         from jiceng.bank.demo_rewards import load_rewards_demo
         from jiceng.demo.registry import register

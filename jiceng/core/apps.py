@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "jiceng.core"
     verbose_name = _("用户与权限")
+
+    def ready(self) -> None:
+        from jiceng.core.audit_log import actions_register
+        from jiceng.core.audit_words import SENTENCES
+
+        actions_register(SENTENCES)
