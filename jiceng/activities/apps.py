@@ -7,6 +7,10 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("活动与签到")
 
     def ready(self) -> None:
+        from jiceng.activities.audit_words import SENTENCES
+        from jiceng.core.audit_log import actions_register
+
+        actions_register(SENTENCES)
         from jiceng.activities.demo import load_activities_demo
         from jiceng.activities.queries.attendance import checkin_list_served
         from jiceng.alliance.queries.report_in import attendance_reader_register

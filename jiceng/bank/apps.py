@@ -8,6 +8,10 @@ class BankConfig(AppConfig):
 
     def ready(self) -> None:
         from jiceng.bank import checks  # noqa: F401 - registers the signing key's start-up check
+        from jiceng.bank.audit_words import SENTENCES
+        from jiceng.core.audit_log import actions_register
+
+        actions_register(SENTENCES)
         from jiceng.bank.demo_claims import load_claims_demo
         from jiceng.bank.demo_rewards import load_rewards_demo
         from jiceng.demo.registry import register

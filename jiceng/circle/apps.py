@@ -7,6 +7,10 @@ class CircleConfig(AppConfig):
     verbose_name = _("一刻钟党建服务圈")
 
     def ready(self) -> None:
+        from jiceng.circle.audit_words import SENTENCES
+        from jiceng.core.audit_log import actions_register
+
+        actions_register(SENTENCES)
         from jiceng.circle import services
         from jiceng.circle.demo import load_circle_demo
         from jiceng.core.jobs import runner_register

@@ -8,3 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from jiceng.core import checks  # noqa: F401 - registers the start-up checks
+        from jiceng.core.audit_log import actions_register
+        from jiceng.core.audit_words import SENTENCES
+
+        actions_register(SENTENCES)

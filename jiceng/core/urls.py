@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("me/profile/", views.profile, name="profile"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit.xlsx", views.audit_log_xlsx, name="audit_xlsx"),
 ]

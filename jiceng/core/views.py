@@ -12,9 +12,22 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core import auth as login_guard
 from jiceng.core.audit import audit
-from jiceng.core.forms import LoginForm
-from jiceng.core.models import AuditLog, Role
+from jiceng.core.audit_log import (
+    AUDIT_VIEWERS,
+    AuditFilters,
+    action_choices,
+    audit_entry_list,
+    audit_region_list,
+    audit_sheets,
+    entry_describe,
+)
+from jiceng.core.forms import AuditFilterForm, LoginForm
 from jiceng.core.scope import require_role
+from jiceng.core.sheets import xlsx_response
+from jiceng.regions.models import Region
+
+# One export holds at most this many entries; narrow the dates for more.
+EXPORT_LIMIT = 50_000
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -78,11 +91,41 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
+def _audit_filtered(request: HttpRequest):
+    """The entries the requester may read under the filters asked for; bad filters are ignored and reported."""
+    require_role(request.user, *AUDIT_VIEWERS)
+    regions = audit_region_list(request.user)
+    choices = list(regions) + list(Region.objects.filter(parent__in=regions).order_by("code"))
+    form = AuditFilterForm(request.GET or None, actions=action_choices(), regions=choices)
+    filters = AuditFilters()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        region = next((r for r in choices if r.code == d["region"]), None)
+        filters = AuditFilters(d["person"].strip(), d["action"], region, d["start"], d["end"])
+    return audit_entry_list(request.user, filters), form
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, Role.DISTRICT_ADMIN)
-    page = Paginator(AuditLog.objects.select_related("actor"), 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit.html", {"page": page})
+    entries, form = _audit_filtered(request)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.words = entry_describe(entry)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit.html", {"page": page, "form": form, "query": query.urlencode()})
+
+
+@login_required
+def audit_log_xlsx(request: HttpRequest) -> HttpResponse:
+    entries, form = _audit_filtered(request)
+    return xlsx_response(
+        request,
+        filename="audit-log",
+        sheets=audit_sheets(entries[:EXPORT_LIMIT]),
+        action="core.audit_export",
+        detail={"filters": {k: v for k, v in request.GET.items() if k != "page"}},
+    )
 
 
 @login_required

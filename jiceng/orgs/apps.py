@@ -7,6 +7,10 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织")
 
     def ready(self) -> None:
+        from jiceng.core.audit_log import actions_register
+        from jiceng.orgs.audit_words import SENTENCES
+
+        actions_register(SENTENCES)
         from jiceng.demo.registry import register
         from jiceng.orgs.demo import load_orgs_demo
 

@@ -7,6 +7,10 @@ class PeopleConfig(AppConfig):
     verbose_name = _("居民与党员")
 
     def ready(self) -> None:
+        from jiceng.core.audit_log import actions_register
+        from jiceng.people.audit_words import SENTENCES
+
+        actions_register(SENTENCES)
         from jiceng.core.jobs import runner_register
         from jiceng.demo.registry import register
         from jiceng.people.demo import load_people_demo, load_users_demo

@@ -7,7 +7,7 @@ from jiceng.core.models import Role
 from jiceng.core.scope import scope_for
 
 # Subdistrict and district administrators share one menu, grouped by area of work;
-# the district adds the region tree and the audit trail.
+# the district adds the region tree; each reads the audit trail of its own region.
 ADMIN_MENU = [
     (_("工作台"), "portal:workbench"),
     (_("四级总览"), "cockpit:overview"),
@@ -31,7 +31,7 @@ ADMIN_MENU = [
 # (label, url name) — one menu per role, in the order the role uses the pages.
 MENU = {
     Role.DISTRICT_ADMIN: ADMIN_MENU + [(_("行政区划"), "regions:tree"), (_("审计日志"), "core:audit")],
-    Role.SUBDISTRICT_ADMIN: ADMIN_MENU,
+    Role.SUBDISTRICT_ADMIN: ADMIN_MENU + [(_("审计日志"), "core:audit")],
     Role.COMMUNITY_WORKER: [
         (_("工作台"), "portal:workbench"),
         (_("审核申报"), "bank:review"),

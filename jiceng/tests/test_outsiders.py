@@ -102,6 +102,8 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     # staff and organisers, each in their own area
     "portal:workbench": (STAFF, "to-do counts and figures of the requester's own region"),
     "portal:vouchers_expiring": (STAFF, "near-expiry vouchers of the requester's own region"),
+    "core:audit": ({"sub_admin"}, "the audit log of the administrator's own subdistrict"),
+    "core:audit_xlsx": ({"sub_admin"}, "the audit log of the administrator's own subdistrict"),
     "portal:unit_home": ({"unit"}, "the unit operator's own organisations"),
     "cockpit:overview": (STAFF, "figures of the requester's own region"),
     "people:list": (STAFF, "residents of the requester's own region"),
@@ -264,6 +266,8 @@ PARAMS = {
     "bank:partner_statement": lambda w: {"org": w["partner"].organization_id},
     "bank:partner_statement_xlsx": lambda w: {"org": w["partner"].organization_id},
     "people:list": lambda w: {"q": w["victim"].name},
+    "core:audit": lambda w: {"region": w["community"].code, "person": "worker_a1"},
+    "core:audit_xlsx": lambda w: {"region": w["community"].code, "person": "worker_a1"},
     "circle:map": lambda w: {"region": w["community"].code},
     "circle:layers": lambda w: {"region": w["community"].code},
     "circle:recommend": lambda w: {"region": w["community"].code},

@@ -14,7 +14,7 @@ def get(client, user, url):
 @pytest.mark.parametrize(
     "url,insider,outsiders",
     [
-        ("core:audit", "district_admin", ["sub_admin", "worker", "resident"]),
+        ("core:audit", "district_admin", ["worker", "resident", "unit"]),
         ("cockpit:overview", "sub_admin", ["resident", "unit"]),
         ("people:list", "worker", ["resident", "unit"]),
         ("people:import", "worker", ["resident", "unit"]),

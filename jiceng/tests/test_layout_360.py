@@ -1,0 +1,102 @@
+"""Every resident page on a 360 px phone, in normal and large type: nothing overflows, no short label breaks.
+
+Screenshots go to var/screenshots/ (not committed) so a person can look at them.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from conftest import PASSWORD
+from jiceng.tests.outsiders_world import build_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+WIDTH, HEIGHT = 360, 780
+
+# Text nodes of at most this many characters, inside these elements, must sit on one line.
+SHORT = 6
+LABELS = "a, button, th, label, .pill, .tile, nav.menu a, .btn"
+
+BROKEN_LABELS = """([selector, short]) => {
+  const broken = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!el.offsetParent) continue;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent.trim();
+      if (!text || text.length > short) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(text);
+    }
+  }
+  return [...new Set(broken)];
+}"""
+
+
+def resident_pages(w) -> dict[str, str]:
+    return {
+        "home": reverse("portal:resident_home"),
+        "my_points": reverse("bank:my_points"),
+        "claim_new": reverse("bank:claim_new"),
+        "my_claims": reverse("bank:my_claims"),
+        "notices": reverse("bank:notices", kwargs={"code": w["community"].code}),
+        "rewards": reverse("bank:rewards"),
+        "reward": reverse("bank:reward", kwargs={"pk": w["reward"].pk}),
+        "vouchers": reverse("bank:my_vouchers"),
+        "voucher": reverse("bank:voucher", kwargs={"pk": w["redemption"].pk}),
+        "give": reverse("bank:give"),
+        "diary": reverse("diary:list"),
+        "community": reverse("portal:community", kwargs={"code": w["community"].code}),
+        "activities": reverse("activities:list"),
+    }
+
+
+def resident_phone(browser, base: str, username: str, *, large: bool):
+    """A 360 px phone signed in as the resident, in large type or not."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN")
+    if large:
+        context.add_cookies([{"name": "large_type", "value": "1", "url": base}])
+    page = context.new_page()
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/me/")
+    return context, page
+
+
+@pytest.mark.parametrize("mode", ["normal", "large"])
+def test_every_resident_page_fits_a_360_px_phone(browser, live_server, regions, personas, mode):
+    w = build_world(regions, personas)
+    context, page = resident_phone(
+        browser, live_server.url, personas["resident"].username, large=mode == "large"
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems = {}
+    for name, path in resident_pages(w).items():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, name
+        page.screenshot(path=str(SHOTS / f"{name}-{mode}.png"), full_page=True)
+        wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        broken = page.evaluate(BROKEN_LABELS, [LABELS, SHORT])
+        if wide[0] > wide[1] or broken:
+            problems[name] = {"scrollWidth/innerWidth": wide, "labels broken mid-word": broken}
+    context.close()
+    assert not problems, problems
+
+
+def test_every_resident_menu_entry_is_on_screen_without_a_swipe(browser, live_server, personas):
+    context, page = resident_phone(browser, live_server.url, personas["resident"].username, large=True)
+    off = page.evaluate(
+        """() => [...document.querySelectorAll('nav.menu a')]
+             .filter(a => { const r = a.getBoundingClientRect(); return r.right > innerWidth || r.left < 0; })
+             .map(a => a.textContent.trim())"""
+    )
+    context.close()
+    assert off == []
