@@ -72,3 +72,6 @@ def test_every_line_says_what_happened_and_to_whom(client, personas, regions):
     page = client.get(reverse("bank:my_points")).content.decode()
     assert "待定" not in page and "您赠予" in page and "没有扣分" in page
     assert f"{neighbour.masked_name} 赠予" not in page
+    home = client.get(reverse("portal:resident_home")).content.decode()
+    assert "待定" not in home and "您赠予" in home and "没有扣分" in home
+    assert f"{neighbour.masked_name} 赠予" not in home
