@@ -67,6 +67,30 @@ def board_region_get(user, code: str) -> Region | None:
     return region
 
 
+def board_region_public(code: str) -> Region | None:
+    """Any board: 公示 means anyone may read it, signed in or not (names are masked, no contact details)."""
+    return Region.objects.filter(code=code, level__in=BOARD_LEVELS, is_active=True).first()
+
+
+_SHORT_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def board_short_code(region: Region) -> str:
+    """The board's code for a printed poster: the 12-digit region code in base 36 (8 characters)."""
+    n, out = int(region.code), ""
+    while n:
+        n, r = divmod(n, 36)
+        out = _SHORT_ALPHABET[r] + out
+    return out or "0"
+
+
+def board_region_by_short(short: str) -> Region | None:
+    short = (short or "").strip().lower()
+    if not short or len(short) > 9 or any(c not in _SHORT_ALPHABET for c in short):
+        return None
+    return board_region_public(f"{int(short, 36):012d}")
+
+
 def board_region_home(user) -> Region | None:
     """The board a user lands on: a resident's own community, a staff member's own region."""
     scope = scope_for(user)
