@@ -3,11 +3,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from jiceng.api.api import api
+from jiceng.bank.views import notices
 from jiceng.core import views as core_views
 from jiceng.portal.views import homes
 
 urlpatterns = [
     path("", homes.home, name="home"),
+    path("g/<str:short>/", notices.board_short, name="board_short"),  # printed under a board's QR code
     path("login/", core_views.login_view, name="login"),
     path("logout/", core_views.logout_view, name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -16,7 +16,16 @@ MAX_REPORT_DAYS = 3 * 366
 
 
 class ClaimForm(Form):
-    rule = forms.ModelChoiceField(label=_("积分规则"), queryset=EarningRule.objects.none(), empty_label=None)
+    # Nothing is preselected: the first rule would be the highest-value one (见义勇为).
+    rule = forms.ModelChoiceField(
+        label=_("积分规则"),
+        queryset=EarningRule.objects.none(),
+        empty_label=_("请选择积分规则"),
+        error_messages={
+            "required": _("请选择积分规则：选最符合您所做的事的一条"),
+            "invalid_choice": _("这条积分规则不适用，请重新选择"),
+        },
+    )
     deed_date = forms.DateField(
         label=_("善行日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
@@ -26,6 +35,9 @@ class ClaimForm(Form):
     )
     witness = forms.CharField(label=_("证明人（姓名和联系方式）"), required=False, max_length=100)
     photos = MultiplePhotoField(label=_("照片（可选，最多 6 张）"), required=False)
+    text_public = forms.BooleanField(
+        label=_("在公示栏公开我写的内容（不勾选则只公示规则、类别、积分和打码的姓名）"), required=False
+    )
 
     def __init__(self, *args, rules=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +53,7 @@ class ClaimForm(Form):
             text=d["text"],
             minutes=d["minutes"],
             witness=d["witness"],
+            text_public=d["text_public"],
             photos=tuple(d["photos"]),
         )
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("review/decide/", reviews.review_decide, name="review_decide"),
     path("notices/", notices.my_board, name="my_board"),
     path("notices/<str:code>/", notices.notice_board, name="notices"),
+    path("notices/<str:code>/poster/", notices.board_poster, name="notice_poster"),
     path("notices/item/<int:pk>/object/", notices.notice_object, name="notice_object"),
     path("notices/item/<int:pk>/withdraw/", notices.notice_withdraw, name="notice_withdraw"),
     path("objections/<int:pk>/decide/", notices.objection_decide, name="objection_decide"),

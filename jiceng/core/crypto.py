@@ -44,6 +44,13 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_id_number(number: str) -> str:
+    """510107**********1X: the region digits and the last two, never the birth date or sequence.
+
+    With the birth year and sex stored in clear, the hidden digits 7-16 still leave
+    365 days x 100 sequences / 11 check characters, about 3,300 candidate numbers
+    (docs/ARCHITECTURE.md, "Personal information"). Showing digits 15-16 as well would
+    leave about 33.
+    """
     if not number:
         return ""
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    return number[:6] + "*" * (len(number) - 8) + number[-2:]

@@ -25,10 +25,10 @@ class DiaryForm(Form):
 
 
 class DiaryClaimForm(ClaimForm):
-    """A claim from an entry: the entry is the text, the date and the photos; only the rule and details are asked."""
+    """A claim from an entry: the entry is the text, the date and the photos; the resident picks
+    the rule (nothing preselected) and whether the entry's words may show on the board."""
 
     def __init__(self, *args, entry, rules, **kwargs):
-        preselected = rules.filter(category=entry.category).first()
-        super().__init__(*args, rules=rules, initial={"rule": preselected}, **kwargs)
+        super().__init__(*args, rules=rules, **kwargs)
         for name in ("deed_date", "text", "photos"):
             del self.fields[name]

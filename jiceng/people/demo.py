@@ -70,7 +70,6 @@ def _community_people(district, com, fake, rng, branches, used) -> None:
             household=households[i % len(households)],
             name=fake.name_male() if gender == Gender.MALE else fake.name_female(),
             gender=gender,
-            birth_date=birth,
             phone=fake.phone_number(),
         )
         p.set_id_number(_valid_id(rng, birth, gender, used))
@@ -83,9 +82,8 @@ def _community_people(district, com, fake, rng, branches, used) -> None:
                 district=district,
                 origin=rng.choice(Origin.values),
                 home_branch=branches.get(com.id),
-                joined_on=p.birth_date.replace(year=p.birth_date.year + 25)
-                if p.birth_date.month != 2
-                else None,
+                # A day of its own: a joining date derived from the birth date would give it away.
+                joined_on=dt.date(p.birth_year + 25, rng.randint(1, 12), rng.randint(1, 28)),
             )
             for p in people
             if rng.random() < 0.14

@@ -9,8 +9,9 @@ of subdistrict B and community B1) get only what a page needs to let them in at 
 `MARKERS` are strings that only the victim world holds; no page served to an outsider
 may contain one (`build_world` adds the voucher code and the check-in token). What the
 product publishes on purpose is deliberately not a marker: a reward on the
-district-wide shelf and its partner, and the notice board's lines (masked name, rule
-and deed) with the objections to them and their outcome.
+district-wide shelf and its partner, the notice board's lines (masked name, category, rule
+and points; the claimant's words only if they chose to show them) with the objections to
+them and their outcome, and a community's public page.
 """
 
 import datetime as dt
@@ -29,6 +30,7 @@ from jiceng.alliance import services as alliance
 from jiceng.alliance.tests.factories import action_for, alliance_a, need, party_org, resource, sector_org
 from jiceng.bank import ledger
 from jiceng.bank.models import EarningRule, Transfer
+from jiceng.bank.queries.notices import board_short_code
 from jiceng.bank.services import claims, giving, objections, reviews, rewards, rules
 from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward
 from jiceng.circle.models import PlaceKind, ServicePlace
@@ -42,7 +44,8 @@ MARKERS = {
     "李建国": "the victim resident's full name",
     "13912345678": "the victim resident's phone number",
     "甲一日记私密内容": "the victim's diary text",
-    "甲一待审申报说明": "the text of the victim's claim under review (once on notice it is public)",
+    "甲一待审申报说明": "the text of the victim's claim under review",
+    "甲一善行申报说明": "the text of the victim's claim on notice: the claimant did not choose to show it",
     "甲一帮扶原因": "why a resident of A1 is on the list in need",
     "甲一独居老人": "the resident of A1 in need",
     "甲一街道本地规则": "an earning rule local to subdistrict A",
@@ -97,6 +100,7 @@ def build_world(regions, personas) -> dict:
     reviews.claim_review(reviewer=worker, claim=claim, approve=True)
     claim.refresh_from_db()
     w["notice"] = claim.notice
+    w["board_short"] = board_short_code(a1)
     w["claim"] = claims.claim_file(
         filer=resident,
         data=claims.ClaimInput(claimant=victim, rule=helping, deed_date=today, text="甲一待审申报说明"),

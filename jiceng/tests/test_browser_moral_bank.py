@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from conftest import PASSWORD
-from jiceng.bank.models import Account, DeedClaim, Notice, Redemption
+from jiceng.bank.models import Account, DeedClaim, EarningRule, Notice, Redemption
 from jiceng.bank.services.rules import rule_catalogue_seed
 from jiceng.bank.tests.test_rewards import make_partner, make_reward
 
@@ -38,6 +38,15 @@ def test_diary_to_claim_to_notice_to_points_to_redemption(browser, live_server, 
     resident.fill("textarea[name=text]", "帮独居老人修好了漏水的水龙头")
     resident.click("button:has-text('保存')")
     resident.click("a:has-text('申报积分')")
+    # nothing is preselected; the preview shows what the public board will say, words hidden
+    helping = EarningRule.objects.get(district=regions["district"], code="helping", is_current=True)
+    assert "请先选择积分规则" in resident.inner_text("#claim-preview")
+    resident.select_option("select[name=rule]", str(helping.pk))
+    preview = resident.inner_text("#claim-preview")
+    assert helping.name in preview and "漏水" not in preview and "李*国" in preview
+    resident.check("input[name=text_public]")
+    assert "漏水" in resident.inner_text("#claim-preview")
+    resident.uncheck("input[name=text_public]")
     resident.click("button:has-text('提交申报')")
     resident.wait_for_url("**/bank/claims/mine/")
     assert "已提交" in resident.inner_text("main")

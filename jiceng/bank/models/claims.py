@@ -144,6 +144,8 @@ class DeedClaim(models.Model):
         _("申报方式"), max_length=8, choices=FiledMode.choices, default=FiledMode.SELF
     )
     witness = models.CharField(_("证明人"), max_length=100, blank=True)
+    # The claimant's own words stay between them and the reviewers unless they choose to show them.
+    text_public = models.BooleanField(_("在公示栏公开描述"), default=False)
     state = models.CharField(
         _("状态"), max_length=14, choices=ClaimState.choices, default=ClaimState.SUBMITTED
     )

@@ -5,6 +5,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 
 from jiceng.bank.models import Notice, Objection, ObjectionState, Transfer, TransferKind
 from jiceng.core.models import Role
+from jiceng.core.redact import redact
 from jiceng.core.scope import scope_for
 from jiceng.regions.models import Level, Region
 
@@ -14,6 +15,41 @@ BOARD_LEVELS = [Level.DISTRICT, Level.SUBDISTRICT, Level.COMMUNITY]
 def notice_days() -> int:
     """How long an award stays on the board, open to objections, before it is posted."""
     return settings.NOTICE_DAYS
+
+
+def notice_title_for(*, rule, text: str, text_public: bool) -> str:
+    """What the board says of an award: the category and the rule, and the claimant's words
+    only when they chose to show them (phones and ID numbers in them hidden).
+
+    The claim form's preview (`bank/claims/_preview.html` and `claim_preview.js`) shows the same.
+    """
+    title = f"{rule.get_category_display()} · {rule.name}"
+    if text_public and text.strip():
+        title += f"：{redact(text.strip())[:80]}"
+    return title
+
+
+def claim_preview(*, form, claimant, text: str | None = None) -> dict:
+    """What the public will see of this claim, for the preview beside the form.
+
+    `rules` carries each choice's category, name and points for `claim_preview.js`, which
+    redraws the preview as the resident picks; the first render (and any re-render after an
+    error) is the server's, from `notice_title_for`.
+    """
+    data = form.data if form.is_bound else {}
+    rules = list(form.fields["rule"].queryset)
+    chosen = next((r for r in rules if str(r.pk) == str(data.get("rule", ""))), None)
+    words = text if text is not None else str(data.get("text", ""))
+    public = data.get("text_public") in ("on", "true", "1", True)
+    return {
+        "masked_name": claimant.masked_name if claimant else "",
+        "rules": rules,
+        "rule": chosen,
+        "text": redact(words.strip())[:80],
+        "text_public": public,
+        "title": notice_title_for(rule=chosen, text=words, text_public=public) if chosen else "",
+        "fixed_text": text is not None,
+    }
 
 
 def board_region_get(user, code: str) -> Region | None:
@@ -29,6 +65,30 @@ def board_region_get(user, code: str) -> Region | None:
     if region is None or region.district_code not in district_codes:
         return None
     return region
+
+
+def board_region_public(code: str) -> Region | None:
+    """Any board: 公示 means anyone may read it, signed in or not (names are masked, no contact details)."""
+    return Region.objects.filter(code=code, level__in=BOARD_LEVELS, is_active=True).first()
+
+
+_SHORT_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def board_short_code(region: Region) -> str:
+    """The board's code for a printed poster: the 12-digit region code in base 36 (8 characters)."""
+    n, out = int(region.code), ""
+    while n:
+        n, r = divmod(n, 36)
+        out = _SHORT_ALPHABET[r] + out
+    return out or "0"
+
+
+def board_region_by_short(short: str) -> Region | None:
+    short = (short or "").strip().lower()
+    if not short or len(short) > 9 or any(c not in _SHORT_ALPHABET for c in short):
+        return None
+    return board_region_public(f"{int(short, 36):012d}")
 
 
 def board_region_home(user) -> Region | None:

@@ -66,6 +66,7 @@ class ClaimInput:
     text: str
     minutes: int | None = None
     witness: str = ""
+    text_public: bool = False
     photos: tuple = ()
     diary_entry: object = None
     activity_id: int | None = None
@@ -122,6 +123,7 @@ def claim_file(*, filer, data: ClaimInput, mode: str | None = None) -> DeedClaim
         filed_by=filer,
         filed_mode=mode,
         witness=data.witness.strip() if mode != FiledMode.WITNESS else str(filer),
+        text_public=data.text_public,
         state=ClaimState.SUBMITTED,
     )
     for photo in cleaned:
@@ -130,11 +132,19 @@ def claim_file(*, filer, data: ClaimInput, mode: str | None = None) -> DeedClaim
 
 
 def claim_file_from_diary(
-    *, filer, entry, rule: EarningRule | None = None, minutes: int | None = None, witness: str = ""
+    *,
+    filer,
+    entry,
+    rule: EarningRule | None = None,
+    minutes: int | None = None,
+    witness: str = "",
+    text_public: bool = False,
 ) -> DeedClaim:
     """Turn the filer's own diary entry into a deed claim: its text, date and photos become the evidence.
 
-    Without `rule`, the first rule of the entry's category that applies on its date is used.
+    The entry's text reaches the reviewers only; the public notice shows it only with
+    `text_public` (an unshared entry was promised as 只有自己能看). Without `rule`, the first
+    rule of the entry's category that applies on its date is used.
     """
     if entry.person_id != filer.person_id:
         raise ClaimError(_("只能申报自己的日记"))
@@ -156,6 +166,7 @@ def claim_file_from_diary(
             text=entry.text,
             minutes=minutes,
             witness=witness,
+            text_public=text_public,
             photos=photos,
             diary_entry=entry,
         ),

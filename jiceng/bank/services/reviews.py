@@ -14,7 +14,7 @@ from jiceng.bank import ledger
 from jiceng.bank.errors import ClaimError
 from jiceng.bank.models import ClaimState, DeedClaim, Notice, Review
 from jiceng.bank.queries.claims import claim_can_review
-from jiceng.bank.queries.notices import notice_days
+from jiceng.bank.queries.notices import notice_days, notice_title_for
 from jiceng.regions.models import Region
 
 
@@ -61,7 +61,7 @@ def claim_review(*, reviewer, claim: DeedClaim, approve: bool, reason: str = "")
         claim=claim,
         transfer=award,
         masked_name=claim.claimant.masked_name,
-        title=f"{claim.rule.name}：{claim.text[:80]}",
+        title=notice_title_for(rule=claim.rule, text=claim.text, text_public=claim.text_public),
         points=claim.points,
         starts_at=now,
         ends_at=now + dt.timedelta(days=notice_days()),

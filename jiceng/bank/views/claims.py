@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from jiceng.bank.errors import ClaimError
 from jiceng.bank.forms import ClaimForm
 from jiceng.bank.queries.claims import claim_list_mine, neighbour_get_by_phone, resident_list_for_office
-from jiceng.bank.queries.notices import notice_days
+from jiceng.bank.queries.notices import claim_preview, notice_days
 from jiceng.bank.queries.rules import rule_list_for
 from jiceng.bank.services.claims import claim_file
 from jiceng.bank.views import resident_or_404
@@ -42,7 +42,11 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     form = _form(request, person)
     if done := _file(request, form, person, "bank:my_claims"):
         return done
-    return render(request, "bank/claims/new.html", {"form": form, "for_person": None})
+    return render(
+        request,
+        "bank/claims/new.html",
+        {"form": form, "for_person": None, "preview": claim_preview(form=form, claimant=person)},
+    )
 
 
 @login_required
@@ -58,7 +62,13 @@ def witness_claim(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bank/claims/witness.html",
-        {"form": form, "for_person": person, "phone": phone, "not_found": bool(phone) and person is None},
+        {
+            "form": form,
+            "for_person": person,
+            "phone": phone,
+            "not_found": bool(phone) and person is None,
+            "preview": claim_preview(form=form, claimant=person),
+        },
     )
 
 
@@ -84,5 +94,13 @@ def office_claim(request: HttpRequest) -> HttpResponse:
         return done
     matches = resident_list_for_office(request.user, q)
     return render(
-        request, "bank/claims/office.html", {"form": form, "for_person": person, "q": q, "matches": matches}
+        request,
+        "bank/claims/office.html",
+        {
+            "form": form,
+            "for_person": person,
+            "q": q,
+            "matches": matches,
+            "preview": claim_preview(form=form, claimant=person),
+        },
     )

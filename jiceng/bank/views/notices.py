@@ -1,16 +1,26 @@
 """The public notice board (names masked, open to the whole district) and objections to an award."""
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.bank.errors import ClaimError
 from jiceng.bank.forms import ReasonForm
 from jiceng.bank.models import Notice, NoticeState, Objection
-from jiceng.bank.queries.notices import board_region_get, board_region_home, notice_list_for_board
+from jiceng.bank.queries.notices import (
+    board_region_by_short,
+    board_region_get,
+    board_region_home,
+    board_region_public,
+    board_short_code,
+    notice_list_for_board,
+)
 from jiceng.bank.services import objections
 from jiceng.core.models import Role
 from jiceng.core.once import once_post
@@ -34,9 +44,11 @@ def my_board(request: HttpRequest) -> HttpResponse:
     return redirect("bank:notices", code=region.code)
 
 
-@login_required
 def notice_board(request: HttpRequest, code: str) -> HttpResponse:
-    region = _board_region(request, code)
+    """Open to anyone, signed in or not: masked names, no contact details. Objecting needs a login."""
+    region = board_region_public(code)
+    if region is None:
+        raise Http404
     scope = scope_for(request.user)
     return render(
         request,
@@ -47,10 +59,35 @@ def notice_board(request: HttpRequest, code: str) -> HttpResponse:
             "reason_form": ReasonForm(),
             "can_decide": scope.has(Role.COMMUNITY_WORKER),
             "my_regions": {r.pk for r in scope.regions},
-            "my_person_id": request.user.person.pk if request.user.person else None,
+            "my_person_id": getattr(getattr(request.user, "person", None), "pk", None),
             "open": NoticeState.OPEN,
+            "login_to_object": f"{reverse('login')}?next={request.path}",
+            "can_print": scope.works_in(region.pk),
         },
     )
+
+
+def board_short(request: HttpRequest, short: str) -> HttpResponse:
+    """The short address printed under a board's QR code (/g/<code>/)."""
+    region = board_region_by_short(short)
+    if region is None:
+        raise Http404
+    return redirect("bank:notices", code=region.code)
+
+
+@login_required
+def board_poster(request: HttpRequest, code: str) -> HttpResponse:
+    """A printable A4 poster for the paper board: the community's name, a QR code and the short address."""
+    region = board_region_public(code)
+    if region is None or not scope_for(request.user).works_in(region.pk):
+        raise Http404
+    url = request.build_absolute_uri(reverse("board_short", args=[board_short_code(region)]))
+    return render(request, "bank/notices/poster.html", {"region": region, "url": url, "qr": _qr_svg(url)})
+
+
+def _qr_svg(url: str) -> str:
+    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, omitsize=True, svgclass="qr")
+    return mark_safe(svg)  # noqa: S308 - segno's own SVG of our own URL
 
 
 @login_required

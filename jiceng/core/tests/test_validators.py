@@ -60,7 +60,7 @@ def test_it_masks_personal_data():
     assert mask_name("欧阳小明") == "欧**明"
     assert mask_name("李四") == "李*"
     assert mask_phone("13912345678") == "139****5678"
-    assert mask_id_number("11010519491231002X") == "110105********002X"
+    assert mask_id_number("11010519491231002X") == "110105**********2X"
 
 
 def test_it_validates_phones():

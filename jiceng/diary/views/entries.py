@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from jiceng.bank.errors import ClaimError
-from jiceng.bank.queries.notices import notice_days
+from jiceng.bank.queries.notices import claim_preview, notice_days
 from jiceng.bank.queries.rules import rule_list_for
 from jiceng.bank.services.claims import claim_file_from_diary
 from jiceng.core.models import Role
@@ -45,7 +45,7 @@ def diary_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def diary_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    """Second tap: the entry is the evidence; pick the rule (preselected by category) and submit."""
+    """Second tap: the entry is the evidence; pick the rule, see what the board will show, submit."""
     entry = get_object_or_404(_mine(request).select_related("person__community"), pk=pk)
     rules = rule_list_for(entry.person.community, entry.date)
     form = DiaryClaimForm(request.POST or None, entry=entry, rules=rules)
@@ -53,11 +53,24 @@ def diary_claim(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             claim_file_from_diary(
-                filer=request.user, entry=entry, rule=d["rule"], minutes=d["minutes"], witness=d["witness"]
+                filer=request.user,
+                entry=entry,
+                rule=d["rule"],
+                minutes=d["minutes"],
+                witness=d["witness"],
+                text_public=d["text_public"],
             )
             days = notice_days()
             messages.success(request, _("申报已提交，社区审核通过后会在公示栏公示 %(d)d 天。") % {"d": days})
             return redirect("bank:my_claims")
         except ClaimError as exc:
             form.add_error(None, str(exc))
-    return render(request, "diary/claim.html", {"entry": entry, "form": form})
+    return render(
+        request,
+        "diary/claim.html",
+        {
+            "entry": entry,
+            "form": form,
+            "preview": claim_preview(form=form, claimant=entry.person, text=entry.text),
+        },
+    )

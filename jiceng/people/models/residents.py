@@ -1,6 +1,8 @@
 """Residents, households and party membership.
 
 ID numbers are stored encrypted, with a keyed hash for lookup and a masked copy for display.
+Only the birth year is kept in clear (age counts need nothing finer); the full birth date is
+inside the encrypted ID number. See docs/ARCHITECTURE.md, "Personal information".
 """
 
 from django.db import models
@@ -52,7 +54,7 @@ class Person(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
-    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True, db_index=True)
     id_number_encrypted = models.BinaryField(_("身份证号（加密）"), null=True, blank=True, editable=False)
     id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -80,6 +82,7 @@ class Person(models.Model):
         self.id_number_encrypted = crypto.encrypt(number)
         self.id_number_hash = crypto.lookup_hash(number)
         self.id_number_masked = crypto.mask_id_number(number)
+        self.birth_year = int(number[6:10])
 
     def id_number(self) -> str:
         return crypto.decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""

@@ -48,7 +48,7 @@ class PersonRow:
     community: Region
     name: str
     gender: str
-    birth_date: dt.date | None
+    birth_year: int | None
     phone: str
     id_number: str
     household_number: str
@@ -156,7 +156,8 @@ def validate_people_rows(
                     community=community,
                     name=name,
                     gender=gender,
-                    birth_date=values["birth_date"],
+                    # Only the year is kept: the full date would give away the ID number's middle.
+                    birth_year=values["birth_date"].year if values["birth_date"] else None,
                     phone=values["phone"] or "",
                     id_number=id_number,
                     household_number=rec.get("户号", ""),
@@ -228,13 +229,13 @@ def _people_write(rows: list[PersonRow], *, filename: str, scope_region: Region,
         person.household = (
             households.get((r.community.id, r.household_number)) if r.household_number else None
         )
-        person.name, person.gender, person.birth_date, person.phone = r.name, r.gender, r.birth_date, r.phone
+        person.name, person.gender, person.birth_year, person.phone = r.name, r.gender, r.birth_year, r.phone
         if r.id_number:
             person.set_id_number(r.id_number)
         person._row = r
     Person.objects.bulk_create(creates, batch_size=2000)
     Person.objects.bulk_update(
-        updates, ["community", "household", "name", "gender", "birth_date", "phone"], batch_size=2000
+        updates, ["community", "household", "name", "gender", "birth_year", "phone"], batch_size=2000
     )
     summary.created, summary.updated = len(creates), len(updates)
     if any(p.pk is None for p in creates):  # backends without RETURNING on bulk insert

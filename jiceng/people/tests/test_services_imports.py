@@ -19,7 +19,7 @@ def test_it_imports_people_households_and_members(personas, regions):
     zhang = Person.objects.get(name="张伟")
     assert zhang.household.members.count() == 2
     assert zhang.id_number() == "11010519491231002X"
-    assert zhang.id_number_masked == "110105********002X"
+    assert zhang.id_number_masked == "110105**********2X" and zhang.birth_year == 1949
     assert b"11010519491231002X" not in bytes(zhang.id_number_encrypted)
     assert PartyMembership.objects.get(person=zhang).origin == "veteran"
     assert AuditLog.objects.filter(action="people.import", actor=personas["sub_admin"]).exists()

@@ -10,13 +10,19 @@ def get(client, user, url):
     return client.get(url)
 
 
-def test_community_page_is_open_to_its_residents_only(client, personas, regions):
+def test_community_page_is_public_but_its_workers_are_for_its_own_people(client, personas, regions):
     url = reverse("portal:community", args=[regions["A1"].code])
-    assert get(client, personas["resident"], url).status_code == 200
-    assert get(client, personas["outsider"], url).status_code == 404
-    assert get(client, personas["outsider_worker"], url).status_code == 404
-    assert get(client, personas["sub_admin"], url).status_code == 200
-    assert get(client, personas["outsider_sub_admin"], url).status_code == 404
+    for who, inside in (
+        ("resident", True),
+        ("sub_admin", True),
+        ("outsider", False),
+        ("outsider_worker", False),
+        ("outsider_sub_admin", False),
+    ):
+        response = get(client, personas[who], url)
+        assert response.status_code == 200, who
+        assert ("<h2>社区工作者</h2>" in response.content.decode()) == inside, who
+    assert client.get(reverse("portal:community", args=["999999999999"])).status_code == 404
 
 
 def test_community_page_masks_workers(client, personas, regions):
