@@ -145,3 +145,26 @@ def test_the_pages_that_move_points_carry_no_inline_script():
         text = path.read_text()
         assert not re.search(r"\son[a-z]+\s*=", text), path
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), path
+
+
+def test_a_claim_form_sent_twice_files_one_claim(client, personas, rules):
+    """The back button after filing, then 提交 again, lands on the first result; a fresh form files anew."""
+    from jiceng.bank.models import DeedClaim
+
+    client.force_login(personas["resident"])
+    token = _token(client.get(reverse("bank:claim_new")).content.decode())
+    data = {
+        "rule": rules["helping"].pk,
+        "deed_date": timezone.localdate().isoformat(),
+        "text": "扶老人过马路",
+        "request_id": token,
+    }
+    first = client.post(reverse("bank:claim_new"), data)
+    again = client.post(reverse("bank:claim_new"), data, follow=True)
+    assert first.status_code == 302 and again.redirect_chain[-1][0] == first.url
+    assert "已经提交过" in _messages(again)
+    assert DeedClaim.objects.filter(claimant=personas["resident"].person).count() == 1
+    fresh = _token(client.get(reverse("bank:claim_new")).content.decode())
+    assert fresh != token
+    client.post(reverse("bank:claim_new"), data | {"request_id": fresh})
+    assert DeedClaim.objects.filter(claimant=personas["resident"].person).count() == 2

@@ -14,6 +14,7 @@ from jiceng.bank.queries.rules import rule_list_for
 from jiceng.bank.services.claims import claim_file
 from jiceng.bank.views import resident_or_404
 from jiceng.core.models import Role
+from jiceng.core.once import Once
 from jiceng.core.scope import get_scoped_or_404, require_role
 from jiceng.people.models import Person
 
@@ -24,8 +25,17 @@ def _form(request, claimant: Person | None) -> ClaimForm:
 
 
 def _file(request, form: ClaimForm, claimant: Person | None, success_url: str):
-    """File the posted claim; a redirect when it was filed, None (errors on the form) when not."""
-    if claimant is None or request.method != "POST" or not form.is_valid():
+    """File the posted claim; a redirect when it was filed, None (errors on the form) when not.
+
+    A second post of the same rendered form (the back button, a double tap) lands where the
+    first one did instead of filing the claim twice.
+    """
+    if claimant is None or request.method != "POST":
+        return None
+    once = Once(request)
+    if again := once.replayed():
+        return again
+    if not form.is_valid():
         return None
     try:
         claim_file(filer=request.user, data=form.claim_input(claimant))
@@ -33,7 +43,7 @@ def _file(request, form: ClaimForm, claimant: Person | None, success_url: str):
         form.add_error(None, str(exc))
         return None
     messages.success(request, _("申报已提交，社区审核通过后会在公示栏公示 %(d)d 天。") % {"d": notice_days()})
-    return redirect(success_url)
+    return once.done(redirect(success_url))
 
 
 @login_required
