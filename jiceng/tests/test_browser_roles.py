@@ -34,14 +34,16 @@ def test_each_role_logs_in_and_lands_home(browser, live_server, personas, person
         assert page.request.get(live_server.url + link.get_attribute("href")).status == 200
 
 
-def test_resident_cannot_open_another_community(browser, live_server, personas, regions):
+def test_resident_sees_only_the_public_side_of_another_community(browser, live_server, personas, regions):
+    """A community's page is public (公示), but its organisations and workers are for its own people."""
     page = browser.new_page(locale="zh-CN")
     login(page, live_server.url, "13912345678")
     page.wait_for_url(live_server.url + "/me/")
     own = page.goto(f"{live_server.url}/community/{regions['A1'].code}/")
-    assert own.status == 200 and regions["A1"].name in page.content()
+    assert own.status == 200 and regions["A1"].name in page.content() and "社区党组织" in page.content()
     other = page.goto(f"{live_server.url}/community/{regions['B1'].code}/")
-    assert other.status == 404
+    assert other.status == 200 and regions["B1"].name in page.content()
+    assert "社区党组织" not in page.content()
 
 
 def test_language_switch_and_large_type(browser, live_server, personas):
