@@ -17,13 +17,19 @@ def notice_days() -> int:
     return settings.NOTICE_DAYS
 
 
+def notice_heading(rule) -> str:
+    """The category and the rule, as the board names an award; once when they read the same."""
+    category = str(rule.get_category_display())
+    return rule.name if category == rule.name else f"{category} · {rule.name}"
+
+
 def notice_title_for(*, rule, text: str, text_public: bool) -> str:
     """What the board says of an award: the category and the rule, and the claimant's words
     only when they chose to show them (phones and ID numbers in them hidden).
 
     The claim form's preview (`bank/claims/_preview.html` and `claim_preview.js`) shows the same.
     """
-    title = f"{rule.get_category_display()} · {rule.name}"
+    title = notice_heading(rule)
     if text_public and text.strip():
         title += f"：{redact(text.strip())[:80]}"
     return title
@@ -38,6 +44,8 @@ def claim_preview(*, form, claimant, text: str | None = None) -> dict:
     """
     data = form.data if form.is_bound else {}
     rules = list(form.fields["rule"].queryset)
+    for r in rules:
+        r.notice_heading = notice_heading(r)
     chosen = next((r for r in rules if str(r.pk) == str(data.get("rule", ""))), None)
     words = text if text is not None else str(data.get("text", ""))
     public = data.get("text_public") in ("on", "true", "1", True)

@@ -72,3 +72,15 @@ def test_the_diary_claim_step_shows_the_preview_without_the_words(client, person
     assert "公示预览" in page and "您写的内容不会公示" in page
     page = client.post(reverse("diary:claim", args=[entry.pk]), {}).content.decode()
     assert "请选择积分规则" in page and not DeedClaim.objects.exists()
+
+
+def test_the_board_names_category_and_rule_once_when_they_read_the_same(rules):
+    from jiceng.bank.queries.notices import notice_heading, notice_title_for
+
+    rule = rules["helping"]
+    category = str(rule.get_category_display())
+    rule.name = category
+    assert notice_heading(rule) == category
+    assert notice_title_for(rule=rule, text="扶老人", text_public=False) == category
+    rule.name = "扶老人过马路"
+    assert notice_heading(rule) == f"{category} · 扶老人过马路"
