@@ -19,7 +19,7 @@ WIDTH, HEIGHT = 360, 780
 
 # Text nodes of at most this many characters, inside these elements, must sit on one line.
 SHORT = 6
-LABELS = "a, button, th, label, .pill, .tile, nav.menu a, .btn"
+LABELS = "a, button, th, label, .pill, .tile, nav.menu a, .btn, td.num small, td.num strong"
 
 BROKEN_LABELS = """([selector, short]) => {
   const broken = [];
