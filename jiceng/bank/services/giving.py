@@ -57,7 +57,11 @@ def donation_create(
         if recipient.person_id == person.pk:
             raise GivingError(_("不能把积分捐给自己"))
         credit = ledger.wallet_open(recipient.person)
-        reason = _("善行传递：%(d)s 赠予的爱心积分") % {"d": person.masked_name}
+        # Fixed once it is in the public log, and read by both sides: it names giver and receiver.
+        reason = _("善行传递：%(d)s 赠予 %(r)s 的爱心积分") % {
+            "d": person.masked_name,
+            "r": recipient.person.masked_name,
+        }
         community_id = recipient.community_id
     else:
         credit = ledger.love_pool(person.community)
