@@ -50,11 +50,28 @@ def _district_id(region):
     return Region.objects.get(code=region.district_code).id
 
 
+_persona_hash: list[str] = []
+
+
+def persona_password_hash() -> str:
+    """The personas' shared password, hashed with the real argon2 hasher once per test process.
+
+    argon2 is slow on purpose (about a tenth of a second, several times that on a busy machine),
+    and the personas fixture makes nine users for most tests; one salt for all of them is
+    harmless, since the password is the fixture's own.
+    """
+    if not _persona_hash:
+        from django.contrib.auth.hashers import make_password
+
+        _persona_hash.append(make_password(PASSWORD))
+    return _persona_hash[0]
+
+
 def make_user(username, role, *, region=None, organization=None, person=None, phone=None):
     from jiceng.core.models import RoleGrant, User
 
     user = User(username=username, phone=phone, person=person, display_name=username)
-    user.set_password(PASSWORD)
+    user.password = persona_password_hash()
     user.save()
     RoleGrant.objects.create(user=user, role=role, region=region, organization=organization)
     return user

@@ -1,8 +1,10 @@
 """Demo residents, households and party members, and one demo login per role."""
 
 import datetime as dt
+import functools
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from faker import Faker
 
@@ -133,6 +135,12 @@ def load_users_demo(district: Region, progress: bool = False) -> list[tuple[str,
     return out
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    # The demo logins share one published password; argon2 runs once per load, not once per login.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user_create(username, phone, display, role, where, residents) -> None:
     person = None
     if role in (Role.RESIDENT, Role.COMMUNITY_WORKER):
@@ -147,7 +155,7 @@ def _user_create(username, phone, display, role, where, residents) -> None:
         is_staff=role == Role.DISTRICT_ADMIN,
         is_superuser=role == Role.DISTRICT_ADMIN,
     )
-    user.set_password(DEMO_PASSWORD)
+    user.password = _demo_password_hash()
     user.save()
     if role == Role.UNIT_OPERATOR:
         RoleGrant.objects.create(user=user, role=role, organization=where)
