@@ -39,10 +39,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def production_env(tmp_path) -> dict:
+@pytest.fixture(scope="module")
+def production_var(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("production-var")
+
+
+@pytest.fixture(scope="module")
+def production_env(production_var, django_db_setup, django_db_blocker) -> dict:
     """The environment of an operator's machine: no test flags, secrets from var/secrets.json."""
-    env = subprocess_env(JICENG_VAR_DIR=str(tmp_path), SECURE_COOKIES="False")
+    with django_db_blocker.unblock():
+        env = subprocess_env(JICENG_VAR_DIR=str(production_var), SECURE_COOKIES="False")
     for name in ("JICENG_TESTING", "DEBUG", "TASKS_BACKEND", "SECRET_KEY", "LEDGER_SIGNER_KEY"):
         env.pop(name, None)
     return env
@@ -60,16 +66,19 @@ def jiceng_command(env: dict, *args: str) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.fixture
-def production(tmp_path, production_env):
-    """Secrets generated, static files collected, gunicorn serving on a free port with DEBUG off."""
+@pytest.fixture(scope="module")
+def production(production_var, production_env):
+    """Secrets generated, static files collected, gunicorn serving on a free port with DEBUG off.
+
+    One server for the module: each test's rows are committed (transactional tests), so the
+    server's own connections see them, and the tables are emptied between tests as usual."""
     env = production_env
     run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 300}
     keys = subprocess.run([sys.executable, "-m", "jiceng.keys"], **run)
     assert keys.returncode == 0, keys.stderr
     collect = subprocess.run([sys.executable, "-m", "jiceng.cli", "collectstatic", "--noinput", "-v0"], **run)
     assert collect.returncode == 0, collect.stderr
-    assert (tmp_path / "static" / "staticfiles.json").exists()
+    assert (production_var / "static" / "staticfiles.json").exists()
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "jiceng.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
