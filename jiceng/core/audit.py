@@ -67,7 +67,19 @@ def snapshot(obj: models.Model) -> dict:
         if field.name in _SECRET_FIELDS:
             continue
         data[field.attname] = _jsonable(getattr(obj, field.attname))
+    for name in getattr(obj, "AUDIT_NAME_FIELDS", ()):
+        if data.get(name):
+            data[name] = crypto.mask_name(data[name])
     return data
+
+
+def _label(target) -> str:
+    """The record's label with every person's name in it masked (their `__str__` asks `name_label`)."""
+    token = crypto.AUDIT_LABELLING.set(True)
+    try:
+        return redact(str(target))[:200]
+    finally:
+        crypto.AUDIT_LABELLING.reset(token)
 
 
 def audit(actor, action: str, target=None, *, before=None, after=None, request=None) -> AuditLog:
@@ -82,7 +94,7 @@ def audit(actor, action: str, target=None, *, before=None, after=None, request=N
         action=action,
         target_type=target._meta.label if isinstance(target, models.Model) else (target or ""),
         target_id=str(target.pk) if isinstance(target, models.Model) else "",
-        target_repr=redact(str(target))[:200] if target is not None else "",
+        target_repr=_label(target) if target is not None else "",
         before=mask_personal(before),
         after=mask_personal(after),
         ip=ip,

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+from contextvars import ContextVar
 from functools import lru_cache
 
 from cryptography.fernet import Fernet
@@ -24,6 +25,15 @@ def decrypt(token: bytes) -> str:
 def lookup_hash(plain: str) -> str:
     """A keyed hash, so a leaked table can't be reversed by hashing every possible ID."""
     return hmac.new(settings.LOOKUP_HASH_KEY.encode(), plain.encode(), hashlib.sha256).hexdigest()
+
+
+# While the audit trail labels a record, a person's name stands masked in it (`audit` sets this).
+AUDIT_LABELLING: ContextVar[bool] = ContextVar("audit_labelling", default=False)
+
+
+def name_label(name: str) -> str:
+    """A person's name as a record's label: in full on staff pages, masked in the audit trail."""
+    return mask_name(name) if AUDIT_LABELLING.get() else name
 
 
 def mask_name(name: str) -> str:

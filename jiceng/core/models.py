@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core import crypto
 from jiceng.regions.models import Level
 
 
@@ -49,8 +50,10 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
+    AUDIT_NAME_FIELDS = ("display_name",)
+
     def __str__(self) -> str:
-        return self.display_name or self.username
+        return crypto.name_label(self.display_name) if self.display_name else self.username
 
 
 class RoleGrant(models.Model):

@@ -74,8 +74,10 @@ class Person(models.Model):
             )
         ]
 
+    AUDIT_NAME_FIELDS = ("name",)
+
     def __str__(self) -> str:
-        return self.name
+        return crypto.name_label(self.name)
 
     def set_id_number(self, number: str) -> None:
         """Store a validated ID number in its three forms; callers validate first."""
@@ -125,4 +127,4 @@ class PartyMembership(models.Model):
         verbose_name_plural = _("党员")
 
     def __str__(self) -> str:
-        return f"{self.person.name}（{self.get_origin_display()}）"
+        return f"{self.person}（{self.get_origin_display()}）"
