@@ -10,6 +10,7 @@ from jiceng.portal.views import homes
 urlpatterns = [
     path("", homes.home, name="home"),
     path("g/<str:short>/", notices.board_short, name="board_short"),  # printed under a board's QR code
+    path("favicon.ico", core_views.favicon, name="favicon"),  # browsers ask for it at the root
     path("login/", core_views.login_view, name="login"),
     path("logout/", core_views.logout_view, name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -133,3 +134,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     person = request.user.person
     membership = getattr(person, "party_membership", None) if person else None
     return render(request, "core/profile.html", {"person": person, "membership": membership})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The product's icon for the browser's tab and bookmarks, from the collected static files."""
+    return redirect(static("jiceng/favicon.ico"), permanent=False)

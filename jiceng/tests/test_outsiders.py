@@ -62,6 +62,7 @@ SKIPPED = {
 PUBLIC: dict[str, tuple[frozenset, str]] = {
     # open to everyone
     "login": (ANYONE, "the login page"),
+    "favicon": (ANYONE, "the product's icon, which browsers ask for at the root"),
     "set_language": (ANYONE, "switches the language of the requester's own session"),
     "bank:log": (ANYONE, "the ledger's signed checkpoints are published for anyone to compare and keep"),
     "bank:consistency": (ANYONE, "a consistency proof between two published checkpoints"),
