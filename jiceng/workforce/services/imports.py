@@ -125,6 +125,8 @@ def roster_rows_validate(
                 problems.append(_("姓名与居民名册中的不一致"))
             elif person.pk in workers:
                 problems.append(_("%(n)s 已有社区工作者档案") % {"n": person.name})
+        if not rec.get("姓名", "") or len(rec.get("姓名", "")) > 50:
+            problems.append(_("姓名为空或过长"))
         code = ascii_normalize(rec.get("社区代码", ""))
         community = communities.get(code)
         if community is None:
@@ -163,10 +165,13 @@ def roster_rows_validate(
                 problems.append(_("职业资格应为助理社会工作师、社会工作师或高级社会工作师"))
             if not cert or len(cert) > 40:
                 problems.append(_("有职业资格时要填写证书编号（不超过 40 个字符）"))
-            try:
-                issued_on = _date(rec.get("取得日期", ""))
-            except ValidationError as exc:
-                problems.append(_("取得日期：%(e)s") % {"e": exc.messages[0]})
+            if not rec.get("取得日期", ""):
+                problems.append(_("有职业资格时要填写取得日期"))
+            else:
+                try:
+                    issued_on = _date(rec["取得日期"])
+                except ValidationError as exc:
+                    problems.append(_("取得日期：%(e)s") % {"e": exc.messages[0]})
         if problems:
             errors.append(_("第 %(n)d 行：%(p)s") % {"n": number, "p": "；".join(problems)})
         else:
