@@ -87,7 +87,12 @@ def test_the_promotion_run_is_idempotent_per_year(regions, personas):
     assert [(line.grade_before, line.grade_after) for line in again] == [(1, 2)]
     with pytest.raises(IntegrityError), transaction.atomic():
         GradeChange.objects.create(
-            worker=worker, cause=Cause.SENIORITY, delta=1, grade_after=3, effective_on=dt.date(2021, 1, 1), year=2020
+            worker=worker,
+            cause=Cause.SENIORITY,
+            delta=1,
+            grade_after=3,
+            effective_on=dt.date(2021, 1, 1),
+            year=2020,
         )
 
 
@@ -107,7 +112,12 @@ def test_the_top_of_the_post_caps_every_step_and_only_a_correction_goes_down(reg
         services.grade_correct(actor=admin, worker=worker, delta=-20, on=dt.date(2013, 2, 1), note="")
     with pytest.raises(IntegrityError), transaction.atomic():
         GradeChange.objects.create(
-            worker=worker, cause=Cause.SENIORITY, delta=-1, grade_after=15, effective_on=dt.date(2014, 1, 1), year=2013
+            worker=worker,
+            cause=Cause.SENIORITY,
+            delta=-1,
+            grade_after=15,
+            effective_on=dt.date(2014, 1, 1),
+            year=2013,
         )
 
 
@@ -116,7 +126,9 @@ def test_a_placement_carries_the_steps_into_the_new_posts_range(regions, persona
     worker = hire(regions["A1"], admin, hired_on=dt.date(2012, 1, 1))
     services.grade_correct(actor=admin, worker=worker, delta=11, on=dt.date(2012, 1, 1), note="原有等级")
     assert _grade(worker) == 12
-    services.worker_place(actor=admin, worker=worker, community=regions["A2"], post="deputy", on=dt.date(2020, 1, 1))
+    services.worker_place(
+        actor=admin, worker=worker, community=regions["A2"], post="deputy", on=dt.date(2020, 1, 1)
+    )
     worker.refresh_from_db()
     assert _grade(worker) == 15  # deputy 4 + 11 steps, within 4–15
     assert worker.user.grants.filter(role="community_worker", region=regions["A2"]).exists()
@@ -145,7 +157,11 @@ class TestGradeInvariants(HypothesisTestCase):
             regions_import_divisions(source=DEMO_SOURCE, district=DEMO_DISTRICT, progress=False)
         community = Region.objects.filter(level="community").order_by("code").first()
         worker = services.worker_hire(
-            actor=None, person=make_person(community, "社工"), community=community, post=post, hired_on=dt.date(2000, 1, 1)
+            actor=None,
+            person=make_person(community, "社工"),
+            community=community,
+            post=post,
+            hired_on=dt.date(2000, 1, 1),
         )
         low, high = settings_get(worker.district_id, 2026).range_of(post)
         year, grade = 2000, _grade(worker)
@@ -157,13 +173,19 @@ class TestGradeInvariants(HypothesisTestCase):
             elif kind == "qualification":
                 try:
                     services.qualification_record(
-                        actor=None, worker=worker, level=value, cert_number="X1", issued_on=dt.date(year, 6, 1)
+                        actor=None,
+                        worker=worker,
+                        level=value,
+                        cert_number="X1",
+                        issued_on=dt.date(year, 6, 1),
                     )
                 except services.WorkforceError:
                     pass
             else:
                 try:
-                    services.grade_correct(actor=None, worker=worker, delta=value, on=dt.date(year, 6, 1), note="更正")
+                    services.grade_correct(
+                        actor=None, worker=worker, delta=value, on=dt.date(year, 6, 1), note="更正"
+                    )
                 except services.WorkforceError:
                     pass
             now = _grade(worker)

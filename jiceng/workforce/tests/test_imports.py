@@ -53,7 +53,9 @@ def test_a_good_roster_hires_everyone_with_grade_and_qualification(regions, pers
             ["李二", _id(21), a2, "其他", "2021/03/01", "", "", "", ""],
         ]
     )
-    summary = services.roster_import(data=data, filename="r.xlsx", scope_region=regions["A"], actor=personas["sub_admin"])
+    summary = services.roster_import(
+        data=data, filename="r.xlsx", scope_region=regions["A"], actor=personas["sub_admin"]
+    )
     assert (summary.hired, summary.qualifications) == (2, 1)
     zhang = CommunityWorker.objects.get(person=people[0])
     settings = settings_get(zhang.district_id, 2026)
@@ -68,13 +70,25 @@ def test_a_bad_roster_is_refused_whole_with_every_bad_row_listed(regions, person
         [
             ["张一", _id(11), a1, "正职", "2015-06-01", "10", "", "", ""],  # good
             ["王三", _id(31), a1, "其他", "2020-01-01", "", "", "", ""],  # not in the people roll
-            ["李二", _id(21), regions["B1"].code, "副职", "2020-01-01", "", "", "", ""],  # outside subdistrict A
+            [
+                "李二",
+                _id(21),
+                regions["B1"].code,
+                "副职",
+                "2020-01-01",
+                "",
+                "",
+                "",
+                "",
+            ],  # outside subdistrict A
             ["张一", _id(11), a1, "主任", "明天", "20", "", "", ""],  # duplicate, bad post, bad date
             ["@王五", "123", a1, "其他", "2020-01-01", "", "博士", "", ""],
         ]
     )
     with pytest.raises(services.RosterRejected) as exc:
-        services.roster_import(data=data, filename="r.xlsx", scope_region=regions["A"], actor=personas["sub_admin"])
+        services.roster_import(
+            data=data, filename="r.xlsx", scope_region=regions["A"], actor=personas["sub_admin"]
+        )
     errors = exc.value.errors
     assert [e.split("：")[0] for e in errors] == ["第 3 行", "第 4 行", "第 5 行", "第 6 行"]
     assert "不在居民名册中" in errors[0]
@@ -95,7 +109,9 @@ def test_a_grade_outside_the_post_and_an_existing_worker_are_refused(regions, pe
         ]
     )
     with pytest.raises(services.RosterRejected) as exc:
-        services.roster_import(data=data, filename="r.xlsx", scope_region=regions["A"], actor=personas["sub_admin"])
+        services.roster_import(
+            data=data, filename="r.xlsx", scope_region=regions["A"], actor=personas["sub_admin"]
+        )
     assert "4 到 15 级" in exc.value.errors[0] and "已有社区工作者档案" in exc.value.errors[1]
     assert CommunityWorker.objects.count() == 1
 
@@ -103,7 +119,11 @@ def test_a_grade_outside_the_post_and_an_existing_worker_are_refused(regions, pe
 def test_the_import_runs_as_a_job_and_the_job_page_lists_the_rows(client, regions, personas, people):
     data = _xlsx([["王三", _id(31), regions["A1"].code, "其他", "2020-01-01", "", "", "", ""]])
     job = import_job_start(
-        kind="workforce_roster", filename="r.xlsx", actor=personas["sub_admin"], region=regions["A"], data=data
+        kind="workforce_roster",
+        filename="r.xlsx",
+        actor=personas["sub_admin"],
+        region=regions["A"],
+        data=data,
     )
     client.force_login(personas["sub_admin"])
     from django.urls import reverse

@@ -36,7 +36,11 @@ def test_a_sheet_total_is_the_sum_of_rows_and_matches_a_hand_computed_case(regio
         Decimal("2240.00"),
     )
     # 乙: 正职 7 + 2 (社会工作师) = 9, coefficient 1.80: 3200 × 1.80 × 0.70 = 4032.00, + 300 allowance.
-    assert (rows["乙"].grade, rows["乙"].coefficient, rows["乙"].total) == (9, Decimal("1.80"), Decimal("4332.00"))
+    assert (rows["乙"].grade, rows["乙"].coefficient, rows["乙"].total) == (
+        9,
+        Decimal("1.80"),
+        Decimal("4332.00"),
+    )
     assert sheet.total == sum(r.total for r in rows.values()) == Decimal("6572.00")
 
 
@@ -105,7 +109,9 @@ def test_settings_of_a_year_change_the_sheet_from_that_year_on(regions, personas
     admin = personas["sub_admin"]
     hire(regions["A1"], admin)
     values = dict(DEFAULTS) | {"fixed_share": Decimal("0.80")}
-    services.settings_save(actor=personas["district_admin"], district=regions["district"], year=2026, values=values)
+    services.settings_save(
+        actor=personas["district_admin"], district=regions["district"], year=2026, values=values
+    )
     s2025 = services.pay_sheet_compute(actor=admin, subdistrict=regions["A"], year=2025, month=12)
     s2026 = services.pay_sheet_compute(actor=admin, subdistrict=regions["A"], year=2026, month=1)
     assert s2025.total == Decimal("2100.00") and s2026.total == Decimal("2400.00")

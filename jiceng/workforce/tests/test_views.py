@@ -66,7 +66,9 @@ def test_the_worker_page_shows_the_record_and_takes_an_assessment(client, person
     )
     assert response.status_code == 302
     assert world["worker"].assessments.get(year=2025).result == "pass"
-    bad = c.post(reverse("workforce:assessment_add", args=[world["worker"].pk]), {"a-year": "2025", "a-result": "pass"})
+    bad = c.post(
+        reverse("workforce:assessment_add", args=[world["worker"].pk]), {"a-year": "2025", "a-result": "pass"}
+    )
     assert bad.status_code == 400 and "已经登记过" in bad.content.decode()
 
 
@@ -90,7 +92,12 @@ def test_hiring_finds_the_person_by_id_number_and_gives_the_role(client, persona
     c = _as(client, personas["sub_admin"])
     missing = c.post(
         reverse("workforce:worker_hire"),
-        {"id_number": "110101199003070000", "community": regions["A1"].pk, "post": "other", "hired_on": "2024-01-01"},
+        {
+            "id_number": "110101199003070000",
+            "community": regions["A1"].pk,
+            "post": "other",
+            "hired_on": "2024-01-01",
+        },
     )
     assert missing.status_code == 400
     response = c.post(
@@ -118,9 +125,15 @@ def test_only_the_district_changes_the_settings_and_the_pay_table(client, person
     assert WorkforceSettings.objects.get(year=2026).staffing_target == Decimal("25.0")
     bad = client.post(reverse("workforce:settings"), values | {"head_min": "19", "fixed_share": "1.5"})
     assert bad.status_code == 400
-    table = {"year": "2026"} | {f"base_{g}": "3500" for g in range(1, 19)} | {f"coef_{g}": "1.20" for g in range(1, 19)}
+    table = (
+        {"year": "2026"}
+        | {f"base_{g}": "3500" for g in range(1, 19)}
+        | {f"coef_{g}": "1.20" for g in range(1, 19)}
+    )
     assert _as(client, personas["sub_admin"]).post(reverse("workforce:pay_table"), table).status_code == 403
-    assert _as(client, personas["district_admin"]).post(reverse("workforce:pay_table"), table).status_code == 302
+    assert (
+        _as(client, personas["district_admin"]).post(reverse("workforce:pay_table"), table).status_code == 302
+    )
     assert PayGrade.objects.filter(year=2026, base=Decimal("3500")).count() == 18
 
 
@@ -183,4 +196,7 @@ def test_the_menu_links_the_pages_for_the_roles_that_use_them(client, personas):
     district = _as(client, personas["district_admin"]).get(reverse("workforce:workers")).content.decode()
     assert reverse("workforce:settings") in district and reverse("workforce:staffing") in district
     worker = _as(client, personas["worker"]).get(reverse("workforce:me")).content.decode()
-    assert f'href="{reverse("workforce:me")}"' in worker and f'href="{reverse("workforce:workers")}"' not in worker
+    assert (
+        f'href="{reverse("workforce:me")}"' in worker
+        and f'href="{reverse("workforce:workers")}"' not in worker
+    )
