@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from jiceng.core.scope import scoped
 from jiceng.workforce.models import CommunityWorker, Level, PaySheetRow, SheetStatus
-from jiceng.workforce.queries.grades import grade_of, grades_of, qualification_highest
+from jiceng.workforce.queries.grades import grade_clamp, grade_of, grades_of, qualification_highest
 from jiceng.workforce.queries.settings import settings_get
 
 ADMINS = ("district_admin", "subdistrict_admin")
@@ -69,11 +69,20 @@ def worker_record_get(worker: CommunityWorker, *, slips_approved_only: bool = Tr
         grade=grade_of(worker, settings),
         grade_range=settings.range_of(worker.post),
         events=list(worker.events.select_related("community").order_by("on", "id")),
-        changes=list(worker.grade_changes.order_by("effective_on", "id")),
+        changes=_running(worker, settings),
         qualifications=list(worker.qualifications.all()),
         assessments=list(worker.assessments.order_by("-year")),
         slips=list(slips[:24]),
     )
+
+
+def _running(worker: CommunityWorker, settings) -> list[tuple]:
+    """Grade changes in the order they take effect, each with the grade it leaves the worker at."""
+    out, steps = [], 0
+    for change in worker.grade_changes.order_by("effective_on", "id"):
+        steps += change.delta
+        out.append((change, grade_clamp(worker.post, steps, settings)))
+    return out
 
 
 def worker_of_user(user) -> CommunityWorker | None:
