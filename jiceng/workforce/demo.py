@@ -53,7 +53,7 @@ def load_workforce_demo(district: Region, progress: bool = False) -> None:
     with transaction.atomic():
         for community, n in zip(communities[3:], LARGE_COMMUNITIES, strict=False):
             _add_residents(district, community, n, fake, rng)
-        results = []
+        results, qualifications = [], []
         for community in communities:
             people = list(
                 Person.objects.filter(community=community, user__isnull=True, id_number_hash__gt="").order_by(
@@ -89,17 +89,18 @@ def load_workforce_demo(district: Region, progress: bool = False) -> None:
                     level = QLevel.JUNIOR
                 if level:
                     issued = min(today, hired + dt.timedelta(days=rng.randint(200, 2500)))
-                    services.qualification_record(
-                        actor=None,
-                        worker=worker,
-                        level=level,
-                        cert_number=f"{issued.year}{rng.randint(100000, 999999)}",
-                        issued_on=issued,
+                    qualifications.append(
+                        (worker, level, f"{issued.year}{rng.randint(100000, 999999)}", issued)
                     )
         AssessmentResult.objects.bulk_create(results)
         first = min(w.hired_on.year for w in CommunityWorker.objects.filter(district=district))
         for year in range(first, today.year):
             services.promotion_run(actor=None, district=district, year=year)
+        # Recorded after the promotion runs, as a district recording its workers' certificates would.
+        for worker, level, number, issued in qualifications:
+            services.qualification_record(
+                actor=None, worker=worker, level=level, cert_number=number, issued_on=issued
+            )
         table, _since = pay_table_get(district, today.year)
         services.pay_table_save(actor=None, district=district, year=today.year, table=table)
         sub = Region.objects.filter(parent=district, level=Level.SUBDISTRICT).order_by("code").first()

@@ -200,3 +200,28 @@ def test_the_menu_links_the_pages_for_the_roles_that_use_them(client, personas):
         f'href="{reverse("workforce:me")}"' in worker
         and f'href="{reverse("workforce:workers")}"' not in worker
     )
+
+
+def test_a_certificate_scan_is_checked_and_re_encoded(client, personas, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(buf, "PNG")
+    c = _as(client, personas["sub_admin"])
+    url = reverse("workforce:qualification_add", args=[world["worker"].pk])
+    fake = SimpleUploadedFile("cert.png", b"not an image", content_type="image/png")
+    bad = c.post(
+        url, {"q-level": "senior", "q-cert_number": "S-1", "q-issued_on": "2024-01-01", "q-scan": fake}
+    )
+    assert bad.status_code == 400 and "不是可识别的图片" in bad.content.decode()
+    good = SimpleUploadedFile("cert.png", buf.getvalue(), content_type="image/png")
+    assert (
+        c.post(
+            url, {"q-level": "senior", "q-cert_number": "S-1", "q-issued_on": "2024-01-01", "q-scan": good}
+        ).status_code
+        == 302
+    )
+    q = world["worker"].qualifications.get(level="senior")
+    assert q.scan.name.endswith(".png") and Image.open(q.scan.path).size == (20, 20)
