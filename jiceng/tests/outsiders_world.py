@@ -36,6 +36,7 @@ from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward
 from jiceng.circle.models import PlaceKind, ServicePlace
 from jiceng.circle.services.places import place_photo_add
 from jiceng.core.models import ImportJob, Role
+from jiceng.core.photos import photo_clean
 from jiceng.diary.models import DiaryEntry
 from jiceng.orgs.models import Organization
 from jiceng.people.models import PartyMembership
@@ -221,12 +222,13 @@ def build_world(regions, personas) -> dict:
         post="other",
         hired_on=today.replace(year=today.year - 4),
     )
-    workforce.qualification_record(
+    w["qualification"] = workforce.qualification_record(
         actor=sub_admin,
         worker=cw,
         level="junior",
         cert_number="JY2020001",
         issued_on=today.replace(year=today.year - 2),
+        scan=photo_clean(_png()),
     )
     w["cworker"] = cw
     w["pay_sheet"] = workforce.pay_sheet_compute(

@@ -189,6 +189,7 @@ TARGETS: dict[str, dict[str, str]] = {
     "workforce:pay_sheet_approve": {"pk": "pay_sheet"},
     "workforce:pay_sheet_xlsx": {"pk": "pay_sheet"},
     "workforce:import_job": {"pk": "roster_job"},
+    "workforce:qualification_scan": {"pk": "qualification"},
     "cockpit:region": {"code": "community"},
     "people:import_job": {"pk": "people_job"},
     "orgs:edit": {"pk": "unit_org"},

@@ -13,6 +13,7 @@ urlpatterns = [
     path("workers/<int:pk>/assessment/", workers.assessment_add, name="assessment_add"),
     path("workers/<int:pk>/correction/", workers.grade_correct, name="grade_correct"),
     path("me/", workers.worker_me, name="me"),
+    path("qualifications/<int:pk>/scan/", workers.qualification_scan, name="qualification_scan"),
     path("settings/", settings.settings_page, name="settings"),
     path("pay-table/", settings.pay_table, name="pay_table"),
     path("pay/", pay.pay_sheet_list, name="pay_sheets"),

@@ -225,3 +225,8 @@ def test_a_certificate_scan_is_checked_and_re_encoded(client, personas, world, s
     )
     q = world["worker"].qualifications.get(level="senior")
     assert q.scan.name.endswith(".png") and Image.open(q.scan.path).size == (20, 20)
+    scan = reverse("workforce:qualification_scan", args=[q.pk])
+    assert c.get(scan).status_code == 200
+    assert _as(client, world["worker"].user).get(scan).status_code == 200
+    for who in ("worker", "outsider_sub_admin", "resident", "unit"):
+        assert _as(client, personas[who]).get(scan).status_code == 404, who

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiceng.core.models import Role
-from jiceng.core.scope import get_scoped_or_404, require_role
+from jiceng.core.scope import get_scoped_or_404, require_role, scoped
 from jiceng.workforce import queries, services
 from jiceng.workforce.forms import (
     AssessmentForm,
@@ -19,7 +19,7 @@ from jiceng.workforce.forms import (
     PlaceForm,
     QualificationForm,
 )
-from jiceng.workforce.models import CommunityWorker
+from jiceng.workforce.models import CommunityWorker, Qualification
 from jiceng.workforce.views.common import ADMINS, admin_scope, this_year
 
 
@@ -154,6 +154,23 @@ def worker_hire(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已办理入职：%(n)s") % {"n": worker.person.name})
             return redirect("workforce:worker", pk=worker.pk)
     return render(request, "workforce/hire.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def qualification_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """A certificate's scan: for the administrators whose scope holds the worker, and the worker."""
+    scope = require_role(request.user, *ADMINS, Role.COMMUNITY_WORKER)
+    qs = Qualification.objects.exclude(scan="").select_related("worker")
+    if scope.has(*ADMINS):
+        q = scoped(request.user, qs, region="worker__community", roles=ADMINS).filter(pk=pk).first()
+    else:
+        q = None
+    if q is None:
+        own = queries.worker_of_user(request.user)
+        q = qs.filter(pk=pk, worker=own).first() if own else None
+    if q is None:
+        raise Http404
+    return FileResponse(q.scan.open("rb"), filename=q.scan.name.rsplit("/", 1)[-1])
 
 
 @login_required
