@@ -26,11 +26,19 @@ ADMIN_MENU = [
     (_("居民"), "people:list"),
     (_("导入居民"), "people:import"),
     (_("组织"), "orgs:list"),
+    (_("社区工作者"), "workforce:workers"),
+    (_("社工工资表"), "workforce:pay_sheets"),
+    (_("社工配备"), "workforce:staffing"),
 ]
 
 # (label, url name) — one menu per role, in the order the role uses the pages.
 MENU = {
-    Role.DISTRICT_ADMIN: ADMIN_MENU + [(_("行政区划"), "regions:tree"), (_("审计日志"), "core:audit")],
+    Role.DISTRICT_ADMIN: ADMIN_MENU
+    + [
+        (_("社工职业体系设置"), "workforce:settings"),
+        (_("行政区划"), "regions:tree"),
+        (_("审计日志"), "core:audit"),
+    ],
     Role.SUBDISTRICT_ADMIN: ADMIN_MENU + [(_("审计日志"), "core:audit")],
     Role.COMMUNITY_WORKER: [
         (_("工作台"), "portal:workbench"),
@@ -49,6 +57,7 @@ MENU = {
         (_("联盟任务"), "alliance:actions"),
         (_("活动"), "activities:list"),
         (_("报到党员"), "alliance:report_ins"),
+        (_("我的职级与工资"), "workforce:me"),
     ],
     Role.UNIT_OPERATOR: [
         (_("本单位"), "portal:unit_home"),

@@ -36,9 +36,11 @@ from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward
 from jiceng.circle.models import PlaceKind, ServicePlace
 from jiceng.circle.services.places import place_photo_add
 from jiceng.core.models import ImportJob, Role
+from jiceng.core.photos import photo_clean
 from jiceng.diary.models import DiaryEntry
 from jiceng.orgs.models import Organization
 from jiceng.people.models import PartyMembership
+from jiceng.workforce import services as workforce
 
 MARKERS = {
     "李建国": "the victim resident's full name",
@@ -61,6 +63,8 @@ MARKERS = {
     "甲一商务楼宇": "a new-sector organisation in A1",
     "甲一楼宇党支部": "its party branch",
     "甲一楼道清洁": "an activity of A1",
+    "甲一社工王芳": "a community worker of A1 (her record, grades and pay)",
+    "甲一社工花名册": "the file name of A1's roster import",
 }
 
 
@@ -209,6 +213,30 @@ def build_world(regions, personas) -> dict:
     )
     w["activity"] = act
     w["checkin_token"] = tokens.token_for(act)
+
+    # The career system: a worker of A1 with a qualification, subdistrict A's pay sheet, a roster import.
+    cw = workforce.worker_hire(
+        actor=sub_admin,
+        person=make_person(a1, "甲一社工王芳"),
+        community=a1,
+        post="other",
+        hired_on=today.replace(year=today.year - 4),
+    )
+    w["qualification"] = workforce.qualification_record(
+        actor=sub_admin,
+        worker=cw,
+        level="junior",
+        cert_number="JY2020001",
+        issued_on=today.replace(year=today.year - 2),
+        scan=photo_clean(_png()),
+    )
+    w["cworker"] = cw
+    w["pay_sheet"] = workforce.pay_sheet_compute(
+        actor=sub_admin, subdistrict=a, year=today.year, month=today.month
+    )
+    w["roster_job"] = ImportJob.objects.create(
+        kind="workforce_roster", filename="甲一社工花名册.xlsx", created_by=sub_admin, region=a1
+    )
     w["markers"] = MARKERS | {
         w["redemption"].code: "the victim's voucher code",
         w["checkin_token"]: "the check-in token of A1's activity",

@@ -163,12 +163,34 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     "activities:list": (SIGNED_IN, "activities the requester runs or may join"),
     "activities:list_export": (ORGANISERS, "activities the requester runs"),
     "activities:create": (ORGANISERS, "publishes in the requester's own region or unit"),
+    "workforce:me": ({"worker"}, "the worker's own record, grade history and pay slips"),
+    "workforce:workers": ({"sub_admin"}, "community workers of the administrator's own subdistrict"),
+    "workforce:worker_hire": ({"sub_admin"}, "hires into a community of the administrator's own subdistrict"),
+    "workforce:settings": ({"sub_admin"}, "the district's career settings, read-only below the district"),
+    "workforce:pay_table": ({"sub_admin"}, "the district's pay table, read-only below the district"),
+    "workforce:pay_sheets": ({"sub_admin"}, "pay sheets of the administrator's own subdistrict"),
+    "workforce:staffing": ({"sub_admin"}, "staffing of the administrator's own subdistrict"),
+    "workforce:promotion": ({"sub_admin"}, "the promotion list of the administrator's own subdistrict"),
+    "workforce:import": ({"sub_admin"}, "imports a roster into the administrator's own subdistrict"),
+    "workforce:import_template": ({"sub_admin"}, "an empty spreadsheet template"),
 }
 
 # URL name -> {kwarg: name of the victim object in build_world()}. A pk-like kwarg gets the
 # object's pk, a code-like one its code, anything else the value itself.
 TARGETS: dict[str, dict[str, str]] = {
     "portal:community": {"code": "community"},
+    "workforce:worker": {"pk": "cworker"},
+    "workforce:worker_place": {"pk": "cworker"},
+    "workforce:worker_leave": {"pk": "cworker"},
+    "workforce:qualification_add": {"pk": "cworker"},
+    "workforce:assessment_add": {"pk": "cworker"},
+    "workforce:grade_correct": {"pk": "cworker"},
+    "workforce:pay_sheet": {"pk": "pay_sheet"},
+    "workforce:pay_sheet_compute": {"pk": "pay_sheet"},
+    "workforce:pay_sheet_approve": {"pk": "pay_sheet"},
+    "workforce:pay_sheet_xlsx": {"pk": "pay_sheet"},
+    "workforce:import_job": {"pk": "roster_job"},
+    "workforce:qualification_scan": {"pk": "qualification"},
     "cockpit:region": {"code": "community"},
     "people:import_job": {"pk": "people_job"},
     "orgs:edit": {"pk": "unit_org"},
@@ -259,6 +281,17 @@ BODIES = {
 # URL name -> query parameters (GET) and form data (POST) that name the victim's objects, for pages
 # that take their object from the request rather than the URL.
 PARAMS = {
+    "workforce:workers": lambda w: {"community": w["community"].pk},
+    "workforce:pay_sheets": lambda w: {
+        "subdistrict": w["subdistrict"].pk,
+        "year": w["today"].year,
+        "month": 1,
+    },
+    "workforce:worker_hire": lambda w: {
+        "community": w["community"].pk,
+        "post": "other",
+        "hired_on": "2020-01-01",
+    },
     "bank:office_claim": lambda w: {"person": w["victim"].pk, "q": w["victim"].name},
     "bank:witness_claim": lambda w: {"phone": w["victim"].phone},
     "bank:review_decide": lambda w: {"claim": w["claim"].pk, "decision": "approve"},
@@ -304,7 +337,18 @@ PARAMS = {
 # Apps whose tables are counted before and after every outsider POST that is not denied:
 # such a POST, sent with the victim's ids, must not write anything.
 # The audit trail is not counted: it records every export, the requester's own included.
-COUNTED_APPS = {"core", "people", "orgs", "bank", "diary", "alliance", "activities", "circle", "regions"}
+COUNTED_APPS = {
+    "core",
+    "people",
+    "orgs",
+    "bank",
+    "diary",
+    "alliance",
+    "activities",
+    "circle",
+    "regions",
+    "workforce",
+}
 NOT_COUNTED = {"core.AuditLog"}
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,0 +1,2 @@
+class WorkforceError(Exception):
+    """A write of the career system was refused; the message says what went wrong and what to do."""
