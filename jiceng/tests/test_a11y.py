@@ -132,6 +132,15 @@ def test_resident_and_worker_pages_meet_the_elderly_and_wcag_rules(
     w = build_world(regions, personas)
     axe = Axe()
     problems = {}
+    # Before signing in: the login page, at this size.
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN")
+    context.add_cookies([{"name": "large_type", "value": MODES[size], "url": live_server.url}])
+    page = context.new_page()
+    assert page.goto(live_server.url + reverse("login")).status == 200
+    found = page_problems(page, axe, size)
+    if found:
+        problems["anonymous:login"] = found
+    context.close()
     homes = {"resident": reverse("portal:resident_home"), "worker": reverse("portal:workbench")}
     for who, pages in (("resident", resident_pages(w)), ("worker", worker_pages(w))):
         context, page = resident_phone(
