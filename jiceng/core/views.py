@@ -25,6 +25,9 @@ from jiceng.core.audit_log import (
 from jiceng.core.forms import AuditFilterForm, LoginForm
 from jiceng.core.scope import require_role
 from jiceng.core.sheets import xlsx_response
+from jiceng.core.text_size import COOKIE as TEXT_SIZE_COOKIE
+from jiceng.core.text_size import MAX_AGE as TEXT_SIZE_MAX_AGE
+from jiceng.core.text_size import text_size_next, text_size_of
 from jiceng.regions.models import Region
 
 # One export holds at most this many entries; narrow the dates for more.
@@ -139,3 +142,15 @@ def profile(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """The product's icon for the browser's tab and bookmarks, from the collected static files."""
     return redirect(static("jiceng/favicon.ico"), permanent=False)
+
+
+@require_POST
+def text_size(request: HttpRequest) -> HttpResponse:
+    """Sets the text size (标准 / 大 / 特大) for this browser and goes back to the page it came from."""
+    raw = request.POST.get("size", "")
+    size = int(raw) if raw in ("0", "1", "2") else text_size_next(text_size_of(request))
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
+    response = redirect(target if target and safe else "home")
+    response.set_cookie(TEXT_SIZE_COOKIE, str(size), max_age=TEXT_SIZE_MAX_AGE, samesite="Lax")
+    return response

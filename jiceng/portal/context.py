@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.models import Role
 from jiceng.core.scope import scope_for
+from jiceng.core.text_size import text_size_context
 
 # Subdistrict and district administrators share one menu, grouped by area of work;
 # the district adds the region tree; each reads the audit trail of its own region.
@@ -104,5 +105,5 @@ def shell(request):
         "menu": menu,
         "primary_role": role,
         "primary_role_label": Role(role).label if role else "",
-        "large_type": request.COOKIES.get("large_type") == "1",
+        **text_size_context(request),
     }

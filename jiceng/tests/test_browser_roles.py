@@ -50,12 +50,12 @@ def test_language_switch_and_large_type(browser, live_server, personas):
     page = browser.new_page(locale="zh-CN")
     login(page, live_server.url, "res_a1")
     page.wait_for_url(live_server.url + "/me/")
-    page.click("[data-toggle-large]")
+    page.click("button.text-size")
     assert "large-type" in page.evaluate("document.documentElement.className")
     page.reload()
     assert "large-type" in page.evaluate("document.documentElement.className")
     with page.expect_navigation():
-        page.select_option("select[name=language]", "en")
+        page.click("footer button[value=en]")
     assert page.evaluate("document.documentElement.lang") == "en"
 
 

@@ -1,4 +1,4 @@
-"""Every resident page on a 360 px phone, in normal and large type: nothing overflows, no short label breaks.
+"""Every resident page on a 360 px phone, at each text size: nothing overflows, no short label breaks.
 
 Screenshots go to var/screenshots/ (not committed) so a person can look at them.
 """
@@ -57,26 +57,29 @@ def resident_pages(w) -> dict[str, str]:
     }
 
 
-def resident_phone(browser, base: str, username: str, *, large: bool):
-    """A 360 px phone signed in as the resident, in large type or not."""
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN")
-    if large:
-        context.add_cookies([{"name": "large_type", "value": "1", "url": base}])
+# The text size cookie by mode: 标准, 大, 特大.
+MODES = {"normal": "0", "large": "1", "xl": "2"}
+
+
+def resident_phone(
+    browser, base: str, username: str, *, mode: str = "normal", width: int = WIDTH, home: str = "/me/"
+):
+    """A phone (360 px unless told) signed in as the resident (or whoever lands on `home`), at the mode's text size."""
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT}, locale="zh-CN")
+    context.add_cookies([{"name": "large_type", "value": MODES[mode], "url": base}])
     page = context.new_page()
     page.goto(base + "/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(base + "/me/")
+    page.wait_for_url(base + home)
     return context, page
 
 
-@pytest.mark.parametrize("mode", ["normal", "large"])
+@pytest.mark.parametrize("mode", list(MODES))
 def test_every_resident_page_fits_a_360_px_phone(browser, live_server, regions, personas, mode):
     w = build_world(regions, personas)
-    context, page = resident_phone(
-        browser, live_server.url, personas["resident"].username, large=mode == "large"
-    )
+    context, page = resident_phone(browser, live_server.url, personas["resident"].username, mode=mode)
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems = {}
     for name, path in resident_pages(w).items():
@@ -91,12 +94,35 @@ def test_every_resident_page_fits_a_360_px_phone(browser, live_server, regions, 
     assert not problems, problems
 
 
-def test_every_resident_menu_entry_is_on_screen_without_a_swipe(browser, live_server, personas):
-    context, page = resident_phone(browser, live_server.url, personas["resident"].username, large=True)
-    off = page.evaluate(
-        """() => [...document.querySelectorAll('nav.menu a')]
-             .filter(a => { const r = a.getBoundingClientRect(); return r.right > innerWidth || r.left < 0; })
-             .map(a => a.textContent.trim())"""
+def test_on_a_phone_the_home_page_is_the_menu_and_every_page_leads_back_home(
+    browser, live_server, regions, personas
+):
+    """No strip menu to swipe on a phone: every menu entry is a tile or a 更多服务 link on the home
+    page, on screen, and every other resident page has a visible 返回首页 link; desktops keep the strip."""
+    w = build_world(regions, personas)
+    context, page = resident_phone(browser, live_server.url, personas["resident"].username, mode="xl")
+    page.goto(live_server.url + reverse("portal:resident_home"))
+    menu = page.evaluate("[...document.querySelectorAll('nav.menu a')].map(a => a.getAttribute('href'))")
+    assert len(menu) >= 10 and page.locator("nav.menu").is_hidden()
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('main a')]
+             .filter(a => { const r = a.getBoundingClientRect();
+                            return r.width > 0 && r.left >= 0 && r.right <= innerWidth; })
+             .map(a => a.getAttribute('href'))"""
     )
+    assert set(menu) - {reverse("portal:resident_home")} <= set(shown), set(menu) - set(shown)
+    home = reverse("portal:resident_home")
+    for name, path in resident_pages(w).items():
+        page.goto(live_server.url + path)
+        back = page.locator(".topbar a.home-link")
+        if path == home:
+            assert back.count() == 0
+        else:
+            assert back.is_visible() and back.get_attribute("href") == home, name
     context.close()
-    assert off == []
+    context, page = resident_phone(browser, live_server.url, personas["resident"].username, width=1280)
+    page.goto(live_server.url + reverse("bank:rewards"))
+    assert page.locator("nav.menu").is_visible() and page.locator(".phone-nav").count() == 0
+    page.goto(live_server.url + home)
+    assert page.locator(".phone-nav").is_hidden()
+    context.close()

@@ -64,6 +64,7 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     "login": (ANYONE, "the login page"),
     "favicon": (ANYONE, "the product's icon, which browsers ask for at the root"),
     "set_language": (ANYONE, "switches the language of the requester's own session"),
+    "core:text_size": (ANYONE, "sets the text size (标准/大/特大) of the requester's own browser"),
     "bank:log": (ANYONE, "the ledger's signed checkpoints are published for anyone to compare and keep"),
     "bank:consistency": (ANYONE, "a consistency proof between two published checkpoints"),
     "api:checkpoints": (ANYONE, "the published checkpoints, as JSON"),

@@ -164,7 +164,9 @@ def test_every_kind_of_page_keeps_to_the_content_security_policy(
     resident.click("button:has-text('检查我的积分记录')")
     resident.wait_for_selector("#ledger-result[data-state=ok]")
     assert "您的 1 条积分记录都在公开账本里，没有被改过" in resident.inner_text("#ledger-result")
-    resident.select_option("select[name=language]", "en")  # the language switch submits on change
+    resident.click("button.text-size")  # app.js changes the text size in place
+    resident.wait_for_selector("html.large-type")
+    resident.click("footer button[value=en]")  # the language switch, in the footer
     resident.wait_for_load_state("networkidle")
 
     admin = sign_in(browser, production, personas["district_admin"], width=1280)

@@ -40,7 +40,13 @@ def my_code(request: HttpRequest) -> HttpResponse:
     person = resident_or_404(request)
     code = tokens.personal_code(person)
     return render(
-        request, "activities/my_code.html", {"person": person, "code": code, "svg": qr_svg(code, 10)}
+        request,
+        "activities/my_code.html",
+        {
+            "person": person,
+            "code": code,
+            "svg": qr_svg(code, 10, label=_("我的签到码 %(code)s") % {"code": code}),
+        },
     )
 
 

@@ -1,11 +1,12 @@
 """What every activities page starts with: the scoped fetch of an activity, the resident, a QR code."""
 
-import segno
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from jiceng.activities.models import Activity
 from jiceng.activities.queries.activity import ORGANISERS, activity_list_organised
 from jiceng.core.models import Role
+from jiceng.core.qr import qr_svg as core_qr_svg
 from jiceng.core.scope import require_role
 
 
@@ -30,5 +31,5 @@ def resident_or_404(request: HttpRequest):
     return request.user.person
 
 
-def qr_svg(text: str, scale: int = 8) -> str:
-    return segno.make(text, error="m").svg_inline(scale=scale, border=2, omitsize=True)
+def qr_svg(text: str, scale: int = 8, *, label: str = "") -> str:
+    return core_qr_svg(text, label=label or _("签到二维码"), scale=scale, svgclass="")

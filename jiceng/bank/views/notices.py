@@ -1,12 +1,10 @@
 """The public notice board (names masked, open to the whole district) and objections to an award."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +22,7 @@ from jiceng.bank.queries.notices import (
 from jiceng.bank.services import objections
 from jiceng.core.models import Role
 from jiceng.core.once import once_post
+from jiceng.core.qr import qr_svg as core_qr_svg
 from jiceng.core.scope import get_scoped_or_404, require_role, scope_for
 from jiceng.regions.models import Region
 
@@ -86,8 +85,7 @@ def board_poster(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _qr_svg(url: str) -> str:
-    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, omitsize=True, svgclass="qr")
-    return mark_safe(svg)  # noqa: S308 - segno's own SVG of our own URL
+    return core_qr_svg(url, label=_("公示栏二维码，扫码打开 %(url)s") % {"url": url})
 
 
 @login_required

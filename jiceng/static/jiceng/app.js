@@ -1,9 +1,31 @@
-// Large-type mode is a cookie so the server renders the page at the right size on the first paint.
-document.addEventListener("click", function (e) {
-  var t = e.target.closest("[data-toggle-large]");
-  if (!t) return;
-  var on = document.documentElement.classList.toggle("large-type");
-  document.cookie = "large_type=" + (on ? "1" : "0") + ";path=/;max-age=31536000;SameSite=Lax";
+// The text size (标准 / 大 / 特大, 适老化) is the large_type cookie (0, 1, 2), read by the server so
+// the first paint is already at the right size. The button posts to the server, which works
+// without JavaScript; here the same tap changes the page at once and saves the reload.
+document.addEventListener("submit", function (e) {
+  var form = e.target.closest(".text-size-form");
+  if (!form) return;
+  e.preventDefault();
+  var b = form.querySelector("button.text-size");
+  var size = (parseInt(b.getAttribute("data-text-size"), 10) + 1) % 3;
+  var next = (size + 1) % 3;
+  var root = document.documentElement.classList;
+  root.toggle("large-type", size > 0);
+  root.toggle("xl-type", size === 2);
+  document.cookie = "large_type=" + size + ";path=/;max-age=31536000;SameSite=Lax";
+  b.setAttribute("data-text-size", String(size));
+  b.setAttribute("aria-pressed", size > 0 ? "true" : "false");
+  b.querySelector(".now").textContent = b.getAttribute("data-now-" + size);
+  b.querySelector(".then").textContent = "→ " + b.getAttribute("data-then-" + size);
+  form.querySelector("input[name=size]").value = String(next);
+});
+// A file picker is a <label> styled as a button over a visually hidden input; it names the chosen file.
+document.addEventListener("change", function (e) {
+  var input = e.target.closest(".file-picker input[type=file]");
+  if (!input) return;
+  var out = document.getElementById(input.id + "-chosen");
+  if (!out) return;
+  var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+  out.textContent = names.length ? names.join("、") : out.getAttribute("data-none");
 });
 document.body && document.body.addEventListener("htmx:configRequest", function (e) {
   var m = document.querySelector("meta[name=csrf-token]");
