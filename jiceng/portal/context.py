@@ -11,6 +11,8 @@ from jiceng.core.scope import scope_for
 ADMIN_MENU = [
     (_("工作台"), "portal:workbench"),
     (_("四级总览"), "cockpit:overview"),
+    (_("四级联动任务"), "linkage:list"),
+    (_("网格"), "linkage:grids"),
     (_("公示栏"), "bank:my_board"),
     (_("积分规则"), "bank:rules"),
     (_("联盟单位审批"), "bank:partner_review"),
@@ -34,6 +36,8 @@ MENU = {
     Role.SUBDISTRICT_ADMIN: ADMIN_MENU + [(_("审计日志"), "core:audit")],
     Role.COMMUNITY_WORKER: [
         (_("工作台"), "portal:workbench"),
+        (_("上级任务"), "linkage:list"),
+        (_("网格"), "linkage:grids"),
         (_("审核申报"), "bank:review"),
         (_("代办申报"), "bank:office_claim"),
         (_("公示栏"), "bank:my_board"),
@@ -49,6 +53,10 @@ MENU = {
         (_("联盟任务"), "alliance:actions"),
         (_("活动"), "activities:list"),
         (_("报到党员"), "alliance:report_ins"),
+    ],
+    Role.GRID_WORKER: [
+        (_("网格工作台"), "linkage:grid_home"),
+        (_("上级任务"), "linkage:list"),
     ],
     Role.UNIT_OPERATOR: [
         (_("本单位"), "portal:unit_home"),
