@@ -37,8 +37,11 @@ from jiceng.circle.models import PlaceKind, ServicePlace
 from jiceng.circle.services.places import place_photo_add
 from jiceng.core.models import ImportJob, Role
 from jiceng.diary.models import DiaryEntry
+from jiceng.linkage import services as linkage
+from jiceng.linkage.models import Evidence
 from jiceng.orgs.models import Organization
-from jiceng.people.models import PartyMembership
+from jiceng.people.models import Household, PartyMembership
+from jiceng.regions.models import Level, Region
 
 MARKERS = {
     "李建国": "the victim resident's full name",
@@ -61,6 +64,11 @@ MARKERS = {
     "甲一商务楼宇": "a new-sector organisation in A1",
     "甲一楼宇党支部": "its party branch",
     "甲一楼道清洁": "an activity of A1",
+    "甲一排查任务": "a task subdistrict A sent to A1",
+    "甲一排查情况说明": "A1's report on that task",
+    "甲一第一网格": "a grid of A1",
+    "甲一网格住户地址": "the address of a household in that grid",
+    "甲一网格名册": "the file name of A1's grid import",
 }
 
 
@@ -209,6 +217,38 @@ def build_world(regions, personas) -> dict:
     )
     w["activity"] = act
     w["checkin_token"] = tokens.token_for(act)
+
+    # Four-level linkage: a task from subdistrict A to A1, reported with a file; a grid of A1 with its
+    # worker and a household; A1's grid import. The outside grid worker works a grid of B1.
+    root = linkage.assignment_issue(
+        region=a,
+        recipients=[a1],
+        title="甲一排查任务",
+        body="逐栋排查",
+        starts_on=today,
+        deadline=today + dt.timedelta(days=7),
+        evidence=Evidence.FILE,
+        actor=sub_admin,
+    )
+    w["assignment"] = root.children.get()
+    linkage.assignment_report(assignment=w["assignment"], actor=worker, note="甲一排查情况说明", file=_png())
+    grid = w["grid"] = Region.objects.create(
+        code=a1.code + "001", name="甲一第一网格", level=Level.GRID, parent=a1
+    )
+    personas["grid"] = make_user("grid_a1", Role.GRID_WORKER, region=grid)
+    home = Household.objects.create(
+        district=district, community=a1, number="甲一-101", address="甲一网格住户地址"
+    )
+    victim.household = home
+    victim.save(update_fields=["household"])
+    linkage.household_assign(households=[home], grid=grid, actor=worker)
+    b_grid = Region.objects.create(
+        code=regions["B1"].code + "001", name="乙一第一网格", level=Level.GRID, parent=regions["B1"]
+    )
+    personas["outsider_grid"] = make_user("grid_b1", Role.GRID_WORKER, region=b_grid)
+    w["grid_job"] = ImportJob.objects.create(
+        kind="grids", filename="甲一网格名册.xlsx", created_by=worker, region=a1
+    )
     w["markers"] = MARKERS | {
         w["redemption"].code: "the victim's voucher code",
         w["checkin_token"]: "the check-in token of A1's activity",
