@@ -25,14 +25,16 @@ from jiceng.regions.models import Level, Region
 
 GRID_LOGIN = ("grid", "13900000005")
 GRID_NAMES = ["第一网格", "第二网格", "第三网格"]
+WORKER_NAMES = ["周敏", "吴涛", "郑丽", "王强", "冯霞", "陈刚"]
 
 
 def _grids(communities: list[Region], actor) -> None:
     lines = ["社区代码,网格编号,网格名称,网格员姓名,网格员手机号"]
     phone = 13900000005
+    names = iter(WORKER_NAMES)
     for community in communities:
         for i, name in enumerate(GRID_NAMES, start=1):
-            lines.append(f"{community.code},{i},{name},{community.name[:2]}网格员{i},{phone}")
+            lines.append(f"{community.code},{i},{name},{next(names)},{phone}")
             phone += 1
     grid_import(
         data="\n".join(lines).encode("utf-8"),
@@ -109,6 +111,18 @@ def _tasks(
             note="已逐栋排查，发现隐患已登记整改。",
             now=now - dt.timedelta(days=6),
         )
+    # the community's own task for its grids, still open for the demo grid worker
+    assignment_issue(
+        region=a1,
+        recipients=grids,
+        title="走访独居老人",
+        body="每个网格走访辖区独居老人，登记需求，报送走访户数（不少于 5 户）。",
+        starts_on=today - dt.timedelta(days=5),
+        deadline=today + dt.timedelta(days=9),
+        evidence=Evidence.NUMBER,
+        target=5,
+        actor=worker,
+    )
     # the third grid has missed the deadline; the second community reported, but late
     assignment_report(
         assignment=a2_row,

@@ -105,7 +105,9 @@ class HouseholdsField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):
-        return f"{obj.number} {obj.address}".strip()
+        label = f"{obj.number} {obj.address}".strip()
+        link = getattr(obj, "grid_link", None)  # None when the household is in no grid
+        return _("%(h)s（现属%(g)s）") % {"h": label, "g": link.grid.name} if link else label
 
 
 class HouseholdAssignForm(Form):

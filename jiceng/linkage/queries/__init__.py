@@ -25,7 +25,7 @@ from jiceng.linkage.queries.grids import (
     grid_list_worked,
     grid_needs,
     grid_persons,
-    household_list_unassigned,
+    household_list_movable,
 )
 
 __all__ = [
@@ -48,7 +48,7 @@ __all__ = [
     "grid_list_worked",
     "grid_needs",
     "grid_persons",
-    "household_list_unassigned",
+    "household_list_movable",
     "outcome_counts_by_region",
     "recipient_choices",
     "record_times",

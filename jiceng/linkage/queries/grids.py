@@ -7,7 +7,7 @@ grid through the household: Person → Household → GridHousehold.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from jiceng.alliance.models import Need, NeedStatus
 from jiceng.bank.models import ClaimState, DeedClaim
@@ -61,9 +61,14 @@ def grid_households(grid: Region) -> QuerySet[Household]:
     )
 
 
-def household_list_unassigned(grid: Region) -> QuerySet[Household]:
-    """Households of the grid's community that are in no grid yet."""
-    return Household.objects.filter(community_id=grid.parent_id, grid_link__isnull=True).order_by("number")
+def household_list_movable(grid: Region) -> QuerySet[Household]:
+    """Households of the grid's community not in this grid: in none yet first, then those of other grids."""
+    return (
+        Household.objects.filter(community_id=grid.parent_id)
+        .exclude(grid_link__grid=grid)
+        .select_related("grid_link__grid")
+        .order_by(F("grid_link").asc(nulls_first=True), "number")
+    )
 
 
 def grid_needs(grid: Region) -> QuerySet[Need]:

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from jiceng.core.models import ImportJob
 from jiceng.linkage import services
-from jiceng.linkage.models import Assignment, Evidence
+from jiceng.linkage.models import Assignment, Evidence, GridHousehold
 from jiceng.linkage.tests.factories import grid, grid_worker, issue, pdf
 from jiceng.linkage.tests.test_services_grids import xlsx
 from jiceng.people.models import Household
@@ -168,3 +168,16 @@ def test_the_overdue_command_lists_who_to_remind(regions, personas):
     call_command("assignments_overdue", stdout=out)
     text = out.getvalue()
     assert regions["B"].name in text and regions["A"].name not in text and "共 1 项" in text
+
+
+def test_a_worker_places_and_moves_households_between_the_grids_of_their_community(
+    client, regions, personas, grids
+):
+    home = Household.objects.get(number="1-101")
+    client.force_login(personas["worker"])
+    page = client.get(reverse("linkage:grid", args=[grids["g2"].code])).content.decode()
+    assert "1-101" in page and "现属甲一一号网格" in page
+    client.post(reverse("linkage:grid", args=[grids["g2"].code]), {"households": [home.pk]})
+    assert GridHousehold.objects.get(household=home).grid == grids["g2"]
+    client.force_login(personas["outsider_worker"])
+    assert client.get(reverse("linkage:grid", args=[grids["g2"].code])).status_code == 404

@@ -38,6 +38,8 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
             "inbox": queries.assignment_list_inbox(request.user),
             "issued": queries.assignment_list_issued(request.user),
             "may_issue": region is not None,
+            # the district has no level above it: its inbox would always be empty
+            "has_above": any(r.level != Level.DISTRICT for r in scope.regions_for(STAFF)),
         },
     )
 

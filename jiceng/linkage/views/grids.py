@@ -37,7 +37,7 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
     manages = queries.grid_list_managed(request.user).filter(pk=grid.pk).exists()
     form = None
     if manages:
-        form = HouseholdAssignForm(request.POST or None, households=queries.household_list_unassigned(grid))
+        form = HouseholdAssignForm(request.POST or None, households=queries.household_list_movable(grid))
         if request.method == "POST" and form.is_valid():
             try:
                 n = services.household_assign(
