@@ -181,3 +181,16 @@ def test_a_worker_places_and_moves_households_between_the_grids_of_their_communi
     assert GridHousehold.objects.get(household=home).grid == grids["g2"]
     client.force_login(personas["outsider_worker"])
     assert client.get(reverse("linkage:grid", args=[grids["g2"].code])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["district_admin", "sub_admin", "worker", "grid"])
+def test_every_menu_entry_of_ours_opens_for_its_role_even_with_no_data(client, regions, personas, persona):
+    from jiceng.core.scope import scope_for
+    from jiceng.portal.context import MENU
+
+    user = personas[persona] if persona != "grid" else grid_worker(grid(regions["A1"]), "grid_menu")
+    names = {n for r in scope_for(user).roles for _label, n in MENU[r] if n.startswith("linkage:")}
+    assert names
+    client.force_login(user)
+    for name in names:
+        assert client.get(reverse(name)).status_code == 200, name
