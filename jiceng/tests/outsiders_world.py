@@ -175,6 +175,7 @@ def build_world(regions, personas) -> dict:
     )
     w["resolution"] = w["action"].resolution
     w["meeting"] = w["resolution"].meeting
+    w["invitation"] = w["meeting"].invitations.get(member=w["member"])
 
     # The three lists: a resident's need, a unit's resource, and the project joining them.
     w["need"] = need(a1, worker, requester=victim, title="甲一助老需求")
