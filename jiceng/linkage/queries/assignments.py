@@ -164,6 +164,21 @@ def assignment_count_open(user) -> int:
     return sum(1 for s in assignment_list_inbox(user) if not s.done)
 
 
+def assignment_count_overdue_below(user, now: dt.datetime | None = None) -> int:
+    """Rows of the levels below the user's own regions that are past their deadline and not done.
+
+    The issuer's reminder on the workbench: who below has missed a task (their own rows excluded).
+    """
+    today = timezone.localdate(now) if now else timezone.localdate()
+    own = [r.pk for r in scope_for(user).regions_for(STAFF)]
+    rows = (
+        assignment_list_visible(user)
+        .filter(parent__isnull=False, deadline__lt=today)
+        .exclude(region_id__in=own)
+    )
+    return sum(1 for a in rows if not assignment_standing(a).done)
+
+
 def assignment_list_overdue(district: Region, now: dt.datetime | None = None) -> list[Standing]:
     """Recipients' rows past their deadline and not done, across the district: who to remind."""
     now = now or timezone.now()

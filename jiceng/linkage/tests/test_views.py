@@ -194,3 +194,24 @@ def test_every_menu_entry_of_ours_opens_for_its_role_even_with_no_data(client, r
     client.force_login(user)
     for name in names:
         assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_the_issuers_workbench_counts_overdue_recipients_below(client, regions, personas):
+    from jiceng.portal.queries.today import todo_list_for
+
+    root = issue(regions["district"], [regions["A"], regions["B"]], personas["district_admin"], days=-1)
+    row_a = root.children.get(region=regions["A"])
+    services.assignment_split(
+        assignment=row_a, recipients=[regions["A1"], regions["A2"]], actor=personas["sub_admin"]
+    )
+    services.assignment_report(
+        assignment=row_a.children.get(region=regions["A1"]), actor=personas["worker"], number=1
+    )
+
+    def overdue(user):
+        return {t.key: t.count for t in todo_list_for(user)}["assignments_overdue"]
+
+    assert overdue(personas["district_admin"]) == 3  # A (waiting on A2), A2 and B
+    assert overdue(personas["sub_admin"]) == 1  # A2; A's own row is in its inbox, not below it
+    assert overdue(personas["worker"]) == 0
+    assert overdue(personas["outsider_sub_admin"]) == 0  # B's own row is its own, nothing below

@@ -28,7 +28,7 @@ from jiceng.bank.models import (
 )
 from jiceng.core.models import Role
 from jiceng.core.scope import scope_for, scoped
-from jiceng.linkage.queries import assignment_list_inbox
+from jiceng.linkage.queries import assignment_count_overdue_below, assignment_list_inbox
 
 STAFF = (Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER)
 # A voucher is "near expiry" when it lapses within this many days: time enough to remind the resident.
@@ -92,6 +92,12 @@ def todo_list_for(user, now: dt.datetime | None = None) -> list[Todo]:
             "assignments",
             _("上级派来的待完成任务"),
             len(tasks),
+            reverse("linkage:list"),
+        ),
+        Todo(
+            "assignments_overdue",
+            _("下级逾期未完成的任务"),
+            assignment_count_overdue_below(user, now),
             reverse("linkage:list"),
         ),
         Todo("claims", _("待审核的申报"), claim_count_waiting(user), reviews),

@@ -32,6 +32,7 @@ def counts(user) -> dict:
 
 A1_TODAY = {
     "assignments": 0,
+    "assignments_overdue": 0,
     "claims": 1,
     "objections": 1,
     "notices": 1,
