@@ -55,45 +55,45 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _post(request, invitation, form, call, ok: str) -> HttpResponse:
+    """Run one write of the member and go back to the invitation page with what happened."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except AllianceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, ok)
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("alliance:invitation", pk=invitation.pk)
+
+
 @login_required
 @require_POST
 def invitation_reply(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _mine(request, pk)
-    form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.invitation_reply(
-                invitation=invitation,
-                coming=form.cleaned_data["reply"] == "coming",
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )
-        except AllianceError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("已答复。"))
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect("alliance:invitation", pk=invitation.pk)
+    return _post(
+        request,
+        invitation,
+        ReplyForm(request.POST),
+        lambda d: services.invitation_reply(
+            invitation=invitation, coming=d["reply"] == "coming", reason=d["reason"], actor=request.user
+        ),
+        _("已答复。"),
+    )
 
 
 @login_required
 @require_POST
 def agenda_propose(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _mine(request, pk)
-    form = AgendaProposeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agenda_propose(
-                invitation=invitation,
-                title=form.cleaned_data["title"],
-                notes=form.cleaned_data["notes"],
-                actor=request.user,
-            )
-        except AllianceError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("议题已提交，会议组织方会列入议程。"))
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect("alliance:invitation", pk=invitation.pk)
+    return _post(
+        request,
+        invitation,
+        AgendaProposeForm(request.POST),
+        lambda d: services.agenda_propose(
+            invitation=invitation, title=d["title"], notes=d["notes"], actor=request.user
+        ),
+        _("议题已提交，会议组织方会列入议程。"),
+    )

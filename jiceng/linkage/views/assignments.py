@@ -121,49 +121,53 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _post(request, assignment: Assignment, form, call, ok: str) -> HttpResponse:
+    """Run one write for the task's own recipient and go back to the task page with what happened."""
+    scope = require_role(request.user, *STAFF)
+    if _own_region(scope, assignment.region_id) is None:
+        raise Http404
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except LinkageError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, ok)
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("linkage:detail", pk=assignment.pk)
+
+
 @login_required
 @require_POST
 def assignment_split(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _fetch(request, pk)
-    scope = require_role(request.user, *STAFF)
-    if _own_region(scope, assignment.region_id) is None:
-        raise Http404
     form = SplitForm(request.POST, recipients=queries.recipient_choices(assignment.region))
-    if form.is_valid():
-        try:
-            services.assignment_split(
-                assignment=assignment, recipients=list(form.cleaned_data["recipients"]), actor=request.user
-            )
-        except LinkageError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("已继续下派。"))
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect("linkage:detail", pk=assignment.pk)
+    return _post(
+        request,
+        assignment,
+        form,
+        lambda d: services.assignment_split(
+            assignment=assignment, recipients=list(d["recipients"]), actor=request.user
+        ),
+        _("已继续下派。"),
+    )
 
 
 @login_required
 @require_POST
 def assignment_report(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _fetch(request, pk)
-    scope = require_role(request.user, *STAFF)
-    if _own_region(scope, assignment.region_id) is None:
-        raise Http404
     form = ReportForm(request.POST, request.FILES)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.assignment_report(
-                assignment=assignment, actor=request.user, note=d["note"], number=d["number"], file=d["file"]
-            )
-        except LinkageError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("已报送完成情况。"))
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect("linkage:detail", pk=assignment.pk)
+    return _post(
+        request,
+        assignment,
+        form,
+        lambda d: services.assignment_report(
+            assignment=assignment, actor=request.user, note=d["note"], number=d["number"], file=d["file"]
+        ),
+        _("已报送完成情况。"),
+    )
 
 
 @login_required
