@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "jiceng.alliance",
     "jiceng.activities",
     "jiceng.workforce",
+    "jiceng.linkage",
     "jiceng.portal",
     "jiceng.demo",
 ]

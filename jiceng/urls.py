@@ -24,6 +24,7 @@ urlpatterns = [
     path("alliance/", include("jiceng.alliance.urls")),
     path("activities/", include("jiceng.activities.urls")),
     path("workforce/", include("jiceng.workforce.urls")),
+    path("linkage/", include("jiceng.linkage.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("jiceng.core.urls")),

@@ -11,6 +11,8 @@ SENTENCES = {
     "alliance.meeting_reschedule": _("%(actor)s 调整了会议「%(target)s」的时间"),
     "alliance.meeting_cancel": _("%(actor)s 取消了会议「%(target)s」"),
     "alliance.meeting_invite": _("%(actor)s 为会议「%(target)s」发出邀请"),
+    "alliance.invitation_reply": _("%(actor)s 答复了会议「%(target)s」的邀请"),
+    "alliance.agenda_propose": _("%(actor)s 为会议「%(target)s」提出议题"),
     "alliance.meeting_attendance": _("%(actor)s 登记了会议「%(target)s」的出席"),
     "alliance.meeting_minutes": _("%(actor)s 填写了会议「%(target)s」的纪要"),
     "alliance.symposium_propose": _("系统拟定了双月座谈会「%(target)s」"),

@@ -31,6 +31,7 @@ from jiceng.alliance.models import (
     Track,
     Urgency,
 )
+from jiceng.alliance.queries.taking_part import invitation_list_mine
 from jiceng.core.models import User
 from jiceng.orgs.models import Kind, Organization, PartyLevel, Sector
 from jiceng.people.models import Origin, PartyMembership, Person
@@ -223,6 +224,42 @@ def _meetings(alliance: Alliance, actor, today: dt.date) -> None:
     )
     services.symposia_propose(alliances=Alliance.objects.filter(pk=alliance.pk))
     assert alliance.meetings.filter(kind=MeetingKind.SYMPOSIUM, status=MeetingStatus.PROPOSED).exists()
+
+
+def _upcoming(alliance: Alliance, actor, today: dt.date) -> None:
+    """A joint meeting next week that members are answering: one confirmed, one on leave, an item proposed."""
+    title = "第四季度区域党建联席会"
+    if alliance.meetings.filter(title=title).exists():
+        return
+    meeting = services.meeting_schedule(
+        alliance=alliance,
+        kind=MeetingKind.JOINT,
+        scheduled_at=_at(today + dt.timedelta(days=8), 9, 30),
+        actor=actor,
+        title=title,
+    )
+    services.meeting_invite(meeting=meeting, actor=actor)
+    unit_user = User.objects.filter(username="unit").first()
+    operated = (
+        unit_user.grants.filter(organization__isnull=False).values_list("organization_id", flat=True)
+        if unit_user
+        else []
+    )
+    unit_inv = meeting.invitations.filter(member__organization_id__in=list(operated)).first()
+    if unit_inv is not None:
+        services.invitation_reply(invitation=unit_inv, coming=True, actor=unit_user)
+        services.agenda_propose(
+            invitation=unit_inv,
+            title="单位食堂向辖区老人开放助餐",
+            notes="每周一至周五午餐，按成本价供应。",
+            actor=unit_user,
+        )
+    worker = User.objects.filter(username="worker").first()
+    other = invitation_list_mine(worker).filter(meeting=meeting).first() if worker else None
+    if other is not None:
+        services.invitation_reply(
+            invitation=other, coming=False, reason="同日承办区级检查，书记另行书面提交意见", actor=worker
+        )
 
 
 def _lists(alliance: Alliance, actor, resident_user, today: dt.date) -> None:
@@ -441,6 +478,7 @@ def load_alliance_demo(district: Region, progress: bool = False) -> None:
             )
         alliance = _alliance(sub, street, today)
         _meetings(alliance, street, today)
+        _upcoming(alliance, street, today)
         _lists(alliance, street or worker, resident, today)
         _report_in(alliance, today)
         _coverage(district, today)

@@ -301,3 +301,26 @@ class SectorEndForm(Form):
 
 class SectorMembersForm(Form):
     member_count = forms.IntegerField(label=_("党员人数"), min_value=0)
+
+
+class ReplyForm(Form):
+    reply = forms.ChoiceField(
+        label=_("答复"),
+        choices=[("coming", _("确认参会")), ("absent", _("请假"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择确认参会或请假")},
+    )
+    reason = forms.CharField(label=_("请假原因"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reply") == "absent" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("请假请写明原因"))
+        return data
+
+
+class AgendaProposeForm(Form):
+    title = forms.CharField(label=_("议题"), max_length=200)
+    notes = forms.CharField(
+        label=_("说明"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiceng.alliance.views import actions, alliance, coverage, lists, meetings, report_in
+from jiceng.alliance.views import actions, alliance, coverage, lists, meetings, report_in, taking_part
 
 app_name = "alliance"
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
     path("<int:pk>/chair/", alliance.chair_set, name="chair_set"),
     path("<int:pk>/propose-symposium/", alliance.propose_symposium, name="propose_symposium"),
     # meetings
+    path("my/meetings/", taking_part.my_meetings, name="my_meetings"),
+    path("my/meetings/<int:pk>/", taking_part.invitation_detail, name="invitation"),
+    path("my/meetings/<int:pk>/reply/", taking_part.invitation_reply, name="invitation_reply"),
+    path("my/meetings/<int:pk>/propose/", taking_part.agenda_propose, name="agenda_propose"),
     path("<int:pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings.xlsx", meetings.meetings_export, name="meetings_export"),

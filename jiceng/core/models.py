@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     DISTRICT_ADMIN = "district_admin", _("区级管理员")
     SUBDISTRICT_ADMIN = "subdistrict_admin", _("街道管理员")
     COMMUNITY_WORKER = "community_worker", _("社区工作者")
+    GRID_WORKER = "grid_worker", _("网格员")
     UNIT_OPERATOR = "unit_operator", _("单位操作员")
     RESIDENT = "resident", _("居民")
 
@@ -22,6 +23,7 @@ ROLE_LEVEL = {
     Role.DISTRICT_ADMIN: Level.DISTRICT,
     Role.SUBDISTRICT_ADMIN: Level.SUBDISTRICT,
     Role.COMMUNITY_WORKER: Level.COMMUNITY,
+    Role.GRID_WORKER: Level.GRID,
     Role.RESIDENT: Level.COMMUNITY,
 }
 # When a user holds several roles, the home page follows the widest one.
@@ -29,6 +31,7 @@ ROLE_RANK = [
     Role.DISTRICT_ADMIN,
     Role.SUBDISTRICT_ADMIN,
     Role.COMMUNITY_WORKER,
+    Role.GRID_WORKER,
     Role.UNIT_OPERATOR,
     Role.RESIDENT,
 ]

@@ -12,6 +12,8 @@ from jiceng.core.text_size import text_size_context
 ADMIN_MENU = [
     (_("工作台"), "portal:workbench"),
     (_("四级总览"), "cockpit:overview"),
+    (_("四级联动任务"), "linkage:list"),
+    (_("网格"), "linkage:grids"),
     (_("公示栏"), "bank:my_board"),
     (_("积分规则"), "bank:rules"),
     (_("联盟单位审批"), "bank:partner_review"),
@@ -43,6 +45,8 @@ MENU = {
     Role.SUBDISTRICT_ADMIN: ADMIN_MENU + [(_("审计日志"), "core:audit")],
     Role.COMMUNITY_WORKER: [
         (_("工作台"), "portal:workbench"),
+        (_("上级任务"), "linkage:list"),
+        (_("网格"), "linkage:grids"),
         (_("审核申报"), "bank:review"),
         (_("代办申报"), "bank:office_claim"),
         (_("公示栏"), "bank:my_board"),
@@ -56,9 +60,14 @@ MENU = {
         (_("需要帮助的居民"), "bank:persons_in_need"),
         (_("三张清单"), "alliance:needs"),
         (_("联盟任务"), "alliance:actions"),
+        (_("我的会议"), "alliance:my_meetings"),
         (_("活动"), "activities:list"),
         (_("报到党员"), "alliance:report_ins"),
         (_("我的职级与工资"), "workforce:me"),
+    ],
+    Role.GRID_WORKER: [
+        (_("网格工作台"), "linkage:grid_home"),
+        (_("上级任务"), "linkage:list"),
     ],
     Role.UNIT_OPERATOR: [
         (_("本单位"), "portal:unit_home"),
@@ -67,6 +76,7 @@ MENU = {
         (_("兑换记录"), "bank:partner_redemptions"),
         (_("月度对账"), "bank:partner_statement"),
         (_("联盟任务"), "alliance:actions"),
+        (_("我的会议"), "alliance:my_meetings"),
         (_("资源清单"), "alliance:resources"),
         (_("活动"), "activities:list"),
     ],

@@ -38,8 +38,11 @@ from jiceng.circle.services.places import place_photo_add
 from jiceng.core.models import ImportJob, Role
 from jiceng.core.photos import photo_clean
 from jiceng.diary.models import DiaryEntry
+from jiceng.linkage import services as linkage
+from jiceng.linkage.models import Evidence
 from jiceng.orgs.models import Organization
-from jiceng.people.models import PartyMembership
+from jiceng.people.models import Household, PartyMembership
+from jiceng.regions.models import Level, Region
 from jiceng.workforce import services as workforce
 
 MARKERS = {
@@ -65,6 +68,11 @@ MARKERS = {
     "甲一楼道清洁": "an activity of A1",
     "甲一社工王芳": "a community worker of A1 (her record, grades and pay)",
     "甲一社工花名册": "the file name of A1's roster import",
+    "甲一排查任务": "a task subdistrict A sent to A1",
+    "甲一排查情况说明": "A1's report on that task",
+    "甲一第一网格": "a grid of A1",
+    "甲一网格住户地址": "the address of a household in that grid",
+    "甲一网格名册": "the file name of A1's grid import",
 }
 
 
@@ -171,6 +179,7 @@ def build_world(regions, personas) -> dict:
     )
     w["resolution"] = w["action"].resolution
     w["meeting"] = w["resolution"].meeting
+    w["invitation"] = w["meeting"].invitations.get(member=w["member"])
 
     # The three lists: a resident's need, a unit's resource, and the project joining them.
     w["need"] = need(a1, worker, requester=victim, title="甲一助老需求")
@@ -236,6 +245,37 @@ def build_world(regions, personas) -> dict:
     )
     w["roster_job"] = ImportJob.objects.create(
         kind="workforce_roster", filename="甲一社工花名册.xlsx", created_by=sub_admin, region=a1
+    )
+    # Four-level linkage: a task from subdistrict A to A1, reported with a file; a grid of A1 with its
+    # worker and a household; A1's grid import. The outside grid worker works a grid of B1.
+    root = linkage.assignment_issue(
+        region=a,
+        recipients=[a1],
+        title="甲一排查任务",
+        body="逐栋排查",
+        starts_on=today,
+        deadline=today + dt.timedelta(days=7),
+        evidence=Evidence.FILE,
+        actor=sub_admin,
+    )
+    w["assignment"] = root.children.get()
+    linkage.assignment_report(assignment=w["assignment"], actor=worker, note="甲一排查情况说明", file=_png())
+    grid = w["grid"] = Region.objects.create(
+        code=a1.code + "001", name="甲一第一网格", level=Level.GRID, parent=a1
+    )
+    personas["grid"] = make_user("grid_a1", Role.GRID_WORKER, region=grid)
+    home = Household.objects.create(
+        district=district, community=a1, number="甲一-101", address="甲一网格住户地址"
+    )
+    victim.household = home
+    victim.save(update_fields=["household"])
+    linkage.household_assign(households=[home], grid=grid, actor=worker)
+    b_grid = Region.objects.create(
+        code=regions["B1"].code + "001", name="乙一第一网格", level=Level.GRID, parent=regions["B1"]
+    )
+    personas["outsider_grid"] = make_user("grid_b1", Role.GRID_WORKER, region=b_grid)
+    w["grid_job"] = ImportJob.objects.create(
+        kind="grids", filename="甲一网格名册.xlsx", created_by=worker, region=a1
     )
     w["markers"] = MARKERS | {
         w["redemption"].code: "the victim's voucher code",

@@ -42,8 +42,9 @@ OUTSIDERS = {
     "worker": "outsider_worker",
     "unit": "outsider_unit",
     "sub_admin": "outsider_sub_admin",
+    "grid": "outsider_grid",
 }
-INSIDERS = ("resident", "worker", "unit", "sub_admin", "district_admin")
+INSIDERS = ("resident", "worker", "unit", "sub_admin", "district_admin", "grid")
 METHODS = ("get", "post")
 DENIED = {401, 403, 404, 405}
 
@@ -161,7 +162,7 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     "alliance:service_post_add": ({"worker"}, "a service post of the worker's own community"),
     "alliance:coverage": ({"sub_admin"}, "new-sector coverage of the administrator's own subdistrict"),
     "alliance:coverage_export": ({"sub_admin"}, "new-sector coverage of the administrator's own subdistrict"),
-    "activities:list": (SIGNED_IN, "activities the requester runs or may join"),
+    "activities:list": (SIGNED_IN - {"grid"}, "activities the requester runs or may join"),
     "activities:list_export": (ORGANISERS, "activities the requester runs"),
     "activities:create": (ORGANISERS, "publishes in the requester's own region or unit"),
     "workforce:me": ({"worker"}, "the worker's own record, grade history and pay slips"),
@@ -174,6 +175,16 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     "workforce:promotion": ({"sub_admin"}, "the promotion list of the administrator's own subdistrict"),
     "workforce:import": ({"sub_admin"}, "imports a roster into the administrator's own subdistrict"),
     "workforce:import_template": ({"sub_admin"}, "an empty spreadsheet template"),
+    "alliance:my_meetings": (
+        {"unit", "worker"},
+        "the meetings the requester's own organisation is invited to",
+    ),
+    "linkage:list": (STAFF | {"grid"}, "tasks sent to and issued by the requester's own region"),
+    "linkage:new": (STAFF, "issues a task from the requester's own region to the level below"),
+    "linkage:grids": (STAFF, "grids of the requester's own region"),
+    "linkage:grid_import": (STAFF, "imports grids into the requester's own region"),
+    "linkage:grid_import_template": (STAFF, "an empty spreadsheet template"),
+    "linkage:grid_home": ({"grid"}, "the grid worker's own grid"),
 }
 
 # URL name -> {kwarg: name of the victim object in build_world()}. A pk-like kwarg gets the
@@ -262,6 +273,15 @@ TARGETS: dict[str, dict[str, str]] = {
     "activities:checkin_code": {"pk": "activity"},
     "activities:checkout": {"pk": "checkin"},
     "activities:close": {"pk": "activity"},
+    "alliance:invitation": {"pk": "invitation"},
+    "alliance:invitation_reply": {"pk": "invitation"},
+    "alliance:agenda_propose": {"pk": "invitation"},
+    "linkage:detail": {"pk": "assignment"},
+    "linkage:split": {"pk": "assignment"},
+    "linkage:report": {"pk": "assignment"},
+    "linkage:file": {"pk": "assignment"},
+    "linkage:grid": {"code": "grid"},
+    "linkage:grid_import_job": {"pk": "grid_job"},
     "activities:file_claims": {"pk": "activity"},
     "activities:cancel": {"pk": "activity"},
     "activities:attendance_export": {"pk": "activity"},
@@ -349,6 +369,7 @@ COUNTED_APPS = {
     "circle",
     "regions",
     "workforce",
+    "linkage",
 }
 NOT_COUNTED = {"core.AuditLog"}
 

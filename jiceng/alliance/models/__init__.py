@@ -24,6 +24,7 @@ from jiceng.alliance.models.meetings import (
     MeetingKind,
     MeetingStatus,
     RatingSource,
+    Reply,
     Resolution,
     Track,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "Project",
     "ProjectStatus",
     "RatingSource",
+    "Reply",
     "ReportIn",
     "ReportInConfirmation",
     "ReportInStatus",

@@ -64,8 +64,14 @@ class Attendance(models.TextChoices):
     ABSENT = "absent", _("缺席")
 
 
+class Reply(models.TextChoices):
+    NONE = "", _("未答复")
+    COMING = "coming", _("确认参会")
+    ABSENT = "absent", _("请假")
+
+
 class Invitation(models.Model):
-    """A member organisation invited to a meeting, and whether it came."""
+    """A member organisation invited to a meeting, its own answer beforehand, and whether it came."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     member = models.ForeignKey(
@@ -79,6 +85,13 @@ class Invitation(models.Model):
     )
     representative = models.CharField(_("参会人"), max_length=50, blank=True)
     invited_at = models.DateTimeField(auto_now_add=True)
+    # The member's own answer before the meeting; what happened on the day is `attendance`.
+    reply = models.CharField(_("答复"), max_length=8, choices=Reply.choices, blank=True, default="")
+    reply_reason = models.CharField(_("请假原因"), max_length=200, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["member__kind", "member__organization__name"]
@@ -105,6 +118,9 @@ class AgendaItem(models.Model):
         verbose_name=_("提出单位"),
     )
     notes = models.TextField(_("说明"), blank=True)
+    proposed_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # set when a member proposed the item itself before the meeting
 
     class Meta:
         ordering = ["meeting", "position"]

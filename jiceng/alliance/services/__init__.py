@@ -37,13 +37,16 @@ from jiceng.alliance.services.report_in import (
     report_in_withdraw,
     service_post_create,
 )
+from jiceng.alliance.services.taking_part import agenda_propose, invitation_reply
 
 __all__ = [
+    "invitation_reply",
     "AllianceError",
     "action_close",
     "action_create",
     "action_update_add",
     "agenda_item_add",
+    "agenda_propose",
     "alliance_create",
     "chair_set",
     "meeting_cancel",

@@ -59,7 +59,7 @@ def test_the_migration_masks_labels_written_before(regions, personas):
     untouched = AuditLog.objects.create(
         action="orgs.create", target_type="orgs.Organization", target_repr="示范单位"
     )
-    migration = importlib.import_module("jiceng.core.migrations.0003_mask_names_in_audit_labels")
+    migration = importlib.import_module("jiceng.core.migrations.0004_mask_names_in_audit_labels")
     migration.forwards(django_apps, None)
     old.refresh_from_db()
     claim.refresh_from_db()

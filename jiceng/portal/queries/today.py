@@ -28,6 +28,7 @@ from jiceng.bank.models import (
 )
 from jiceng.core.models import Role
 from jiceng.core.scope import scope_for, scoped
+from jiceng.linkage.queries import assignment_count_overdue_below, assignment_list_inbox
 
 STAFF = (Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER)
 # A voucher is "near expiry" when it lapses within this many days: time enough to remind the resident.
@@ -85,7 +86,20 @@ def todo_list_for(user, now: dt.datetime | None = None) -> list[Todo]:
     reviews = reverse("bank:review") if scope.has(Role.COMMUNITY_WORKER) else None
     board = reverse("bank:my_board")
     today = timezone.localdate(now) if now else None
+    tasks = [t for t in assignment_list_inbox(user) if not t.done]
     return [
+        Todo(
+            "assignments",
+            _("上级派来的待完成任务"),
+            len(tasks),
+            reverse("linkage:list"),
+        ),
+        Todo(
+            "assignments_overdue",
+            _("下级逾期未完成的任务"),
+            assignment_count_overdue_below(user, now),
+            reverse("linkage:list"),
+        ),
         Todo("claims", _("待审核的申报"), claim_count_waiting(user), reviews),
         Todo("objections", _("待处理的异议"), objection_count_open(user), board),
         Todo("notices", _("今明两天公示期满"), notice_count_ending(user, now), board),

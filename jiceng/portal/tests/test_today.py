@@ -30,7 +30,16 @@ def counts(user) -> dict:
     return {t.key: t.count for t in todo_list_for(user)}
 
 
-A1_TODAY = {"claims": 1, "objections": 1, "notices": 1, "vouchers": 1, "actions": 1, "needs": 0}
+A1_TODAY = {
+    "assignments": 0,
+    "assignments_overdue": 0,
+    "claims": 1,
+    "objections": 1,
+    "notices": 1,
+    "vouchers": 1,
+    "actions": 1,
+    "needs": 0,
+}
 
 
 def test_it_counts_today_s_work_in_each_user_s_own_scope(world, personas, regions):

@@ -17,6 +17,7 @@ HOME_BY_ROLE = {
     Role.DISTRICT_ADMIN: "cockpit:overview",
     Role.SUBDISTRICT_ADMIN: "cockpit:overview",
     Role.COMMUNITY_WORKER: "portal:workbench",
+    Role.GRID_WORKER: "linkage:grid_home",
     Role.UNIT_OPERATOR: "portal:unit_home",
     Role.RESIDENT: "portal:resident_home",
 }

@@ -47,6 +47,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_import_job_queue")]
+    dependencies = [("core", "0003_grid_worker_role")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -1,0 +1,1 @@
+"""Pages of the linkage app: tasks (`assignments.py`) and grids (`grids.py`)."""
