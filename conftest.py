@@ -50,21 +50,24 @@ def _district_id(region):
     return Region.objects.get(code=region.district_code).id
 
 
-_persona_hash: list[str] = []
+_persona_hashes: dict[tuple, str] = {}
 
 
 def persona_password_hash() -> str:
-    """The personas' shared password, hashed with the real argon2 hasher once per test process.
+    """The personas' shared password, hashed with the configured hasher once per test process.
 
     argon2 is slow on purpose (about a tenth of a second, several times that on a busy machine),
     and the personas fixture makes nine users for most tests; one salt for all of them is
-    harmless, since the password is the fixture's own.
+    harmless, since the password is the fixture's own. Keyed by the hashers in force, since a
+    test may change them.
     """
-    if not _persona_hash:
-        from django.contrib.auth.hashers import make_password
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
 
-        _persona_hash.append(make_password(PASSWORD))
-    return _persona_hash[0]
+    hashers = tuple(settings.PASSWORD_HASHERS)
+    if hashers not in _persona_hashes:
+        _persona_hashes[hashers] = make_password(PASSWORD)
+    return _persona_hashes[hashers]
 
 
 def make_user(username, role, *, region=None, organization=None, person=None, phone=None):

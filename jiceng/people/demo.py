@@ -4,6 +4,7 @@ import datetime as dt
 import functools
 import random
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from faker import Faker
@@ -136,9 +137,13 @@ def load_users_demo(district: Region, progress: bool = False) -> list[tuple[str,
 
 
 @functools.cache
-def _demo_password_hash() -> str:
-    # The demo logins share one published password; argon2 runs once per load, not once per login.
+def _password_hash(hashers: tuple) -> str:
     return make_password(DEMO_PASSWORD)
+
+
+def _demo_password_hash() -> str:
+    # The demo logins share one published password; argon2 runs once, not once per login.
+    return _password_hash(tuple(settings.PASSWORD_HASHERS))
 
 
 def _user_create(username, phone, display, role, where, residents) -> None:
