@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jiceng.api",
     "jiceng.alliance",
     "jiceng.activities",
+    "jiceng.funding",
     "jiceng.portal",
     "jiceng.demo",
 ]
