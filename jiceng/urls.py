@@ -22,6 +22,7 @@ urlpatterns = [
     path("regions/", include("jiceng.regions.urls")),
     path("alliance/", include("jiceng.alliance.urls")),
     path("activities/", include("jiceng.activities.urls")),
+    path("funding/", include("jiceng.funding.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("jiceng.core.urls")),

@@ -26,11 +26,14 @@ ADMIN_MENU = [
     (_("居民"), "people:list"),
     (_("导入居民"), "people:import"),
     (_("组织"), "orgs:list"),
+    (_("经费保障"), "funding:funds"),
+    (_("购买服务"), "funding:contracts"),
 ]
 
 # (label, url name) — one menu per role, in the order the role uses the pages.
 MENU = {
-    Role.DISTRICT_ADMIN: ADMIN_MENU + [(_("行政区划"), "regions:tree"), (_("审计日志"), "core:audit")],
+    Role.DISTRICT_ADMIN: ADMIN_MENU
+    + [(_("三社联动目标"), "funding:target"), (_("行政区划"), "regions:tree"), (_("审计日志"), "core:audit")],
     Role.SUBDISTRICT_ADMIN: ADMIN_MENU + [(_("审计日志"), "core:audit")],
     Role.COMMUNITY_WORKER: [
         (_("工作台"), "portal:workbench"),

@@ -8,11 +8,11 @@ with one filtered sum per child region.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from jiceng.core.scope import scoped
-from jiceng.funding.models import Allocation, Budget, BudgetKind, Expense
+from jiceng.funding.models import Allocation, Budget, BudgetKind, Expense, Milestone
 from jiceng.people.models import Person
 from jiceng.regions.models import Region
 
@@ -38,10 +38,14 @@ def budget_list_for(user, *, year: int) -> QuerySet[Budget]:
 
 
 def expense_list_for(user, *, year: int) -> QuerySet[Expense]:
+    """Expenses of the year in the user's scope, each marked reversed or a milestone's payment."""
     return (
-        scoped(user, Expense.objects.select_related("budget__region", "reverses"), region="budget__region")
+        scoped(user, Expense.objects.select_related("budget__region"), region="budget__region")
         .filter(budget__year=year)
-        .prefetch_related("reversed_by")
+        .annotate(
+            is_reversed=Exists(Expense.objects.filter(reverses=OuterRef("pk"))),
+            is_milestone=Exists(Milestone.objects.filter(expense=OuterRef("pk"))),
+        )
     )
 
 
