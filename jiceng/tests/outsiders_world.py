@@ -11,12 +11,15 @@ may contain one (`build_world` adds the voucher code and the check-in token). Wh
 product publishes on purpose is deliberately not a marker: a reward on the
 district-wide shelf and its partner, the notice board's lines (masked name, category, rule
 and points; the claimant's words only if they chose to show them) with the objections to
-them and their outcome, and a community's public page.
+them and their outcome, and a community's public page. A social organisation's name is not a
+marker either: it is registered in public with the civil affairs bureau, and any subdistrict of
+the district may buy its service, so every administrator's contract form offers it.
 """
 
 import datetime as dt
 import io
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -37,6 +40,7 @@ from jiceng.circle.models import PlaceKind, ServicePlace
 from jiceng.circle.services.places import place_photo_add
 from jiceng.core.models import ImportJob, Role
 from jiceng.diary.models import DiaryEntry
+from jiceng.funding import services as funding
 from jiceng.orgs.models import Organization
 from jiceng.people.models import PartyMembership
 
@@ -61,6 +65,9 @@ MARKERS = {
     "甲一商务楼宇": "a new-sector organisation in A1",
     "甲一楼宇党支部": "its party branch",
     "甲一楼道清洁": "an activity of A1",
+    "甲一为老服务合同": "a purchased-service contract of A1",
+    "甲一首期款": "a payment milestone of that contract",
+    "甲一议事厅桌椅": "an expense of A1",
 }
 
 
@@ -209,6 +216,45 @@ def build_world(regions, personas) -> dict:
     )
     w["activity"] = act
     w["checkin_token"] = tokens.token_for(act)
+    # Funding: A1's line with money passed down, a contract of A1 with a milestone, an expense with a voucher.
+    admin = personas["district_admin"]
+    social = Organization.objects.create(
+        district=district,
+        region=a1,
+        kind="social",
+        name="甲一乐龄社工服务中心",
+        registration_type="community_filed",
+        registered_on=today - dt.timedelta(days=400),
+    )
+    top = funding.budget_set(actor=admin, region=district, year=today.year, kind="service", amount=100000)
+    sub_line = funding.allocation_make(actor=admin, source=top, target_region=a, amount=50000).target
+    w["budget"] = funding.allocation_make(actor=admin, source=sub_line, target_region=a1, amount=20000).target
+    w["contract"] = funding.contract_create(
+        actor=admin,
+        buyer=a1,
+        provider=social,
+        budget=w["budget"],
+        title="甲一为老服务合同",
+        amount=10000,
+        starts_on=dt.date(today.year, 1, 1),
+        ends_on=dt.date(today.year, 12, 31),
+        method="inquiry",
+        target_people=50,
+        target_sessions=5,
+        target_needs=1,
+    )
+    w["milestone"] = funding.milestone_add(
+        actor=admin, contract=w["contract"], title="甲一首期款", amount=4000, due_on=today
+    )
+    w["expense"] = funding.expense_post(
+        budget=w["budget"],
+        amount=300,
+        paid_for_kind="other",
+        description="甲一议事厅桌椅",
+        attachment=ContentFile(b"%PDF-1.4 voucher", name="voucher.pdf"),
+        key="victim-expense",
+        actor=admin,
+    )
     w["markers"] = MARKERS | {
         w["redemption"].code: "the victim's voucher code",
         w["checkin_token"]: "the check-in token of A1's activity",
