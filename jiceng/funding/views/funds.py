@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -166,6 +167,7 @@ def expense_create(request: HttpRequest) -> HttpResponse:
         activities=activities,
         contracts=contracts,
         places=places,
+        initial={"spent_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
