@@ -3,7 +3,6 @@
 Each process reads what the line holds and then waits a second before writing, so without
 the row lock both would read 1,000 yuan and both pass 600 down."""
 
-import os
 import subprocess
 import sys
 import time
@@ -11,8 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
+from jiceng.core.testing import subprocess_env
 from jiceng.funding.models import Allocation
 from jiceng.funding.queries.funds import budget_holds
 from jiceng.funding.tests.factories import funded
@@ -55,20 +54,6 @@ except FundingError as exc:
 """
 
 
-def _subprocess_env() -> dict:
-    env = dict(os.environ)
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        env["SQLITE_PATH"] = db["NAME"]
-        env.pop("DATABASE_URL", None)
-    else:
-        env["DATABASE_URL"] = (
-            f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    env["JICENG_TESTING"] = "1"
-    return env
-
-
 def test_two_processes_racing_to_over_allocate_only_one_wins(regions, personas):
     admin = personas["district_admin"]
     top, _ = funded(regions, admin, district=1000)
@@ -77,7 +62,7 @@ def test_two_processes_racing_to_over_allocate_only_one_wins(regions, personas):
         subprocess.Popen(
             [sys.executable, "-c", RACE_SCRIPT, str(top.pk), str(regions[sub].pk), str(admin.pk), str(start)],
             cwd=ROOT,
-            env=_subprocess_env(),
+            env=subprocess_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
