@@ -3,7 +3,7 @@ and the district's year-end target."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -49,7 +49,10 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     scope = admin_scope(request)
     year = year_of(request)
     buyers = regions_in_scope(request.user, Level.SUBDISTRICT, Level.COMMUNITY)
-    district = Region.objects.get(code=scope.regions_for(ADMINS)[0].district_code)
+    own = scope.regions_for(ADMINS)
+    if not own or own[0].district_code is None:
+        raise Http404
+    district = Region.objects.get(code=own[0].district_code)
     providers = social_org_choices(district)
     lines = lines_in_scope(request.user, year)
     form = ContractForm(request.POST or None, buyers=buyers, providers=providers, lines=lines)
@@ -176,6 +179,8 @@ def milestone_pay(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def target(request: HttpRequest) -> HttpResponse:
     scope = require_role(request.user, Role.DISTRICT_ADMIN)
-    district = next(r for r in scope.regions_for((Role.DISTRICT_ADMIN,)) if r.level == Level.DISTRICT)
+    district = next((r for r in scope.regions_for((Role.DISTRICT_ADMIN,)) if r.level == Level.DISTRICT), None)
+    if district is None:
+        raise Http404
     data = year_target(district, year=year_of(request))
     return render(request, "funding/target.html", {"t": data, "district": district})
