@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "jiceng.activities",
     "jiceng.workforce",
     "jiceng.linkage",
+    "jiceng.funding",
     "jiceng.portal",
     "jiceng.demo",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("activities/", include("jiceng.activities.urls")),
     path("workforce/", include("jiceng.workforce.urls")),
     path("linkage/", include("jiceng.linkage.urls")),
+    path("funding/", include("jiceng.funding.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("jiceng.core.urls")),

@@ -21,11 +21,22 @@ class ActivityForm(Form):
     action = forms.ModelChoiceField(
         label=_("对应联盟任务（活动联办，可不选）"), queryset=None, required=False
     )
+    social_org = forms.ModelChoiceField(
+        label=_("承办社会组织（与社会组织合办时选择，可不选）"), queryset=None, required=False
+    )
 
-    def __init__(self, *args, communities, alliances=None, orgs=None, actions=None, **kwargs):
+    def __init__(
+        self, *args, communities, alliances=None, orgs=None, actions=None, social_orgs=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
-        for name, qs in (("alliance", alliances), ("organizer_org", orgs), ("action", actions)):
+        pairs = (
+            ("alliance", alliances),
+            ("organizer_org", orgs),
+            ("action", actions),
+            ("social_org", social_orgs),
+        )
+        for name, qs in pairs:
             if qs is None:
                 del self.fields[name]
             else:

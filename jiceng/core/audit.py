@@ -5,6 +5,7 @@ import decimal
 import uuid
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from jiceng.core import crypto
 from jiceng.core.models import AuditLog
@@ -55,6 +56,8 @@ def _jsonable(value):
         return str(value)
     if isinstance(value, bytes | memoryview):
         return None
+    if isinstance(value, FieldFile):  # an uploaded file is recorded by its stored name
+        return value.name or ""
     return value
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.forms import Form
 from jiceng.core.validators import validate_uscc
-from jiceng.orgs.models import Kind, Organization, PartyLevel, Sector
+from jiceng.orgs.models import Incubation, Kind, Organization, PartyLevel, RegistrationType, Sector
 
 
 class OrganizationForm(Form):
@@ -22,6 +22,17 @@ class OrganizationForm(Form):
         required=False,
         help_text=_("18 位，按 GB 32100 校验最后一位"),
     )
+    registration_type = forms.ChoiceField(
+        label=_("登记类型（社会组织）"), choices=[("", "—")] + RegistrationType.choices, required=False
+    )
+    registered_on = forms.DateField(
+        label=_("登记（备案）日期（社会组织）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    incubation = forms.ChoiceField(
+        label=_("孵化状态（社会组织）"), choices=[("", "—")] + Incubation.choices, required=False
+    )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
 
     def __init__(self, *args, regions=(), **kwargs):
@@ -39,6 +50,9 @@ class OrganizationForm(Form):
             "party_level": org.party_level,
             "sector": org.sector,
             "uscc": org.uscc,
+            "registration_type": org.registration_type,
+            "registered_on": org.registered_on,
+            "incubation": org.incubation,
             "address": org.address,
         }
 

@@ -32,6 +32,8 @@ ADMIN_MENU = [
     (_("社区工作者"), "workforce:workers"),
     (_("社工工资表"), "workforce:pay_sheets"),
     (_("社工配备"), "workforce:staffing"),
+    (_("经费保障"), "funding:funds"),
+    (_("购买服务"), "funding:contracts"),
 ]
 
 # (label, url name) — one menu per role, in the order the role uses the pages.
@@ -39,6 +41,7 @@ MENU = {
     Role.DISTRICT_ADMIN: ADMIN_MENU
     + [
         (_("社工职业体系设置"), "workforce:settings"),
+        (_("三社联动目标"), "funding:target"),
         (_("行政区划"), "regions:tree"),
         (_("审计日志"), "core:audit"),
     ],

@@ -11,12 +11,15 @@ may contain one (`build_world` adds the voucher code and the check-in token). Wh
 product publishes on purpose is deliberately not a marker: a reward on the
 district-wide shelf and its partner, the notice board's lines (masked name, category, rule
 and points; the claimant's words only if they chose to show them) with the objections to
-them and their outcome, and a community's public page.
+them and their outcome, and a community's public page. A social organisation's name is not a
+marker either: it is registered in public with the civil affairs bureau, and any subdistrict of
+the district may buy its service, so every administrator's contract form offers it.
 """
 
 import datetime as dt
 import io
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -38,6 +41,7 @@ from jiceng.circle.services.places import place_photo_add
 from jiceng.core.models import ImportJob, Role
 from jiceng.core.photos import photo_clean
 from jiceng.diary.models import DiaryEntry
+from jiceng.funding import services as funding
 from jiceng.linkage import services as linkage
 from jiceng.linkage.models import Evidence
 from jiceng.orgs.models import Organization
@@ -73,6 +77,9 @@ MARKERS = {
     "甲一第一网格": "a grid of A1",
     "甲一网格住户地址": "the address of a household in that grid",
     "甲一网格名册": "the file name of A1's grid import",
+    "甲一为老服务合同": "a purchased-service contract of A1",
+    "甲一首期款": "a payment milestone of that contract",
+    "甲一议事厅桌椅": "an expense of A1",
 }
 
 
@@ -276,6 +283,45 @@ def build_world(regions, personas) -> dict:
     personas["outsider_grid"] = make_user("grid_b1", Role.GRID_WORKER, region=b_grid)
     w["grid_job"] = ImportJob.objects.create(
         kind="grids", filename="甲一网格名册.xlsx", created_by=worker, region=a1
+    )
+    # Funding: A1's line with money passed down, a contract of A1 with a milestone, an expense with a voucher.
+    admin = personas["district_admin"]
+    social = Organization.objects.create(
+        district=district,
+        region=a1,
+        kind="social",
+        name="甲一乐龄社工服务中心",
+        registration_type="community_filed",
+        registered_on=today - dt.timedelta(days=400),
+    )
+    top = funding.budget_set(actor=admin, region=district, year=today.year, kind="service", amount=100000)
+    sub_line = funding.allocation_make(actor=admin, source=top, target_region=a, amount=50000).target
+    w["budget"] = funding.allocation_make(actor=admin, source=sub_line, target_region=a1, amount=20000).target
+    w["contract"] = funding.contract_create(
+        actor=admin,
+        buyer=a1,
+        provider=social,
+        budget=w["budget"],
+        title="甲一为老服务合同",
+        amount=10000,
+        starts_on=dt.date(today.year, 1, 1),
+        ends_on=dt.date(today.year, 12, 31),
+        method="inquiry",
+        target_people=50,
+        target_sessions=5,
+        target_needs=1,
+    )
+    w["milestone"] = funding.milestone_add(
+        actor=admin, contract=w["contract"], title="甲一首期款", amount=4000, due_on=today
+    )
+    w["expense"] = funding.expense_post(
+        budget=w["budget"],
+        amount=300,
+        paid_for_kind="other",
+        description="甲一议事厅桌椅",
+        attachment=ContentFile(b"%PDF-1.4 voucher", name="voucher.pdf"),
+        key="victim-expense",
+        actor=admin,
     )
     w["markers"] = MARKERS | {
         w["redemption"].code: "the victim's voucher code",

@@ -185,6 +185,14 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     "linkage:grid_import": (STAFF, "imports grids into the requester's own region"),
     "linkage:grid_import_template": (STAFF, "an empty spreadsheet template"),
     "linkage:grid_home": ({"grid"}, "the grid worker's own grid"),
+    "funding:funds": ({"sub_admin"}, "the funds of the administrator's own subdistrict"),
+    "funding:funds_export": ({"sub_admin"}, "the funds of the administrator's own subdistrict"),
+    "funding:budget_set": ({"sub_admin"}, "a budget line of the administrator's own subdistrict"),
+    "funding:allocation_create": ({"sub_admin"}, "allocates from the administrator's own lines"),
+    "funding:expenses": ({"sub_admin"}, "expenses of the administrator's own subdistrict"),
+    "funding:expense_create": ({"sub_admin"}, "an expense of the administrator's own lines"),
+    "funding:contracts": ({"sub_admin"}, "contracts of the administrator's own subdistrict"),
+    "funding:contract_create": ({"sub_admin"}, "a contract bought by the administrator's own region"),
 }
 
 # URL name -> {kwarg: name of the victim object in build_world()}. A pk-like kwarg gets the
@@ -285,6 +293,12 @@ TARGETS: dict[str, dict[str, str]] = {
     "activities:file_claims": {"pk": "activity"},
     "activities:cancel": {"pk": "activity"},
     "activities:attendance_export": {"pk": "activity"},
+    "funding:contract": {"pk": "contract"},
+    "funding:contract_accept": {"pk": "contract"},
+    "funding:milestone_add": {"pk": "contract"},
+    "funding:milestone_pay": {"pk": "milestone"},
+    "funding:expense_reverse": {"pk": "expense"},
+    "funding:expense_attachment": {"pk": "expense"},
     "api:my_proof": {"transfer_id": "transfer"},
     "api:notices": {"code": "community"},
     "api:checkpoints": {"district_code": "district"},
@@ -313,6 +327,28 @@ PARAMS = {
         "post": "other",
         "hired_on": "2020-01-01",
     },
+    "funding:funds": lambda w: {"code": w["community"].code},
+    "funding:funds_export": lambda w: {"code": w["community"].code},
+    "funding:budget_set": lambda w: {
+        "region": w["community"].code,
+        "year": 2026,
+        "kind": "service",
+        "amount": "1",
+    },
+    "funding:allocation_create": lambda w: {
+        "source": w["budget"].pk,
+        "target": w["community"].code,
+        "amount": "1",
+    },
+    "funding:expense_create": lambda w: {"budget": w["budget"].pk, "amount": "1", "description": "外来支出"},
+    "funding:contract_create": lambda w: {
+        "buyer": w["community"].code,
+        "budget": w["budget"].pk,
+        "title": "外来",
+    },
+    "funding:expense_reverse": lambda w: {"reason": "外来冲销", "confirmed": "1"},
+    "funding:contract_accept": lambda w: {"rating": "5", "note": "外来验收"},
+    "funding:milestone_add": lambda w: {"title": "外来节点", "amount": "1", "due_on": "2026-12-01"},
     "bank:office_claim": lambda w: {"person": w["victim"].pk, "q": w["victim"].name},
     "bank:witness_claim": lambda w: {"phone": w["victim"].phone},
     "bank:review_decide": lambda w: {"claim": w["claim"].pk, "decision": "approve"},
@@ -370,6 +406,7 @@ COUNTED_APPS = {
     "regions",
     "workforce",
     "linkage",
+    "funding",
 }
 NOT_COUNTED = {"core.AuditLog"}
 

@@ -11,6 +11,7 @@ class OrganizerKind(models.TextChoices):
     COMMUNITY = "community", _("社区")
     UNIT = "unit", _("驻区单位")
     ALLIANCE = "alliance", _("党建联盟")
+    SOCIAL = "social", _("社会组织")
 
 
 class ActivityStatus(models.TextChoices):

@@ -74,7 +74,9 @@ def organizer_choices_get(user) -> tuple[str, dict]:
             ),
         }
     if scope.has(Role.COMMUNITY_WORKER):
-        return OrganizerKind.COMMUNITY, {"communities": communities}
+        district = scope.work_community().district_code if scope.work_community() else None
+        social = Organization.objects.filter(district__code=district, kind=Kind.SOCIAL, is_active=True)
+        return OrganizerKind.COMMUNITY, {"communities": communities, "social_orgs": social.order_by("name")}
     return OrganizerKind.UNIT, {
         "communities": alliance_visible.community_list_near_orgs(user),
         "orgs": Organization.objects.filter(pk__in=scope.org_ids, is_active=True),

@@ -26,6 +26,9 @@ def _check_organizer(community: Region, organizer_kind: str, organizer_org, alli
     if organizer_kind == OrganizerKind.UNIT:
         if organizer_org is None or organizer_org.kind == Kind.PARTY:
             raise ActivityError(_("单位主办的活动要写明主办单位。"))
+    elif organizer_kind == OrganizerKind.SOCIAL:
+        if organizer_org is None or organizer_org.kind != Kind.SOCIAL:
+            raise ActivityError(_("社会组织承办的活动要写明承办的社会组织。"))
     elif organizer_kind == OrganizerKind.ALLIANCE:
         if alliance is None or not alliance.region.contains(community):
             raise ActivityError(_("联盟主办的活动要在联盟范围内的社区举办。"))

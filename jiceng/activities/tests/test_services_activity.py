@@ -42,3 +42,23 @@ def test_it_publishes_for_a_community_a_unit_or_an_alliance(regions, personas):
             actor=worker,
             **(kw | {"now": START + minutes(120)}),
         )
+
+
+def test_a_social_organisation_hosts_only_under_its_own_kind(regions, personas):
+    from jiceng.orgs.models import Organization
+
+    worker = personas["worker"]
+    kw = {"title": "四点半课堂", "place": "活动室", "starts_at": START, "ends_at": START + minutes(90)}
+    kw["now"] = START - dt.timedelta(days=1)
+    unit = Organization.objects.get(name="示范单位")
+    with pytest.raises(services.ActivityError, match="承办的社会组织"):
+        services.activity_publish(
+            community=regions["A1"], organizer_kind="social", organizer_org=unit, actor=worker, **kw
+        )
+    social = Organization.objects.create(
+        district=regions["district"], region=regions["A"], kind="social", name="青少年成长促进会"
+    )
+    made = services.activity_publish(
+        community=regions["A1"], organizer_kind="social", organizer_org=social, actor=worker, **kw
+    )
+    assert made.organizer_label == "青少年成长促进会"

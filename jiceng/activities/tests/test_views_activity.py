@@ -79,3 +79,34 @@ def test_each_organiser_publishes_under_its_own_name(client, personas, regions):
         data=data | {"community": regions["B1"].pk, "title": "外"},
     )
     assert response.status_code == 200 and not Activity.objects.filter(title="外").exists()
+
+
+def test_a_community_worker_publishes_an_activity_hosted_with_a_social_organisation(
+    client, personas, regions
+):
+    from jiceng.orgs.models import Organization
+
+    social = Organization.objects.create(
+        district=regions["district"], region=regions["A"], kind="social", name="乐龄社工服务中心"
+    )
+    start = timezone.localtime() + dt.timedelta(days=2)
+    data = {
+        "title": "长者智能手机课堂",
+        "community": regions["A1"].pk,
+        "place": "党群服务中心",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "social_org": social.pk,
+    }
+    assert post(client, personas["worker"], "activities:create", data=data).status_code == 302
+    made = Activity.objects.get()
+    assert (made.organizer_kind, made.organizer_org, made.organizer_label) == (
+        "social",
+        social,
+        "乐龄社工服务中心",
+    )
+    unit = Organization.objects.get(name="示范单位")  # not a social organisation: not offered
+    page = post(
+        client, personas["worker"], "activities:create", data=data | {"social_org": unit.pk, "title": "x"}
+    )
+    assert page.status_code == 200 and not Activity.objects.filter(title="x").exists()

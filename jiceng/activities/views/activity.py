@@ -62,7 +62,13 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     form = ActivityForm(request.POST or None, **choices)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        if kind == OrganizerKind.COMMUNITY:
+        social_org = data.pop("social_org", None)
+        if kind == OrganizerKind.COMMUNITY and social_org is not None:
+            kind, data["organizer_org"] = (
+                OrganizerKind.SOCIAL,
+                social_org,
+            )  # co-hosted with a social organisation
+        elif kind == OrganizerKind.COMMUNITY:
             data["organizer_org"] = organization_get_party_of(data["community"])
         try:
             activity = services.activity_publish(organizer_kind=kind, actor=request.user, **data)

@@ -1,5 +1,12 @@
-"""Organisations (see `organization.py`): party organisations and the units around them."""
+"""Organisations (see `organization.py`): party organisations, units and social organisations."""
 
-from jiceng.orgs.models.organization import Kind, Organization, PartyLevel, Sector
+from jiceng.orgs.models.organization import (
+    Incubation,
+    Kind,
+    Organization,
+    PartyLevel,
+    RegistrationType,
+    Sector,
+)
 
-__all__ = ["Kind", "Organization", "PartyLevel", "Sector"]
+__all__ = ["Incubation", "Kind", "Organization", "PartyLevel", "RegistrationType", "Sector"]

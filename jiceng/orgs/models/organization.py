@@ -26,6 +26,21 @@ class Sector(models.TextChoices):
     MARKET = "market", _("商圈市场")
 
 
+class RegistrationType(models.TextChoices):
+    """How a social organisation is registered with the civil affairs bureau."""
+
+    SOCIAL_GROUP = "social_group", _("社会团体")
+    PRIVATE_NONPROFIT = "private_nonprofit", _("民办非企业单位")
+    FOUNDATION = "foundation", _("基金会")
+    COMMUNITY_FILED = "community_filed", _("社区社会组织备案")
+
+
+class Incubation(models.TextChoices):
+    NONE = "none", _("未入孵")
+    INCUBATING = "incubating", _("孵化中")
+    GRADUATED = "graduated", _("已出壳")
+
+
 class Organization(models.Model):
     district = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
@@ -48,6 +63,11 @@ class Organization(models.Model):
         related_name="children",
         verbose_name=_("上级组织"),
     )
+    registration_type = models.CharField(
+        _("登记类型"), max_length=20, choices=RegistrationType.choices, blank=True
+    )
+    registered_on = models.DateField(_("登记日期"), null=True, blank=True)
+    incubation = models.CharField(_("孵化状态"), max_length=12, choices=Incubation.choices, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -61,6 +63,8 @@ def test_it_corrects_an_organisation_and_audits_the_change(personas, regions):
         kind=Kind.SOCIAL,
         name="锦江示范协会",
         uscc=GOOD,  # its own code is not a duplicate
+        registration_type="social_group",  # a social organisation says how it is registered
+        registered_on=dt.date(2020, 1, 1),
         address="一号路 1 号",
     )
     org.refresh_from_db()

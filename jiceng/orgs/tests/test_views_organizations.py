@@ -86,3 +86,64 @@ def test_an_outsider_cannot_even_see_the_organisation(client, personas, regions,
     assert client.post(url, post_data(regions, region=regions["B1"].code)).status_code == 404
     org.refresh_from_db()
     assert org.name == "示范单位"
+
+
+def test_it_registers_a_social_organisation_with_its_registration(client, personas, regions):
+    client.force_login(personas["sub_admin"])
+    data = post_data(
+        regions,
+        name="乐龄社工服务中心",
+        kind=Kind.SOCIAL,
+        registration_type="private_nonprofit",
+        registered_on="2021-06-01",
+        incubation="incubating",
+    )
+    assert client.post(reverse("orgs:create"), data).status_code == 302
+    org = Organization.objects.get(name="乐龄社工服务中心")
+    assert (org.registration_type, org.incubation, str(org.registered_on)) == (
+        "private_nonprofit",
+        "incubating",
+        "2021-06-01",
+    )
+    page = client.get(reverse("orgs:list"), {"kind": Kind.SOCIAL}).content.decode()
+    assert "乐龄社工服务中心" in page and "民办非企业单位" in page and "孵化中" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"registration_type": ""}, "登记类型"),
+        ({"registered_on": ""}, "登记（备案）日期"),
+        ({"uscc": ""}, "统一社会信用代码"),
+        ({"uscc": "91350100M000100Y44"}, "校验位"),
+        ({"registered_on": "2999-01-01"}, "不能晚于今天"),
+    ],
+)
+def test_a_social_organisation_is_refused_without_what_registration_needs(
+    client, personas, regions, fields, message
+):
+    client.force_login(personas["sub_admin"])
+    data = post_data(
+        regions,
+        name="青少年成长促进会",
+        kind=Kind.SOCIAL,
+        registration_type="social_group",
+        registered_on="2020-01-01",
+    )
+    page = client.post(reverse("orgs:create"), data | fields)
+    assert page.status_code == 200 and message in page.content.decode()
+    assert not Organization.objects.filter(name="青少年成长促进会").exists()
+
+
+def test_a_community_filed_group_needs_no_credit_code(client, personas, regions):
+    client.force_login(personas["sub_admin"])
+    data = post_data(
+        regions,
+        name="楼栋志愿者协会",
+        kind=Kind.SOCIAL,
+        uscc="",
+        registration_type="community_filed",
+        registered_on="2024-03-01",
+    )
+    assert client.post(reverse("orgs:create"), data).status_code == 302
+    assert Organization.objects.get(name="楼栋志愿者协会").uscc == ""

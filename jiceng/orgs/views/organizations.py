@@ -17,7 +17,17 @@ from jiceng.orgs.queries.organizations import organization_list_for
 from jiceng.regions.queries.tree import region_list_for
 
 ADMINS = (Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN)
-FIELDS = ("kind", "name", "uscc", "party_level", "sector", "address")
+FIELDS = (
+    "kind",
+    "name",
+    "uscc",
+    "party_level",
+    "sector",
+    "registration_type",
+    "registered_on",
+    "incubation",
+    "address",
+)
 
 
 @login_required

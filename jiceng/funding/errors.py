@@ -1,0 +1,2 @@
+class FundingError(Exception):
+    """A refusal of a funding write, worded for the person who asked."""

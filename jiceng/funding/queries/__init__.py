@@ -1,0 +1,1 @@
+"""Reads of funding: `funds.py` and `contracts.py`."""

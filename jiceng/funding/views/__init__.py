@@ -1,0 +1,1 @@
+"""Pages of funding: `funds.py` and `contracts.py`."""
