@@ -103,3 +103,24 @@ def formula_problems(rec: dict[str, str], text_columns) -> list[str]:
                 % {"c": column, "s": start}
             )
     return problems
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d")
+
+
+def cell_date(value: str) -> dt.date | None:
+    """A date cell as people write it (2024-01-31, 2024/1/31, 2024.01.31, 20240131), normalised
+    first; empty is None, anything else a ValidationError that says how to write it."""
+    from django.core.exceptions import ValidationError
+
+    from jiceng.core.validators import ascii_normalize
+
+    value = ascii_normalize(value)
+    if not value:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value[:10], fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(_("日期 %(v)s 无法识别，请写成 2024-01-31") % {"v": value})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core import crypto
 from jiceng.core.audit import audit
-from jiceng.core.tabular import TableError, formula_problems, read_table, require_columns
+from jiceng.core.tabular import TableError, cell_date, formula_problems, read_table, require_columns
 from jiceng.core.validators import ascii_normalize, validate_id_number, validate_phone
 from jiceng.orgs.models import Organization
 from jiceng.people.models import Gender, Household, Origin, PartyMembership, Person
@@ -68,18 +68,6 @@ class ImportSummary:
     errors: list[str] = field(default_factory=list)
 
 
-def _date(value: str) -> dt.date | None:
-    value = ascii_normalize(value)
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"):
-        try:
-            return dt.datetime.strptime(value[:10], fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError(_("日期 %(v)s 无法识别，请写成 2024-01-31") % {"v": value})
-
-
 def validate_people_rows(
     data: bytes, filename: str, scope_region: Region, progress: Callable[[int, int], None] | None = None
 ) -> list[PersonRow]:
@@ -116,10 +104,10 @@ def validate_people_rows(
             problems.append(_("社区代码 %(c)s 不存在或不在您的管辖范围内") % {"c": code})
         values = {}
         for key, column, fn in (
-            ("birth_date", "出生日期", _date),
+            ("birth_date", "出生日期", cell_date),
             ("phone", "手机号", validate_phone),
             ("id_number", "身份证号", validate_id_number),
-            ("joined_on", "入党日期", _date),
+            ("joined_on", "入党日期", cell_date),
         ):
             raw = rec.get(column, "")
             try:

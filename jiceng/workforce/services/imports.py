@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core import crypto
 from jiceng.core.audit import audit
-from jiceng.core.tabular import TableError, formula_problems, read_table, require_columns
+from jiceng.core.tabular import TableError, cell_date, formula_problems, read_table, require_columns
 from jiceng.core.validators import ascii_normalize, validate_id_number
 from jiceng.people.models import Person
 from jiceng.regions.models import Level, Region
@@ -63,13 +63,10 @@ class RosterSummary:
 
 
 def _date(value: str) -> dt.date:
-    value = ascii_normalize(value)
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"):
-        try:
-            return dt.datetime.strptime(value[:10], fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError(_("日期 %(v)s 无法识别，请写成 2024-01-31") % {"v": value})
+    found = cell_date(value)
+    if found is None:
+        raise ValidationError(_("请填写日期，例如 2024-01-31"))
+    return found
 
 
 def roster_rows_validate(
