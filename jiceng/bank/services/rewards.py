@@ -15,8 +15,7 @@ import secrets
 import uuid
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -249,22 +248,10 @@ def redemption_create(
 
 
 def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
-    # One statement: the reward locked (only its row), its partner, and what this person already holds of it.
-    held = (
-        Redemption.objects.filter(
-            reward=OuterRef("pk"),
-            person=person,
-            state__in=[RedemptionState.PENDING, RedemptionState.COLLECTED],
-        )
-        .order_by()
-        .values("reward")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    # The reward locked (only its row) with its partner and organisation, in one statement.
     reward = (
         Reward.objects.select_for_update(of=("self",))
         .select_related("partner__organization")
-        .annotate(taken=Coalesce(Subquery(held), 0))
         .get(pk=reward.pk)
     )
     partner = reward.partner
@@ -282,10 +269,16 @@ def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
         raise RewardError(_("「%(r)s」的兑换期已经结束，请看看其他物品") % {"r": reward.name})
     if reward.stock <= 0:
         raise RewardError(_("「%(r)s」已经兑完了，请看看其他物品") % {"r": reward.name})
-    if reward.taken >= reward.per_person_limit:
+    # Counted in its own statement, after the lock: on PostgreSQL a statement that waited for
+    # the lock still reads with the snapshot it started with, so a count taken in the locking
+    # SELECT would miss the voucher that the request holding the lock just committed.
+    taken = Redemption.objects.filter(
+        reward=reward, person=person, state__in=[RedemptionState.PENDING, RedemptionState.COLLECTED]
+    ).count()
+    if taken >= reward.per_person_limit:
         raise RewardError(
             _("「%(r)s」每人限兑 %(n)d 份，您已经兑换了 %(t)d 份")
-            % {"r": reward.name, "n": reward.per_person_limit, "t": reward.taken}
+            % {"r": reward.name, "n": reward.per_person_limit, "t": taken}
         )
     try:
         hold = ledger.transfer(
