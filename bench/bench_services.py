@@ -18,6 +18,7 @@ number of clients. The machine's load (`uptime`) goes with every line: other wor
 shared machine moves the absolute numbers, far less the ratios.
 
 Usage: python bench/bench_services.py [sqlite|postgresql] [--rounds 3] [--seconds 5]
+(BENCH_NAME names the scratch database, default "services", so two runs on one server do not collide.)
 """
 
 import argparse
@@ -38,7 +39,7 @@ PATHS = ("donate", "redeem", "collect", "award")
 CLIENTS = (1, 4)
 PEOPLE = 2000
 CLAIMS = 40_000
-PGBENCH_DB = "jiceng_bench_pgbench"
+PGBENCH_DB = "jiceng_bench_pgbench" + os.environ.get("BENCH_NAME", "")
 BUDGET_RATIO = 0.75
 BUDGET_SQLITE = 2000
 
@@ -268,7 +269,7 @@ def pgbench(binary: str, n: int, seconds: float) -> float:
 
 
 def run(backend: str, rounds: int, seconds: float, paths=PATHS, clients=CLIENTS) -> None:
-    _django.setup(backend, "services")
+    _django.setup(backend, os.environ.get("BENCH_NAME", "services"))
     ids = prepare()
     ids_file = Path(os.environ["JICENG_VAR_DIR"]) / "bench-services.json"
     ids_file.write_text(json.dumps(ids))

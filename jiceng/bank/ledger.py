@@ -15,13 +15,17 @@ Every transfer carries a caller-given idempotency key, unique per district. Repl
 a key returns the original transfer; the same key with another payload is refused.
 """
 
+import functools
 import hashlib
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db import connection
+import psycopg
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_migrate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,6 +115,59 @@ def _find_account(where: str, params: list) -> Account | None:
         cursor.execute(f"SELECT {columns} FROM {table} WHERE {where}", params)
         row = cursor.fetchone()
     return None if row is None else Account.from_db(connection.alias, _ACCOUNT_FIELDS, row)
+
+
+# Account ids by owner, per process and per database: the hot path of every use case names
+# its accounts without looking them up. Accounts are never deleted, so an id that was
+# committed stays right; only committed ids enter (`transaction.on_commit`), so a rolled-back
+# creation never does. A flush (which emits post_migrate) empties it, and so does a transfer
+# that finds one of its accounts missing.
+_ACCOUNT_IDS: dict[tuple, int] = {}
+
+
+def _ids_key(*owner) -> tuple:
+    return (connection.alias, connection.settings_dict.get("NAME"), *owner)
+
+
+def _remember(key: tuple, account_id: int) -> None:
+    transaction.on_commit(lambda: _ACCOUNT_IDS.__setitem__(key, account_id))
+
+
+def accounts_forget(**_kwargs) -> None:
+    """Empty the per-process cache of account ids (after a flush, or when an id went missing)."""
+    _ACCOUNT_IDS.clear()
+
+
+post_migrate.connect(accounts_forget, dispatch_uid="jiceng.bank.ledger.accounts_forget")
+
+
+def _cached_id(owner: tuple, open_account) -> int:
+    key = _ids_key(*owner)
+    found = _ACCOUNT_IDS.get(key)
+    if found is None:
+        found = open_account().pk
+        _remember(key, found)
+    return found
+
+
+def wallet_id(person) -> int:
+    """The id of the person's wallet, opened if need be; no balances (use `wallet_open` to read them)."""
+    return _cached_id(("wallet", person.pk), lambda: wallet_open(person))
+
+
+def love_pool_id(community: Region) -> int:
+    return _cached_id((AccountKind.LOVE_POOL, community.pk), lambda: love_pool(community))
+
+
+def issuance_id(community: Region | int) -> int:
+    """The community's issuance account id; `community` may be an id (the Region is loaded only to open it)."""
+    pk = community if isinstance(community, int) else community.pk
+    region = (lambda: Region.objects.get(pk=pk)) if isinstance(community, int) else (lambda: community)
+    return _cached_id((AccountKind.ISSUANCE, pk), lambda: issuance_account(region()))
+
+
+def partner_account_id(organization) -> int:
+    return _cached_id((AccountKind.PARTNER, organization.pk), lambda: partner_account(organization))
 
 
 def wallet_open(person) -> Account:
@@ -238,6 +295,7 @@ def _lock_accounts(ids: Iterable[int]) -> dict[int, Account]:
 def _check_district(ids: Iterable[int], accounts: dict[int, Account], district_id: int) -> None:
     for account_id in ids:
         if account_id not in accounts or accounts[account_id].district_id != district_id:
+            accounts_forget()  # a cached id may be what went missing (a flushed database)
             raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
 
 
@@ -263,6 +321,63 @@ def _apply_deltas(deltas: dict[int, list[int]], accounts: dict[int, Account]) ->
                 f"pending_out = pending_out + %s WHERE id = %s",
                 rows,
             )
+
+
+FEW_ACCOUNTS = 50  # SQLite moves this many accounts' balances in one UPDATE … RETURNING
+
+
+def _move_few(deltas: dict[int, list[int]], district_id: int) -> bool:
+    """SQLite, a few accounts: move the cached balances in one `UPDATE … RETURNING`, then check them.
+
+    The IMMEDIATE transaction already holds the only write lock, so nothing can change
+    between the update and the check; a refusal raises, and the transaction (or the step's
+    savepoint) rolls the update back with the insert. Accounts the update did not touch are
+    read once more: they must exist in the district and be uncached (issuance). False when
+    the table's check constraint refused the update, so the caller takes the long way.
+    """
+    table = Account._meta.db_table
+    ids = sorted(deltas)
+    when = "CASE id " + " ".join(["WHEN %s THEN %s"] * len(ids)) + " ELSE 0 END"
+    params: list = []
+    for i in range(3):
+        params += [v for account_id in ids for v in (account_id, deltas[account_id][i])]
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(
+                f"UPDATE {table} SET posted = posted + {when}, pending_in = pending_in + {when}, "
+                f"pending_out = pending_out + {when} WHERE id IN ({marks}) AND district_id = %s "
+                f"AND kind NOT IN ({_kinds(UNCACHED_KINDS)}) RETURNING id, kind, name, posted, pending_out",
+                [*params, *ids, district_id],
+            )
+        except IntegrityError as exc:
+            if "account_never_overdrawn" not in str(exc):
+                raise
+            # The table's own check refused the update (SQLite undoes just that statement):
+            # the caller reads and checks the accounts, and raises the refusal with its numbers.
+            return False
+        moved = {row[0]: row for row in cursor.fetchall()}
+        rest = [i for i in ids if i not in moved]
+        if rest:
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE id IN ({', '.join(['%s'] * len(rest))}) AND district_id = %s "
+                f"AND kind IN ({_kinds(UNCACHED_KINDS)})",
+                [*rest, district_id],
+            )
+            found = {row[0] for row in cursor.fetchall()}
+            for account_id in rest:
+                if account_id not in found:
+                    accounts_forget()  # a cached id may be what went missing (a flushed database)
+                    raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
+    for account_id in ids:
+        if account_id not in moved:
+            continue
+        _id, kind, name, posted, pending_out = moved[account_id]
+        if kind not in MAY_GO_NEGATIVE and posted - pending_out < 0:
+            d_posted, _d_in, d_out = deltas[account_id]
+            before = (posted - d_posted) - (pending_out - d_out)
+            raise InsufficientPoints(name, before, before - (posted - pending_out))
+    return True
 
 
 _COLUMNS = (
@@ -328,6 +443,34 @@ def _insert(rows: list[tuple]) -> dict[str, int]:
     return found
 
 
+def _prepared(sql: str, params: list) -> list[tuple]:
+    """PostgreSQL: run one of the ledger's hot statements as a prepared statement; its rows.
+
+    Django's cursor binds parameters on the client, so the server plans every statement
+    anew, and planning the ledger's one-statement CTEs costs more than running them. A
+    server-binding cursor with `prepare=True` plans each shape once per connection (which
+    lives across requests, CONN_MAX_AGE). Errors are wrapped as Django's, and the
+    connection's execute wrappers and query log see the statement like any other.
+    """
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        raw = psycopg.Cursor(cursor.cursor.connection)
+
+        def execute(sql, params, many, context):
+            raw.execute(sql, params, prepare=True)
+            return raw.fetchall()
+
+        run = execute
+        for wrapper in reversed(connection.execute_wrappers):
+            run = functools.partial(wrapper, run)
+        start = time.monotonic()
+        try:
+            return run(sql, params, False, {"connection": connection, "cursor": cursor})
+        finally:
+            raw.close()
+            if connection.queries_logged:
+                connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - start:.3f}"})
+
+
 def _kinds(kinds: Iterable[str]) -> str:
     return ", ".join(f"'{k}'" for k in sorted(kinds))  # model constants, never user input
 
@@ -389,15 +532,14 @@ UNION ALL
 SELECT 1, a.id, a.name, a.kind, a.district_id, a.posted - a.pending_out, d.dp - d.dout, a.id IN (SELECT id FROM u)
 FROM {accounts} a JOIN d ON a.id = d.id
 """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [v for row in rows for v in row] + [district_id])
-        result = cursor.fetchall()
+    result = _prepared(sql, [v for row in rows for v in row] + [district_id])
     inserted = {key: pk for tag, pk, key, *_rest in result if tag == 0}
     seen = {r[1]: r for r in result if r[0] == 1}
     involved = {row[i] for row in rows if row[1] in inserted for i in (3, 4)}
     for account_id in sorted(involved):
         found = seen.get(account_id)
         if found is None or found[4] != district_id:
+            accounts_forget()  # a cached id may be what went missing (a flushed database)
             raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
         _tag, _pk, name, kind, _d, available, change, updated = found
         if kind not in UNCACHED_KINDS and not updated:
@@ -470,9 +612,14 @@ def _create(district_id: int, specs: Sequence[Spec], pending: bool, *, replay: b
                 else:
                     deltas[debit][0] -= amount
                     deltas[credit][0] += amount
-        accounts = _lock_accounts(deltas)
-        _check_district(deltas, accounts, district_id)
-        _apply_deltas(deltas, accounts)
+        if not deltas:
+            pass  # every key was used already: nothing moves
+        elif connection.vendor == "sqlite" and len(deltas) <= FEW_ACCOUNTS and _move_few(deltas, district_id):
+            pass
+        else:
+            accounts = _lock_accounts(deltas)
+            _check_district(deltas, accounts, district_id)
+            _apply_deltas(deltas, accounts)
     used = [row[1] for row in fresh if row[1] not in inserted]
     if used and USE_CASE.get() == REPLAYS and joins_use_case():
         raise KeyUsed(used[0])
@@ -518,21 +665,25 @@ def transfer(*, district: Region | int, pending: bool = False, **fields) -> Tran
 
 def award(
     *,
-    wallet: Account,
-    community: Region,
+    wallet: Account | int,
+    community: Region | int,
     key: str,
     amount: int,
     reason: str,
     operator=None,
     cause: tuple[str, str] = ("", ""),
     pending: bool = True,
+    district: Region | int | None = None,
 ) -> Transfer:
-    """Issue points from a community to a wallet; pending while the public notice runs."""
+    """Issue points from a community to a wallet; pending while the public notice runs.
+
+    `wallet` and `community` may be ids (then `district` is required).
+    """
     return transfer(
-        district=wallet.district_id,
+        district=wallet.district_id if district is None else district,
         pending=pending,
         key=key,
-        debit=issuance_account(community),
+        debit=issuance_id(community),
         credit=wallet,
         amount=amount,
         kind=TransferKind.AWARD,
@@ -630,9 +781,7 @@ WITH t AS (
     }
 SELECT {columns}, (SELECT count(*) FROM u) FROM t
 """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [target, now, *wanted, TransferState.PENDING])
-        rows = cursor.fetchall()
+    rows = _prepared(sql, [target, now, *wanted, TransferState.PENDING])
     changed = {}
     for row in rows:
         t = Transfer.from_db(connection.alias, _TRANSFER_FIELDS, row[:-1])

@@ -56,7 +56,7 @@ def donation_create(
             raise GivingError(_("这位居民已不在本社区的帮扶名单上，请刷新页面后重新选择"))
         if recipient.person_id == person.pk:
             raise GivingError(_("不能把积分捐给自己"))
-        credit = ledger.wallet_open(recipient.person)
+        credit = ledger.wallet_id(recipient.person)
         # Fixed once it is in the public log, and read by both sides: it names giver and receiver.
         reason = _("善行传递：%(d)s 赠予 %(r)s 的爱心积分") % {
             "d": person.masked_name,
@@ -64,15 +64,14 @@ def donation_create(
         }
         community_id = recipient.community_id
     else:
-        credit = ledger.love_pool(person.community)
+        credit = ledger.love_pool_id(person.community)
         reason = _("善行传递：捐入%(c)s爱心池") % {"c": person.community.name}
         community_id = person.community_id
-    wallet = ledger.wallet_open(person)
     try:
         t = ledger.transfer(
             district=person.district_id,
             key=key,
-            debit=wallet,
+            debit=ledger.wallet_id(person),
             credit=credit,
             amount=points,
             kind=TransferKind.DONATION,
@@ -110,13 +109,12 @@ def disbursement_create(*, user, community, person, points, reason: str, request
         raise GivingError(_("只能发放给本社区的居民"))
     if not reason.strip():
         raise GivingError(_("请写明发放原因，它会在公示栏公开"))
-    pool = ledger.love_pool(community)
     try:
         t = ledger.transfer(
             district=person.district_id,
             key=key,
-            debit=pool,
-            credit=ledger.wallet_open(person),
+            debit=ledger.love_pool_id(community),
+            credit=ledger.wallet_id(person),
             amount=points,
             kind=TransferKind.DISBURSEMENT,
             reason=_("爱心池发放：%(r)s") % {"r": reason.strip()},

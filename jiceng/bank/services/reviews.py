@@ -15,7 +15,6 @@ from jiceng.bank.errors import ClaimError
 from jiceng.bank.models import ClaimState, DeedClaim, Notice, Review
 from jiceng.bank.queries.claims import claim_can_review
 from jiceng.bank.queries.notices import notice_days, notice_title_for
-from jiceng.regions.models import Region
 
 
 @ledger.use_case()
@@ -40,11 +39,10 @@ def claim_review(*, reviewer, claim: DeedClaim, approve: bool, reason: str = "")
         claim.state = ClaimState.UNDER_REVIEW
         claim.save(update_fields=["state"])
         return claim
-    wallet = ledger.wallet_open(claim.claimant)
-    community = Region.objects.get(pk=claim.community_id)
     award = ledger.award(
-        wallet=wallet,
-        community=community,
+        wallet=ledger.wallet_id(claim.claimant),
+        community=claim.community_id,
+        district=claim.district_id,
         key=f"claim-{claim.pk}",
         amount=claim.points,
         reason=f"{claim.rule.name}：{claim.text[:60]}",

@@ -248,8 +248,13 @@ def redemption_create(
 
 
 def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
-    reward = Reward.objects.select_for_update().get(pk=reward.pk)
-    partner = AlliancePartner.objects.select_related("organization").get(pk=reward.partner_id)
+    # The reward locked (only its row) with its partner and organisation, in one statement.
+    reward = (
+        Reward.objects.select_for_update(of=("self",))
+        .select_related("partner__organization")
+        .get(pk=reward.pk)
+    )
+    partner = reward.partner
     if partner.district_id != person.district_id:
         raise RewardError(_("只能兑换本区道德联盟单位的物品"))
     if partner.state != PartnerState.APPROVED or not reward.is_active:
@@ -264,6 +269,9 @@ def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
         raise RewardError(_("「%(r)s」的兑换期已经结束，请看看其他物品") % {"r": reward.name})
     if reward.stock <= 0:
         raise RewardError(_("「%(r)s」已经兑完了，请看看其他物品") % {"r": reward.name})
+    # Counted in its own statement, after the lock: on PostgreSQL a statement that waited for
+    # the lock still reads with the snapshot it started with, so a count taken in the locking
+    # SELECT would miss the voucher that the request holding the lock just committed.
     taken = Redemption.objects.filter(
         reward=reward, person=person, state__in=[RedemptionState.PENDING, RedemptionState.COLLECTED]
     ).count()
@@ -272,17 +280,13 @@ def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
             _("「%(r)s」每人限兑 %(n)d 份，您已经兑换了 %(t)d 份")
             % {"r": reward.name, "n": reward.per_person_limit, "t": taken}
         )
-    wallet = ledger.wallet_open(person)
-    code = _new_code()
-    while Redemption.objects.filter(district_id=person.district_id, code=code).exists():
-        code = _new_code()
     try:
         hold = ledger.transfer(
             district=person.district_id,
             pending=True,
             key=key,
-            debit=wallet,
-            credit=ledger.partner_account(partner.organization),
+            debit=ledger.wallet_id(person),
+            credit=ledger.partner_account_id(partner.organization),
             amount=reward.points_price,
             kind=TransferKind.REDEMPTION,
             reason=_("兑换：%(r)s（%(p)s）") % {"r": reward.name, "p": partner.organization.name},
@@ -298,13 +302,15 @@ def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
         ) from None
     reward.stock -= 1
     reward.save(update_fields=["stock"])
+    # The code's uniqueness is the database's: a code drawn twice is a unique violation that
+    # finds no voucher to replay, so the use case runs again and draws another.
     return Redemption.objects.create(
         district_id=person.district_id,
         reward=reward,
         partner=partner,
         person=person,
         points=reward.points_price,
-        code=code,
+        code=_new_code(),
         transfer=hold,
         expires_at=_voucher_expiry(reward, now),
     )

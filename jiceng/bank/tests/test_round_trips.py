@@ -1,0 +1,137 @@
+"""The single-transfer service paths send a fixed, small number of statements.
+
+A transfer's cost on a real server is mostly round trips and planning, which do not
+depend on the machine's load, so these ceilings stand in for a timed budget: a change
+that adds a lookup to donate, redeem, collect or award fails here. Counted through the
+connection's execute wrappers, which also see the ledger's prepared statements; on
+SQLite the count includes `BEGIN IMMEDIATE`. The tests commit (the account-id cache
+fills only from committed rows), so they run with transactions.
+"""
+
+import uuid
+
+import pytest
+from django.db import connection, transaction
+
+from conftest import make_person
+from jiceng.bank import ledger
+from jiceng.bank.models import Account, ClaimState, Donation, Redemption, RedemptionState
+from jiceng.bank.services import giving, reviews, rewards
+from jiceng.bank.tests.factories import file_claim, rules_seeded
+from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward
+from jiceng.bank.verify import verify_district
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Statements a warm path sends inside (and, for collect, just before) its transaction.
+CEILINGS = {
+    "postgresql": {"donate": 2, "redeem": 5, "collect": 5, "award": 7},
+    "sqlite": {"donate": 5, "redeem": 8, "collect": 8, "award": 10},
+}
+
+
+class Statements:
+    def __init__(self):
+        self.sql: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.sql.append(sql)
+        return execute(sql, params, many, context)
+
+
+def counted(fn) -> list[str]:
+    seen = Statements()
+    with connection.execute_wrapper(seen):
+        fn()
+    return seen.sql
+
+
+def ceiling(path: str) -> int:
+    return CEILINGS[connection.vendor][path]
+
+
+@pytest.fixture
+def world(personas, regions):
+    person = personas["resident"].person
+    fund(person, 1000)
+    partner = make_partner(personas["unit"], personas["sub_admin"])
+    reward = make_reward(partner, personas["unit"], points_price=1, stock=100, per_person_limit=100)
+    return {"person": person, "partner": partner, "reward": reward, "personas": personas}
+
+
+def donate(person):
+    return giving.donation_create(person=person, points=1, request_id=uuid.uuid4().hex)
+
+
+def test_a_donation_is_the_ledger_statement_and_its_row(world):
+    person = world["person"]
+    donate(person)  # warms the account-id cache, as any earlier request of the process would
+    sql = counted(lambda: donate(person))
+    assert len(sql) <= ceiling("donate"), sql
+    assert not any("FROM bank_account WHERE person_id" in s for s in sql), "the wallet was looked up"
+    assert Donation.objects.filter(donor=person).count() == 2
+
+
+def test_a_redemption_reads_its_reward_once_and_leaves_the_code_to_the_constraint(world):
+    person, reward = world["person"], world["reward"]
+    rewards.redemption_create(person=person, reward=reward, request_id=uuid.uuid4().hex)
+    sql = counted(
+        lambda: rewards.redemption_create(person=person, reward=reward, request_id=uuid.uuid4().hex)
+    )
+    assert len(sql) <= ceiling("redeem"), sql
+    assert sum("bank_reward" in s and s.lstrip().startswith("SELECT") for s in sql) == 1
+    assert Redemption.objects.filter(person=person, state=RedemptionState.PENDING).count() == 2
+
+
+def test_collecting_a_voucher(world):
+    person, reward = world["person"], world["reward"]
+    unit = world["personas"]["unit"]
+    first, second = (
+        rewards.redemption_create(person=person, reward=reward, request_id=uuid.uuid4().hex)
+        for _i in range(2)
+    )
+    rewards.redemption_collect(user=unit, partner=world["partner"], code=first.code)
+    sql = counted(lambda: rewards.redemption_collect(user=unit, partner=world["partner"], code=second.code))
+    assert len(sql) <= ceiling("collect"), sql
+    assert Redemption.objects.get(pk=second.pk).state == RedemptionState.COLLECTED
+
+
+def test_an_approval_that_awards(world, regions):
+    rules = rules_seeded(regions["district"])
+    person, worker = world["person"], world["personas"]["worker"]
+    claims = [file_claim(world["personas"]["resident"], person, rules["helping"]) for _i in range(2)]
+    reviews.claim_review(reviewer=worker, claim=claims[0], approve=True)
+    sql = counted(lambda: reviews.claim_review(reviewer=worker, claim=claims[1], approve=True))
+    assert len(sql) <= ceiling("award"), sql
+    claim = claims[1].__class__.objects.get(pk=claims[1].pk)
+    assert claim.state == ClaimState.ON_NOTICE and claim.transfer.amount == claim.points
+    assert verify_district(regions["district"])[0] == []
+
+
+def test_a_rolled_back_account_never_enters_the_cache(regions):
+    person = make_person(regions["A1"], "赵新")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        opened = ledger.wallet_id(person)
+        raise RuntimeError("the use case failed after opening the wallet")
+    assert not Account.objects.filter(pk=opened).exists()
+    fresh = ledger.wallet_id(person)
+    assert Account.objects.get(pk=fresh).person_id == person.pk
+    assert ledger.wallet_id(person) == fresh
+
+
+def test_a_transfer_that_finds_an_account_missing_empties_the_cache(regions):
+    person = make_person(regions["A1"], "钱少")
+    wallet = ledger.wallet_id(person)
+    assert wallet in ledger._ACCOUNT_IDS.values()
+    with pytest.raises(ledger.LedgerError, match="不存在"):
+        ledger.transfer(
+            district=person.district_id,
+            key="missing",
+            debit=wallet + 10**6,  # an id no account has, as after a flush behind the cache's back
+            credit=wallet,
+            amount=1,
+            kind="donation",
+            reason="x",
+        )
+    assert ledger._ACCOUNT_IDS == {}
+    assert ledger.wallet_id(person) == wallet
