@@ -96,3 +96,16 @@ def test_the_pages_show_the_refusal_and_link_the_sheet_and_its_expense(client, r
     assert expense.description in listing
     with pytest.raises(FundingError, match="不能冲销"):
         services.expense_reverse(actor=personas["sub_admin"], expense=expense, reason="录错")
+
+
+def test_another_subdistrict_s_administrator_sees_neither_the_sheet_nor_its_expense(
+    client, regions, personas, sheet
+):
+    _pay_line(regions, personas, 50_000)
+    workforce.pay_sheet_approve(actor=personas["sub_admin"], pay_sheet=sheet)
+    expense = Expense.objects.get()
+    client.force_login(personas["outsider_sub_admin"])
+    assert client.get(reverse("workforce:pay_sheet", args=[sheet.pk])).status_code == 404
+    listing = client.get(reverse("funding:expenses"), {"year": 2026, "pay_sheet": sheet.pk})
+    assert listing.status_code == 200
+    assert expense.description not in listing.content.decode()

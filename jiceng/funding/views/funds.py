@@ -150,7 +150,7 @@ def expense_list(request: HttpRequest) -> HttpResponse:
     sheet = None
     if (wanted := request.GET.get("pay_sheet", "")).isdigit():
         sheet = pay_sheet_list_for(request.user).filter(pk=wanted).first()
-        rows = rows.filter(pay_sheet=sheet)
+        rows = rows.filter(pay_sheet=sheet) if sheet else rows.none()  # another's sheet: nothing
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "funding/expenses.html", {"page": page, "year": year, "sheet": sheet})
 
