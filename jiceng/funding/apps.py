@@ -15,3 +15,7 @@ class FundingConfig(AppConfig):
         from jiceng.funding.demo import load_funding_demo
 
         register("funding", load_funding_demo, order=160)
+        from jiceng.funding.services.pay_sheets import on_pay_sheet_approved
+        from jiceng.workforce.signals import pay_sheet_approved
+
+        pay_sheet_approved.connect(on_pay_sheet_approved, dispatch_uid="funding.pay_sheet_expense")

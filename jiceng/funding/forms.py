@@ -97,11 +97,11 @@ class ExpenseForm(Form):
     activity = forms.ChoiceField(label=_("对应活动"), required=False)
     contract = forms.ChoiceField(label=_("对应购买服务合同"), required=False)
     place = forms.ChoiceField(label=_("对应服务阵地"), required=False)
-    pay_sheet_ref = forms.CharField(label=_("对应工资表（编号）"), max_length=40, required=False)
+    pay_sheet = forms.ChoiceField(label=_("对应工资表"), required=False)
     attachment = forms.FileField(label=_("凭证（PDF 或照片）"), required=False)
     request_id = forms.RegexField(regex=r"^[0-9a-f]{24}$", widget=forms.HiddenInput)
 
-    def __init__(self, *args, lines=(), activities=(), contracts=(), places=(), **kw):
+    def __init__(self, *args, lines=(), activities=(), contracts=(), places=(), pay_sheets=(), **kw):
         super().__init__(*args, **kw)
         self.fields["request_id"].initial = secrets.token_hex(12)  # posting the same form twice pays once
         self.fields["budget"].choices = [
@@ -112,6 +112,9 @@ class ExpenseForm(Form):
         ]
         self.fields["contract"].choices = [("", "—")] + [(str(c.pk), c.title) for c in contracts]
         self.fields["place"].choices = [("", "—")] + [(str(p.pk), p.name) for p in places]
+        self.fields["pay_sheet"].choices = [("", "—")] + [
+            (str(s.pk), f"{s}（{s.get_status_display()}）") for s in pay_sheets
+        ]
 
     def clean_spent_on(self):
         day = self.cleaned_data["spent_on"]

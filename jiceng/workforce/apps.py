@@ -16,5 +16,7 @@ class WorkforceConfig(AppConfig):
         from jiceng.workforce.demo import load_workforce_demo
         from jiceng.workforce.services import roster_import
 
-        register("workforce", load_workforce_demo, order=150)
+        register(
+            "workforce", load_workforce_demo, order=165
+        )  # after funding (160): the demo approves a sheet, which pays from its line
         runner_register("workforce_roster", roster_import)

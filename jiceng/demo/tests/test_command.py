@@ -29,6 +29,13 @@ def test_it_loads_every_app_s_demo_once_and_prints_one_login_per_role(settings, 
         "circle.WalkNetwork",
     ):
         assert first[label] > 0, label
+    from jiceng.funding.models import Expense
+    from jiceng.workforce.models import PaySheet
+
+    [approved] = PaySheet.objects.filter(status="approved")
+    [paid] = Expense.objects.filter(pay_sheet=approved)
+    assert paid.amount == approved.total > 0 and paid.budget.region == approved.subdistrict
+    assert paid.budget.kind == "worker_pay" and paid.key == f"pay-sheet-{approved.pk}"
     again = StringIO()
     call_command("demo", "--no-progress", stdout=again)
     assert _counts() == first

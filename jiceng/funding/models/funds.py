@@ -103,7 +103,14 @@ class Expense(models.Model):
     place = models.ForeignKey(
         "circle.ServicePlace", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    pay_sheet_ref = models.CharField(_("工资表"), max_length=40, blank=True, null=True)
+    pay_sheet = models.ForeignKey(
+        "workforce.PaySheet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expenses",
+        verbose_name=_("工资表"),
+    )
     attachment = models.FileField(_("凭证"), upload_to="funding/expenses/%Y/%m/", blank=True)
     key = models.CharField(max_length=80)
     reverses = models.OneToOneField(

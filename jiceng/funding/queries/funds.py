@@ -40,7 +40,11 @@ def budget_list_for(user, *, year: int) -> QuerySet[Budget]:
 def expense_list_for(user, *, year: int) -> QuerySet[Expense]:
     """Expenses of the year in the user's scope, each marked reversed or a milestone's payment."""
     return (
-        scoped(user, Expense.objects.select_related("budget__region"), region="budget__region")
+        scoped(
+            user,
+            Expense.objects.select_related("budget__region", "pay_sheet__subdistrict"),
+            region="budget__region",
+        )
         .filter(budget__year=year)
         .annotate(
             is_reversed=Exists(Expense.objects.filter(reverses=OuterRef("pk"))),

@@ -106,12 +106,12 @@ def allocation_make(*, actor, source: Budget, target_region: Region, amount, not
     return allocation
 
 
-def _paid_for_fields(paid_for_kind: str, activity, contract, place, pay_sheet_ref) -> dict:
+def _paid_for_fields(paid_for_kind: str, activity, contract, place, pay_sheet) -> dict:
     links = {
         PaidFor.ACTIVITY: activity,
         PaidFor.CONTRACT: contract,
         PaidFor.PLACE: place,
-        PaidFor.PAY_SHEET: pay_sheet_ref or None,
+        PaidFor.PAY_SHEET: pay_sheet,
         PaidFor.OTHER: True,
     }
     if paid_for_kind not in links:
@@ -123,7 +123,7 @@ def _paid_for_fields(paid_for_kind: str, activity, contract, place, pay_sheet_re
         "activity": activity if paid_for_kind == PaidFor.ACTIVITY else None,
         "contract": contract if paid_for_kind == PaidFor.CONTRACT else None,
         "place": place if paid_for_kind == PaidFor.PLACE else None,
-        "pay_sheet_ref": pay_sheet_ref if paid_for_kind == PaidFor.PAY_SHEET else None,
+        "pay_sheet": pay_sheet if paid_for_kind == PaidFor.PAY_SHEET else None,
     }
 
 
@@ -138,7 +138,7 @@ def expense_post(
     activity=None,
     contract=None,
     place=None,
-    pay_sheet_ref: str = "",
+    pay_sheet=None,
     attachment=None,
     spent_on: dt.date | None = None,
     actor=None,
@@ -146,7 +146,8 @@ def expense_post(
 ) -> Expense:
     """Pay `amount` out of `budget`, once per `key`: a second call with the same key returns the first row.
 
-    Generic on purpose: a contract milestone and (later) a month's pay sheet post through it.
+    Generic on purpose: a contract milestone and an approved month's pay sheet
+    (`funding.receivers`, key `pay-sheet-<id>`) post through it.
     """
     amount = money(amount)
     if not description.strip():
@@ -157,7 +158,7 @@ def expense_post(
     existing = Expense.objects.filter(district=budget.district, key=key).first()
     if existing is not None:
         return existing
-    links = _paid_for_fields(paid_for_kind, activity, contract, place, pay_sheet_ref)
+    links = _paid_for_fields(paid_for_kind, activity, contract, place, pay_sheet)
     for obj in (activity, place):
         if obj is not None and not budget.region.contains(obj.community):
             raise FundingError(_("只能为本级及下级的活动、阵地列支"))
@@ -167,6 +168,8 @@ def expense_post(
         and not contract.buyer.contains(budget.region)
     ):
         raise FundingError(_("合同的购买方不在这笔经费的范围内"))
+    if pay_sheet is not None and not budget.region.contains(pay_sheet.subdistrict):
+        raise FundingError(_("只能为本级及下级街道的工资表列支"))
     held = budget_holds(budget)
     if amount > held:
         raise FundingError(
@@ -205,6 +208,8 @@ def expense_reverse(*, actor, expense: Expense, reason: str, request=None) -> Ex
         raise FundingError(_("这笔支出已经冲销过了"))
     if hasattr(original, "milestone"):
         raise FundingError(_("合同付款节点的支出不能冲销，请在合同中处理"))
+    if original.key.startswith("pay-sheet-"):
+        raise FundingError(_("工资表审核时自动列支的支出不能冲销：工资表审核后已冻结"))
     reversal = Expense.objects.create(
         district=original.district,
         budget_id=original.budget_id,
@@ -215,7 +220,7 @@ def expense_reverse(*, actor, expense: Expense, reason: str, request=None) -> Ex
         activity_id=original.activity_id,
         contract_id=original.contract_id,
         place_id=original.place_id,
-        pay_sheet_ref=original.pay_sheet_ref,
+        pay_sheet_id=original.pay_sheet_id,
         key=f"reverse-{original.pk}",
         reverses=original,
         created_by=actor,

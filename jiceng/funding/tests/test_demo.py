@@ -24,7 +24,11 @@ def test_the_demo_hook_is_registered_after_activities_idempotent_and_complete():
     from jiceng.people.demo import load_people_demo, load_users_demo
 
     loaders = registry.loaders()
+    from jiceng.workforce.demo import load_workforce_demo
+
     assert loaders.index(load_activities_demo) < loaders.index(load_funding_demo)
+    # the workforce demo approves a pay sheet, which pays from a line the funding demo sets up
+    assert loaders.index(load_funding_demo) < loaders.index(load_workforce_demo)
     district = load_regions_demo(False)
     for loader in (
         load_orgs_demo,

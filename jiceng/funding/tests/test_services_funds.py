@@ -74,22 +74,29 @@ def test_an_expense_above_what_the_line_holds_is_refused(regions, personas):
 
 
 def test_an_expense_names_what_it_paid_for(regions, personas):
+    from jiceng.workforce.services import pay_sheet_compute
+    from jiceng.workforce.tests.factories import hire
+
     admin = personas["district_admin"]
     top, _ = funded(regions, admin, district=100)
     with pytest.raises(FundingError, match="对应的工资表"):
         services.expense_post(
             budget=top, amount=1, paid_for_kind=PaidFor.PAY_SHEET, description="x", key="k", actor=admin
         )
+    hire(regions["A1"], admin)
+    sheet = pay_sheet_compute(actor=admin, subdistrict=regions["A"], year=2026, month=11)
     paid = services.expense_post(
         budget=top,
         amount=1,
         paid_for_kind=PaidFor.PAY_SHEET,
-        pay_sheet_ref="2026-11 甲街道",
-        description="11 月工资",
+        pay_sheet=sheet,
+        description="11 月绩效",
         key="k",
         actor=admin,
     )
-    assert paid.pay_sheet_ref == "2026-11 甲街道"
+    assert paid.pay_sheet == sheet and list(sheet.expenses.all()) == [paid]
+    reversal = services.expense_reverse(actor=admin, expense=paid, reason="录错")
+    assert reversal.pay_sheet_id == sheet.pk
 
 
 def test_the_figures_are_summed_from_allocations_and_expenses(regions, personas):

@@ -29,6 +29,7 @@ from jiceng.funding.views.common import (
     year_of,
 )
 from jiceng.regions.models import Level
+from jiceng.workforce.queries.pay import pay_sheet_list_for
 
 
 @login_required
@@ -146,8 +147,12 @@ def expense_list(request: HttpRequest) -> HttpResponse:
     admin_scope(request)
     year = year_of(request)
     rows = expense_list_for(request.user, year=year)
+    sheet = None
+    if (wanted := request.GET.get("pay_sheet", "")).isdigit():
+        sheet = pay_sheet_list_for(request.user).filter(pk=wanted).first()
+        rows = rows.filter(pay_sheet=sheet) if sheet else rows.none()  # another's sheet: nothing
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "funding/expenses.html", {"page": page, "year": year})
+    return render(request, "funding/expenses.html", {"page": page, "year": year, "sheet": sheet})
 
 
 @login_required
@@ -160,6 +165,7 @@ def expense_create(request: HttpRequest) -> HttpResponse:
     activities = activities.filter(starts_at__year=year).order_by("-starts_at")[:200]
     contracts = scoped(user, PurchasedService.objects.all(), region="buyer", roles=ADMINS)
     places = scoped(user, ServicePlace.objects.all(), region="community", roles=ADMINS).order_by("name")
+    pay_sheets = pay_sheet_list_for(user).filter(year=year)
     form = ExpenseForm(
         request.POST or None,
         request.FILES or None,
@@ -167,6 +173,7 @@ def expense_create(request: HttpRequest) -> HttpResponse:
         activities=activities,
         contracts=contracts,
         places=places,
+        pay_sheets=pay_sheets,
         initial={"spent_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
@@ -175,6 +182,7 @@ def expense_create(request: HttpRequest) -> HttpResponse:
             "activity": next((a for a in activities if str(a.pk) == data["activity"]), None),
             "contract": contracts.filter(pk=data["contract"] or None).first(),
             "place": places.filter(pk=data["place"] or None).first(),
+            "pay_sheet": pay_sheets.filter(pk=data["pay_sheet"] or None).first(),
         }
         budget = next(line for line, _held in lines if str(line.pk) == data["budget"])
         try:
@@ -183,7 +191,6 @@ def expense_create(request: HttpRequest) -> HttpResponse:
                 amount=data["amount"],
                 paid_for_kind=data["paid_for_kind"],
                 description=data["description"],
-                pay_sheet_ref=data["pay_sheet_ref"],
                 attachment=data["attachment"],
                 spent_on=data["spent_on"],
                 key=f"form-{data['request_id']}",

@@ -49,7 +49,7 @@ def test_the_fixed_pay_rounds_half_up_to_the_cent():
     assert services.pay_fixed(Decimal("1000.00"), Decimal("1.00"), Decimal("0.70")) == Decimal("700.00")
 
 
-def test_approval_freezes_the_sheet_and_signals_inside_the_transaction(regions, personas):
+def test_approval_freezes_the_sheet_and_signals_inside_the_transaction(regions, personas, worker_pay_line):
     admin = personas["sub_admin"]
     hire(regions["A1"], admin)
     sheet = services.pay_sheet_compute(actor=admin, subdistrict=regions["A"], year=2026, month=1)
@@ -70,7 +70,7 @@ def test_approval_freezes_the_sheet_and_signals_inside_the_transaction(regions, 
         services.pay_sheet_approve(actor=admin, pay_sheet=sheet)
 
 
-def test_a_receiver_that_fails_undoes_the_approval(regions, personas):
+def test_a_receiver_that_fails_undoes_the_approval(regions, personas, worker_pay_line):
     admin = personas["sub_admin"]
     hire(regions["A1"], admin)
     sheet = services.pay_sheet_compute(actor=admin, subdistrict=regions["A"], year=2026, month=2)
@@ -86,6 +86,7 @@ def test_a_receiver_that_fails_undoes_the_approval(regions, personas):
         pay_sheet_approved.disconnect(receiver)
     sheet.refresh_from_db()
     assert sheet.status == "draft"
+    assert not sheet.expenses.exists()  # the expense funding posted first is undone with it
 
 
 def test_a_draft_is_computed_again_from_the_latest_records(regions, personas):

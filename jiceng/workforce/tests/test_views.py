@@ -28,7 +28,7 @@ ADMIN_PAGES = [
 
 
 @pytest.fixture
-def world(regions, personas):
+def world(regions, personas, worker_pay_line):
     admin = personas["sub_admin"]
     worker = hire(regions["A1"], admin, name="社工王芳", hired_on=dt.date(2018, 5, 1))
     services.qualification_record(
