@@ -37,6 +37,14 @@ def _label(result: str | None) -> str:
     return str(Result(result).label) if result else _("未登记")
 
 
+def _line(worker: CommunityWorker, steps: list[GradeChange], before: int, reason: str) -> PromotionLine:
+    """The year's line from its own steps, as they were recorded: a qualification or correction
+    recorded later moves the worker's grade, not what this year's promotion did."""
+    if not steps:
+        return PromotionLine(worker, before, before, reason)
+    return PromotionLine(worker, steps[0].grade_after - steps[0].delta, steps[-1].grade_after, reason)
+
+
 @transaction.atomic
 def promotion_run(*, actor, district: Region, year: int, region: Region | None = None) -> list[PromotionLine]:
     """Append the year's seniority and assessment steps and return the promotion list (who moves and why).
@@ -63,28 +71,25 @@ def promotion_run(*, actor, district: Region, year: int, region: Region | None =
         done = [c for c in mine if c.year == year and c.cause in (Cause.SENIORITY, Cause.ASSESSMENT)]
         before = grade_of(worker, settings, on=effective - dt.timedelta(days=1))
         if done:
-            lines.append(
-                PromotionLine(
-                    worker, before, grade_of(worker, settings, on=effective), "；".join(c.note for c in done)
-                )
-            )
+            lines.append(_line(worker, done, before, "；".join(c.note for c in done)))
             continue
         result, previous = results.get((worker.pk, year)), results.get((worker.pk, year - 1))
         seniority = [c for c in mine if c.cause == Cause.SENIORITY]
         anchor = seniority[-1].effective_on if seniority else worker.hired_on
         due = _years_later(anchor, settings.promotion_years) <= effective
         low, high = settings.range_of(worker.post)
-        reasons = []
+        reasons, steps = [], []
         if due and result in PASSING:
             note = _("任职满 %(n)d 年，%(y)d 年度考核%(r)s") % {
                 "n": settings.promotion_years,
                 "y": year,
                 "r": _label(result),
             }
-            if grade_step_append(
+            if step := grade_step_append(
                 worker=worker, cause=Cause.SENIORITY, delta=1, on=effective, year=year, note=note, actor=actor
             ):
                 reasons.append(note)
+                steps.append(step)
             else:
                 reasons.append(_("已到岗位最高级（%(h)d 级）") % {"h": high})
         elif due:
@@ -96,7 +101,7 @@ def promotion_run(*, actor, district: Region, year: int, region: Region | None =
             early_last_year = any(c.cause == Cause.ASSESSMENT and c.year == year - 1 for c in mine)
             if not early_last_year:
                 note = _("连续两年考核优秀，提前晋升一级")
-                if grade_step_append(
+                if step := grade_step_append(
                     worker=worker,
                     cause=Cause.ASSESSMENT,
                     delta=1,
@@ -106,10 +111,9 @@ def promotion_run(*, actor, district: Region, year: int, region: Region | None =
                     actor=actor,
                 ):
                     reasons.append(note)
+                    steps.append(step)
         if reasons:
-            lines.append(
-                PromotionLine(worker, before, grade_of(worker, settings, on=effective), "；".join(reasons))
-            )
+            lines.append(_line(worker, steps, before, "；".join(reasons)))
     moved = sum(1 for line in lines if line.moved)
     audit(actor, "workforce.promotion_run", district, after={"year": year, "moved": moved})
     lines.sort(key=lambda line: (not line.moved, line.worker.community.code, line.worker.person.name))

@@ -196,3 +196,19 @@ class TestGradeInvariants(HypothesisTestCase):
         # The grade is the bottom plus the recorded steps, clamped: nothing typed.
         steps_sum = sum(GradeChange.objects.filter(worker=worker).values_list("delta", flat=True))
         assert _grade(worker) == max(low, min(high, low + steps_sum))
+
+
+def test_the_promotion_list_read_again_shows_what_that_year_did_after_a_later_qualification(
+    regions, personas
+):
+    """A qualification recorded after the 2018 run, effective the day the step took effect, moves the
+    worker's grade but not the 2018 list: 1 → 2, as the step was recorded."""
+    admin = personas["sub_admin"]
+    worker = hire(regions["A1"], admin)
+    _years(worker, admin, dict.fromkeys(range(2015, 2019), Result.PASS))
+    services.qualification_record(
+        actor=admin, worker=worker, level="senior", cert_number="S2019", issued_on=dt.date(2019, 1, 1)
+    )
+    (line,) = [x for x in services.promotion_run(actor=admin, district=worker.district, year=2018) if x.moved]
+    assert (line.grade_before, line.grade_after) == (1, 2)
+    assert _grade(worker, dt.date(2019, 1, 1)) == 5
