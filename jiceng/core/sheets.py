@@ -68,6 +68,17 @@ def safe_cell(value):
     return text
 
 
+MONEY_FORMAT = "#,##0.00"
+
+
+def _append(ws, row: Sequence) -> None:
+    """One row of data; money (a Decimal in yuan with fen) keeps its two places, as finance reads it."""
+    ws.append([safe_cell(v) for v in row])
+    for cell, value in zip(ws[ws.max_row], row, strict=False):
+        if isinstance(value, decimal.Decimal) and value.as_tuple().exponent == -2:
+            cell.number_format = MONEY_FORMAT
+
+
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
@@ -88,9 +99,9 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
                 cell.font = bold
             ws.freeze_panes = f"A{header_row + 1}"
         for row in sheet.rows:
-            ws.append([safe_cell(v) for v in row])
+            _append(ws, row)
         if sheet.totals is not None:
-            ws.append([safe_cell(v) for v in sheet.totals])
+            _append(ws, sheet.totals)
             thin = Side(style="thin")
             for cell in ws[ws.max_row]:
                 cell.font = bold
