@@ -202,3 +202,27 @@ def test_django_serves_the_english(source, english):
 
     with translation.override("en"):
         assert translation.gettext(source) == english
+
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+# 500.html is rendered without a request or the i18n machinery, so it carries both languages itself.
+BILINGUAL_BY_HAND = {"500.html"}
+MARKED = re.compile(
+    r"{%\s*blocktranslate\b.*?{%\s*endblocktranslate\s*%}"
+    r"|{%\s*translate\s.*?%}"
+    r"|{#.*?#}"
+    r"|{%\s*comment\s*%}.*?{%\s*endcomment\s*%}"
+    r"|\b_\(\s*(?:\"[^\"]*\"|'[^']*')\s*\)",
+    re.S,
+)
+CHINESE = re.compile(r"[\u3400-\u9fff]+")
+
+
+def test_templates_have_no_chinese_outside_translate_tags():
+    bad = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        if path.relative_to(TEMPLATES).as_posix() in BILINGUAL_BY_HAND:
+            continue
+        rest = MARKED.sub("", path.read_text(encoding="utf-8"))
+        bad += [f"{path.relative_to(TEMPLATES)}: {m.group()}" for m in CHINESE.finditer(rest)]
+    assert not bad, "wrap these in {% translate %} or {% blocktranslate %}:\n" + "\n".join(bad)
