@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from jiceng.core import auth as login_guard
@@ -68,7 +69,8 @@ def _tell_owner(request: HttpRequest, user, seen: dict | None) -> None:
     """Wrong passwords tried since the last login: a notice to the owner and an audit entry."""
     if not seen:
         return
-    first, last = (timezone.localtime(seen[k]).strftime("%m月%d日 %H:%M") for k in ("first", "last"))
+    day_time = pgettext("date format", "%m月%d日 %H:%M")
+    first, last = (timezone.localtime(seen[k]).strftime(day_time) for k in ("first", "last"))
     messages.warning(
         request,
         _(

@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jiceng.core.sheets import Sheet, template_response
 from jiceng.linkage.queries import GridFigures
@@ -21,7 +22,7 @@ def grid_sheets(figures: list[GridFigures]) -> list[Sheet]:
         _("网格"),
         _("网格员"),
         _("户数"),
-        _("居民"),
+        pgettext("count", "居民"),
         _("党员"),
         _("未解决需求"),
         _("已解决需求"),

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiceng.core.models import Role
 from jiceng.core.scope import scope_for
@@ -13,9 +14,9 @@ ADMIN_MENU = [
     (_("工作台"), "portal:workbench"),
     (_("四级总览"), "cockpit:overview"),
     (_("四级联动任务"), "linkage:list"),
-    (_("网格"), "linkage:grids"),
+    (pgettext_lazy("menu", "网格"), "linkage:grids"),
     (_("公示栏"), "bank:my_board"),
-    (_("积分规则"), "bank:rules"),
+    (pgettext_lazy("menu", "积分规则"), "bank:rules"),
     (_("联盟单位审批"), "bank:partner_review"),
     (_("积分结算报表"), "bank:settlement"),
     (_("公平性提示"), "bank:signals"),
@@ -26,10 +27,10 @@ ADMIN_MENU = [
     (_("新兴领域覆盖"), "alliance:coverage"),
     (_("一刻钟服务圈"), "circle:map"),
     (_("服务阵地"), "circle:places"),
-    (_("居民"), "people:list"),
+    (pgettext_lazy("menu", "居民"), "people:list"),
     (_("导入居民"), "people:import"),
     (_("组织"), "orgs:list"),
-    (_("社区工作者"), "workforce:workers"),
+    (pgettext_lazy("menu", "社区工作者"), "workforce:workers"),
     (_("社工工资表"), "workforce:pay_sheets"),
     (_("社工配备"), "workforce:staffing"),
     (_("经费保障"), "funding:funds"),
@@ -48,14 +49,14 @@ MENU = {
     Role.SUBDISTRICT_ADMIN: ADMIN_MENU + [(_("审计日志"), "core:audit")],
     Role.COMMUNITY_WORKER: [
         (_("工作台"), "portal:workbench"),
-        (_("上级任务"), "linkage:list"),
-        (_("网格"), "linkage:grids"),
+        (pgettext_lazy("menu", "上级任务"), "linkage:list"),
+        (pgettext_lazy("menu", "网格"), "linkage:grids"),
         (_("审核申报"), "bank:review"),
         (_("代办申报"), "bank:office_claim"),
         (_("公示栏"), "bank:my_board"),
-        (_("积分规则"), "bank:rules"),
+        (pgettext_lazy("menu", "积分规则"), "bank:rules"),
         (_("社区总览"), "cockpit:overview"),
-        (_("居民"), "people:list"),
+        (pgettext_lazy("menu", "居民"), "people:list"),
         (_("导入居民"), "people:import"),
         (_("一刻钟服务圈"), "circle:map"),
         (_("服务阵地"), "circle:places"),
@@ -70,7 +71,7 @@ MENU = {
     ],
     Role.GRID_WORKER: [
         (_("网格工作台"), "linkage:grid_home"),
-        (_("上级任务"), "linkage:list"),
+        (pgettext_lazy("menu", "上级任务"), "linkage:list"),
     ],
     Role.UNIT_OPERATOR: [
         (_("本单位"), "portal:unit_home"),

@@ -88,7 +88,7 @@ def grid_rows_validate(
         try:
             phone = validate_phone(rec.get("网格员手机号", ""))
         except ValidationError as exc:
-            problems.append(f"网格员手机号：{exc.messages[0]}")
+            problems.append(_("网格员手机号：%(e)s") % {"e": exc.messages[0]})
         if phone:
             if phone in seen_phones:
                 problems.append(
