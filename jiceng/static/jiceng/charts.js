@@ -12,7 +12,7 @@
     c.setOption({
       tooltip: {trigger: "axis", renderMode: "richText"},
       legend: {data: d.series.map(function (s) { return s.name; })},
-      grid: {left: 50, right: 10, bottom: 110},
+      grid: {left: 10, right: 10, bottom: 10, containLabel: true},
       xAxis: {type: "category", data: d.names, axisLabel: {rotate: 40, interval: 0}},
       yAxis: {type: "value"},
       series: d.series.map(function (s, i) {
