@@ -11,7 +11,8 @@ class AssessmentConfig(AppConfig):
         from jiceng.core.audit_log import actions_register
 
         actions_register(SENTENCES)
-        from jiceng.assessment.demo import load_assessment_demo
+        from jiceng.assessment.demo import load_assessment_demo, load_assessment_runs_demo
         from jiceng.demo.registry import register
 
         register("assessment", load_assessment_demo, order=190)
+        register("assessment.runs", load_assessment_runs_demo, order=450)

@@ -41,19 +41,27 @@ def _scheme(district, year, subject_type, name, indicators):
         scheme = scheme_create(district=district, year=year, subject_type=subject_type, name=name)
         for code, weight in indicators:
             indicator_add(scheme=scheme, code=code, weight=weight)
-        scheme_publish(scheme=scheme)
+        scheme = scheme_publish(scheme=scheme)
     return scheme
 
 
-def load_assessment_demo(district, progress=None):
+SCHEMES = (
+    (SubjectType.SUBDISTRICT, "街道党建工作考核", SUBDISTRICT_INDICATORS),
+    (SubjectType.COMMUNITY, "社区党建工作考核", COMMUNITY_INDICATORS),
+)
+
+
+def load_assessment_demo(district, progress=False) -> None:
+    """This year's published schemes (order 190, after every app whose records they count)."""
+    year = timezone.localdate().year
+    for subject_type, name, indicators in SCHEMES:
+        _scheme(district, year, subject_type, name, indicators)
+
+
+def load_assessment_runs_demo(district, progress=False) -> None:
+    """One run of each scheme, from 1 January to today (order 450, after the Moral Bank's claims)."""
     today = timezone.localdate()
-    year = today.year
-    for subject_type, name, indicators in (
-        (SubjectType.SUBDISTRICT, "街道党建工作考核", SUBDISTRICT_INDICATORS),
-        (SubjectType.COMMUNITY, "社区党建工作考核", COMMUNITY_INDICATORS),
-    ):
-        scheme = _scheme(district, year, subject_type, name, indicators)
+    for subject_type, name, indicators in SCHEMES:
+        scheme = _scheme(district, today.year, subject_type, name, indicators)
         if not AssessmentRun.objects.filter(scheme=scheme).exists():
-            run_compute(scheme=scheme, period_start=dt.date(year, 1, 1), period_end=today)
-    if progress:
-        progress("assessment")
+            run_compute(scheme=scheme, period_start=dt.date(today.year, 1, 1), period_end=today)

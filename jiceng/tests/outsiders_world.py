@@ -329,7 +329,7 @@ def build_world(regions, personas) -> dict:
         district=district, year=today.year, subject_type="community", name="甲一考核方案", by=admin
     )
     assessment.indicator_add(scheme=w["scheme"], code="bank.coverage", weight=100)
-    assessment.scheme_publish(scheme=w["scheme"])
+    w["scheme"] = assessment.scheme_publish(scheme=w["scheme"])
     w["run"] = assessment.run_compute(
         scheme=w["scheme"], period_start=dt.date(today.year, 1, 1), period_end=today, by=admin
     )
