@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.assessment.catalogue import CATALOGUE
 from jiceng.assessment.models import MANUAL, ScoringRule, SubjectType
 from jiceng.core.forms import Form
+from jiceng.core.photos import PhotoError, photo_clean
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -80,3 +81,39 @@ class RunForm(Form):
         if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
             raise ValidationError(_("考核期的结束日期不能早于开始日期。"))
         return data
+
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+
+def evidence_clean(upload):
+    """A PDF or a JPG, PNG or WebP photo of at most 10 MB, judged by its content."""
+    if not upload:
+        raise ValidationError(_("人工指标必须上传证明材料。"))
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(_("证明材料超过 10 MB，请压缩后再上传"))
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        upload.name = "evidence.pdf"
+        return upload
+    try:
+        return photo_clean(upload)
+    except PhotoError:
+        raise ValidationError(_("证明材料只能是 PDF 文件或 JPG、PNG、WebP 照片")) from None
+
+
+class ManualEntryForm(Form):
+    indicator = forms.ModelChoiceField(label=_("人工指标"), queryset=None)
+    region = forms.ModelChoiceField(label=_("考核对象"), queryset=None)
+    value = forms.DecimalField(label=_("指标值"), max_digits=14, decimal_places=3)
+    evidence = forms.FileField(label=_("证明材料（PDF 或照片）"), required=False)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, indicators, subjects, **kw):
+        super().__init__(*args, **kw)
+        self.fields["indicator"].queryset = indicators
+        self.fields["region"].queryset = subjects
+
+    def clean_evidence(self):
+        return evidence_clean(self.cleaned_data.get("evidence"))

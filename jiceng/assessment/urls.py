@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiceng.assessment.views import runs, schemes
+from jiceng.assessment.views import manual, runs, schemes
 
 app_name = "assessment"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("schemes/<int:pk>/publish/", schemes.scheme_publish, name="scheme_publish"),
     path("schemes/<int:pk>/revise/", schemes.scheme_revise, name="scheme_revise"),
     path("schemes/<int:pk>/run/", schemes.run_create, name="run_create"),
+    path("schemes/<int:pk>/manual/", manual.manual_entries, name="manual"),
+    path("manual/<int:pk>/approve/", manual.manual_approve, name="manual_approve"),
+    path("manual/<int:pk>/evidence/", manual.manual_evidence, name="manual_evidence"),
 ]

@@ -328,8 +328,16 @@ def build_world(regions, personas) -> dict:
     w["scheme"] = assessment.scheme_create(
         district=district, year=today.year, subject_type="community", name="甲一考核方案", by=admin
     )
-    assessment.indicator_add(scheme=w["scheme"], code="bank.coverage", weight=100)
+    assessment.indicator_add(scheme=w["scheme"], code="bank.coverage", weight=50)
+    manual = assessment.indicator_add(scheme=w["scheme"], code="manual", name="甲一安全稳定", weight=50)
     w["scheme"] = assessment.scheme_publish(scheme=w["scheme"])
+    w["manual_entry"] = assessment.manual_enter(
+        indicator=manual,
+        region=a1,
+        value=1,
+        evidence=ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf"),
+        by=admin,
+    )
     w["run"] = assessment.run_compute(
         scheme=w["scheme"], period_start=dt.date(today.year, 1, 1), period_end=today, by=admin
     )

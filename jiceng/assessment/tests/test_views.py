@@ -121,3 +121,42 @@ def test_the_why_page_links_records_to_their_own_pages(client, personas, regions
         reverse("assessment:score", args=[run.scores.get(region=regions["A"]).pk])
     ).content.decode()
     assert reverse("alliance:meeting", args=[meeting.pk]) in why
+
+
+def test_a_manual_value_needs_evidence_and_another_administrators_approval(
+    client, personas, regions, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import make_user
+    from jiceng.assessment.models import ManualEntry
+    from jiceng.core.models import Role
+
+    settings.MEDIA_ROOT = tmp_path
+    scheme = published_scheme(
+        regions["district"],
+        YEAR,
+        "subdistrict",
+        [("manual", Decimal(100), {"name": "安全稳定", "target": Decimal(1)})],
+    )
+    ind = scheme.indicators.get()
+    url = reverse("assessment:manual", args=[scheme.pk])
+    login_client(client, personas["district_admin"])
+    r = client.post(url, {"indicator": ind.pk, "region": regions["A"].pk, "value": "1"})
+    assert "必须上传证明材料" in r.content.decode() and not ManualEntry.objects.exists()
+    bad = SimpleUploadedFile("x.txt", b"hello")
+    r = client.post(url, {"indicator": ind.pk, "region": regions["A"].pk, "value": "1", "evidence": bad})
+    assert "只能是 PDF 文件" in r.content.decode()
+    pdf = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 evidence")
+    client.post(url, {"indicator": ind.pk, "region": regions["A"].pk, "value": "1", "evidence": pdf})
+    entry = ManualEntry.objects.get()
+    r = client.post(reverse("assessment:manual_approve", args=[entry.pk]), follow=True)
+    assert "另一人复核" in r.content.decode()
+    entry.refresh_from_db()
+    assert not entry.is_approved
+    second = make_user("d_admin2", Role.DISTRICT_ADMIN, region=regions["district"])
+    login_client(client, second)
+    client.post(reverse("assessment:manual_approve", args=[entry.pk]))
+    entry.refresh_from_db()
+    assert entry.approved_by == second
+    assert client.get(reverse("assessment:manual_evidence", args=[entry.pk])).status_code == 200
