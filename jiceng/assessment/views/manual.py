@@ -56,7 +56,11 @@ def manual_entries(request: HttpRequest, pk: int) -> HttpResponse:
     entries = ManualEntry.objects.filter(indicator__in=indicators).select_related(
         "indicator", "region", "entered_by", "approved_by"
     )
-    return render(request, "assessment/manual.html", {"scheme": scheme, "form": form, "entries": entries})
+    return render(
+        request,
+        "assessment/manual.html",
+        {"scheme": scheme, "form": form, "entries": entries, "has_manual": indicators.exists()},
+    )
 
 
 @login_required
