@@ -9,5 +9,6 @@ SENTENCES = {
     "indicator.add": _("%(actor)s 为考核方案增加了指标「%(target)s」"),
     "run.compute": _("%(actor)s 计算并冻结了考核结果「%(target)s」"),
     "manual.enter": _("%(actor)s 登记了人工指标「%(target)s」"),
+    "assessment.export_run": _("%(actor)s 导出了考核结果「%(target)s」"),
     "manual.approve": _("%(actor)s 复核通过了人工指标「%(target)s」"),
 }

@@ -6,6 +6,7 @@ app_name = "assessment"
 urlpatterns = [
     path("", runs.run_list, name="runs"),
     path("runs/<int:pk>/", runs.run_detail, name="run"),
+    path("runs/<int:pk>/export/", runs.run_export, name="run_export"),
     path("scores/<int:pk>/", runs.score_detail, name="score"),
     path("schemes/", schemes.scheme_list, name="schemes"),
     path("schemes/<int:pk>/", schemes.scheme_detail, name="scheme"),

@@ -194,6 +194,10 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     "funding:contracts": ({"sub_admin"}, "contracts of the administrator's own subdistrict"),
     "funding:contract_create": ({"sub_admin"}, "a contract bought by the administrator's own region"),
     "assessment:runs": ({"sub_admin", "unit"}, "the runs that score the requester's own subjects"),
+    "assessment:run_export": (
+        {"sub_admin"},
+        "the rows of the administrator's own subjects in a district run",
+    ),
     "assessment:run": (
         {"sub_admin"},
         "a run scores every community of the district; a subdistrict administrator sees only its own rows",
@@ -304,6 +308,7 @@ TARGETS: dict[str, dict[str, str]] = {
     "funding:milestone_pay": {"pk": "milestone"},
     "funding:expense_reverse": {"pk": "expense"},
     "assessment:run": {"pk": "run"},
+    "assessment:run_export": {"pk": "run"},
     "assessment:score": {"pk": "score"},
     "assessment:scheme": {"pk": "scheme"},
     "assessment:scheme_publish": {"pk": "scheme"},

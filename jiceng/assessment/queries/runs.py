@@ -71,3 +71,50 @@ def score_records(score_line) -> list[dict]:
 
 def computation_of(code: str):
     return CATALOGUE.get(code)
+
+
+def run_previous(run: AssessmentRun) -> AssessmentRun | None:
+    """The version computed before this one for the same scheme and period."""
+    return (
+        AssessmentRun.objects.filter(
+            scheme=run.scheme,
+            period_start=run.period_start,
+            period_end=run.period_end,
+            version__lt=run.version,
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def run_changes(run: AssessmentRun, scores) -> list[dict]:
+    """What changed against the previous version, for the given scores: each figure whose value or points moved."""
+    before = run_previous(run)
+    if before is None:
+        return []
+    old = {}
+    for score in before.scores.prefetch_related("lines"):
+        for line in score.lines.all():
+            old[(score.region_id, line.indicator_id)] = line
+    out = []
+    for score in scores:
+        for line in score.lines.select_related("indicator"):
+            prev = old.get((score.region_id, line.indicator_id))
+            if prev is None or (prev.value, prev.points) != (line.value, line.points):
+                out.append(
+                    {
+                        "subject": score.subject_name,
+                        "indicator": line.indicator.name,
+                        "old_value": prev.value if prev else None,
+                        "new_value": line.value,
+                        "old_points": prev.points if prev else None,
+                        "new_points": line.points,
+                        "added": sorted(
+                            set(map(tuple, line.records)) - set(map(tuple, prev.records if prev else []))
+                        ),
+                        "removed": sorted(
+                            set(map(tuple, prev.records if prev else [])) - set(map(tuple, line.records))
+                        ),
+                    }
+                )
+    return out

@@ -160,3 +160,28 @@ def test_a_manual_value_needs_evidence_and_another_administrators_approval(
     entry.refresh_from_db()
     assert entry.approved_by == second
     assert client.get(reverse("assessment:manual_evidence", args=[entry.pk])).status_code == 200
+
+
+def test_a_rerun_shows_what_changed_and_the_export_holds_only_own_rows(
+    client, personas, rules, regions, period
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from jiceng.assessment.services import run_compute
+
+    first = _run(regions, period)
+    claim = settled_claim(personas, rules)
+    second = run_compute(scheme=first.scheme, period_start=period[0], period_end=period[1])
+    login_client(client, personas["sub_admin"])
+    page = client.get(reverse("assessment:run", args=[second.pk])).content.decode()
+    assert "与第1次计算相比" in page and "道德银行社区覆盖率" in page and "新计入 1 条记录" in page
+    assert f"{regions['A1'].name} · 道德银行社区覆盖率：0 → 100" in page
+    third = run_compute(scheme=first.scheme, period_start=period[0], period_end=period[1])
+    assert "结果与上次一致" in client.get(reverse("assessment:run", args=[third.pk])).content.decode()
+    r = client.get(reverse("assessment:run_export", args=[second.pk]))
+    book = load_workbook(BytesIO(r.content))
+    names = [row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert regions["A1"].name in names and regions["B1"].name not in names
+    assert claim.notice.pk
