@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jiceng.workforce",
     "jiceng.linkage",
     "jiceng.funding",
+    "jiceng.assessment",
     "jiceng.portal",
     "jiceng.demo",
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("workforce/", include("jiceng.workforce.urls")),
     path("linkage/", include("jiceng.linkage.urls")),
     path("funding/", include("jiceng.funding.urls")),
+    path("assessment/", include("jiceng.assessment.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("jiceng.core.urls")),

@@ -35,6 +35,7 @@ ADMIN_MENU = [
     (_("社工配备"), "workforce:staffing"),
     (_("经费保障"), "funding:funds"),
     (_("购买服务"), "funding:contracts"),
+    (_("考核结果"), "assessment:runs"),
 ]
 
 # (label, url name) — one menu per role, in the order the role uses the pages.
@@ -43,6 +44,7 @@ MENU = {
     + [
         (_("社工职业体系设置"), "workforce:settings"),
         (_("三社联动目标"), "funding:target"),
+        (_("考核方案"), "assessment:schemes"),
         (_("行政区划"), "regions:tree"),
         (_("审计日志"), "core:audit"),
     ],

@@ -31,6 +31,7 @@ from jiceng.activities.models import CheckInMethod
 from jiceng.activities.tests.factories import activity as make_activity
 from jiceng.alliance import services as alliance
 from jiceng.alliance.tests.factories import action_for, alliance_a, need, party_org, resource, sector_org
+from jiceng.assessment import services as assessment
 from jiceng.bank import ledger
 from jiceng.bank.models import EarningRule, Transfer
 from jiceng.bank.queries.notices import board_short_code
@@ -323,6 +324,24 @@ def build_world(regions, personas) -> dict:
         key="victim-expense",
         actor=admin,
     )
+    # Assessment: a published community scheme of the district and a run; the victim score is A1's.
+    w["scheme"] = assessment.scheme_create(
+        district=district, year=today.year, subject_type="community", name="甲一考核方案", by=admin
+    )
+    assessment.indicator_add(scheme=w["scheme"], code="bank.coverage", weight=50)
+    manual = assessment.indicator_add(scheme=w["scheme"], code="manual", name="甲一安全稳定", weight=50)
+    w["scheme"] = assessment.scheme_publish(scheme=w["scheme"])
+    w["manual_entry"] = assessment.manual_enter(
+        indicator=manual,
+        region=a1,
+        value=1,
+        evidence=ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf"),
+        by=admin,
+    )
+    w["run"] = assessment.run_compute(
+        scheme=w["scheme"], period_start=dt.date(today.year, 1, 1), period_end=today, by=admin
+    )
+    w["score"] = w["run"].scores.get(region=a1)
     w["markers"] = MARKERS | {
         w["redemption"].code: "the victim's voucher code",
         w["checkin_token"]: "the check-in token of A1's activity",

@@ -193,6 +193,15 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     "funding:expense_create": ({"sub_admin"}, "an expense of the administrator's own lines"),
     "funding:contracts": ({"sub_admin"}, "contracts of the administrator's own subdistrict"),
     "funding:contract_create": ({"sub_admin"}, "a contract bought by the administrator's own region"),
+    "assessment:runs": ({"sub_admin", "unit"}, "the runs that score the requester's own subjects"),
+    "assessment:run_export": (
+        {"sub_admin"},
+        "the rows of the administrator's own subjects in a district run",
+    ),
+    "assessment:run": (
+        {"sub_admin"},
+        "a run scores every community of the district; a subdistrict administrator sees only its own rows",
+    ),
 }
 
 # URL name -> {kwarg: name of the victim object in build_world()}. A pk-like kwarg gets the
@@ -298,6 +307,16 @@ TARGETS: dict[str, dict[str, str]] = {
     "funding:milestone_add": {"pk": "contract"},
     "funding:milestone_pay": {"pk": "milestone"},
     "funding:expense_reverse": {"pk": "expense"},
+    "assessment:run": {"pk": "run"},
+    "assessment:run_export": {"pk": "run"},
+    "assessment:score": {"pk": "score"},
+    "assessment:scheme": {"pk": "scheme"},
+    "assessment:scheme_publish": {"pk": "scheme"},
+    "assessment:scheme_revise": {"pk": "scheme"},
+    "assessment:run_create": {"pk": "scheme"},
+    "assessment:manual": {"pk": "scheme"},
+    "assessment:manual_approve": {"pk": "manual_entry"},
+    "assessment:manual_evidence": {"pk": "manual_entry"},
     "funding:expense_attachment": {"pk": "expense"},
     "api:my_proof": {"transfer_id": "transfer"},
     "api:notices": {"code": "community"},

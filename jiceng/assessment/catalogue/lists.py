@@ -1,0 +1,51 @@
+"""Three-lists indicators: residents' needs resolved, and their ratings."""
+
+from decimal import Decimal
+
+from jiceng.alliance.models import Need, NeedStatus
+from jiceng.assessment.catalogue.registry import Result, computation, ids, share, window
+from jiceng.regions.models import Region
+
+
+@computation(
+    code="lists.needs_resolved",
+    name="群众需求解决率",
+    description="考核期内提出的需求清单事项（撤回的不计）中，已解决的比例",
+    unit="%",
+    floor=50,
+    target=100,
+)
+def needs_resolved(region: Region, start, end) -> Result:
+    lo, hi = window(start, end)
+    rows = list(
+        Need.objects.filter(region.subtree_q("community"), created_at__gte=lo, created_at__lt=hi)
+        .exclude(status=NeedStatus.WITHDRAWN)
+        .values_list("pk", "status")
+    )
+    resolved = sum(1 for _pk, s in rows if s == NeedStatus.RESOLVED)
+    return Result(share(resolved, len(rows)), ids("alliance.Need", [pk for pk, _s in rows]))
+
+
+@computation(
+    code="lists.needs_rating",
+    name="群众对需求办理的满意度",
+    description="考核期内解决的需求中，居民给出的满意度评分（1–5分）的平均值；未评价的不计",
+    unit="分",
+    floor=3,
+    target=5,
+)
+def needs_rating(region: Region, start, end) -> Result:
+    lo, hi = window(start, end)
+    rows = list(
+        Need.objects.filter(
+            region.subtree_q("community"),
+            status=NeedStatus.RESOLVED,
+            resolved_at__gte=lo,
+            resolved_at__lt=hi,
+            rating__isnull=False,
+        ).values_list("pk", "rating")
+    )
+    if not rows:
+        return Result(None)
+    value = (Decimal(sum(r for _pk, r in rows)) / len(rows)).quantize(Decimal("0.01"))
+    return Result(value, ids("alliance.Need", [pk for pk, _r in rows]))

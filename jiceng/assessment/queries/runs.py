@@ -1,0 +1,120 @@
+"""Reads of schemes, runs and scores, and the records behind a score."""
+
+from django.apps import apps
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from jiceng.assessment.catalogue import CATALOGUE
+from jiceng.assessment.models import AssessmentRun, Scheme, Score
+from jiceng.core.models import Role
+from jiceng.core.scope import scoped
+
+VIEWERS = (Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.UNIT_OPERATOR)
+
+# Records that have a page of their own: model label → URL name taking the id.
+RECORD_PAGES = {
+    "alliance.Meeting": "alliance:meeting",
+    "alliance.Action": "alliance:action",
+    "alliance.Need": "alliance:need",
+    "linkage.Assignment": "linkage:detail",
+    "workforce.CommunityWorker": "workforce:worker",
+    "funding.PurchasedService": "funding:contract",
+}
+
+
+def scheme_list_for(user) -> QuerySet[Scheme]:
+    return scoped(user, Scheme.objects.all(), region="district", roles=(Role.DISTRICT_ADMIN,))
+
+
+def score_list_for(user) -> QuerySet[Score]:
+    """Scores of the subjects in the user's scope: regions under their grants, or their organisations."""
+    return scoped(
+        user,
+        Score.objects.select_related("run__scheme", "region"),
+        region="region",
+        org="organization",
+        roles=VIEWERS,
+    )
+
+
+def run_list_for(user) -> QuerySet[AssessmentRun]:
+    return (
+        AssessmentRun.objects.filter(pk__in=score_list_for(user).values("run_id"))
+        .select_related("scheme")
+        .order_by("-computed_at", "-pk")
+    )
+
+
+def score_records(score_line) -> list[dict]:
+    """The records a score line counted, each with a short description and its page where it has one."""
+    by_label: dict[str, list[int]] = {}
+    for label, pk in score_line.records:
+        by_label.setdefault(label, []).append(pk)
+    rows = []
+    for label, pks in by_label.items():
+        model = apps.get_model(label)
+        objs = model.objects.in_bulk(pks)
+        page = RECORD_PAGES.get(label)
+        for pk in pks:
+            obj = objs.get(pk)
+            rows.append(
+                {
+                    "kind": model._meta.verbose_name,
+                    "pk": pk,
+                    "text": str(obj) if obj is not None else "",
+                    "url": reverse(page, args=[pk]) if page and obj is not None else None,
+                    "gone": obj is None,
+                }
+            )
+    return rows
+
+
+def computation_of(code: str):
+    return CATALOGUE.get(code)
+
+
+def run_previous(run: AssessmentRun) -> AssessmentRun | None:
+    """The version computed before this one for the same scheme and period."""
+    return (
+        AssessmentRun.objects.filter(
+            scheme=run.scheme,
+            period_start=run.period_start,
+            period_end=run.period_end,
+            version__lt=run.version,
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def run_changes(run: AssessmentRun, scores) -> list[dict]:
+    """What changed against the previous version, for the given scores: each figure whose value or points moved."""
+    before = run_previous(run)
+    if before is None:
+        return []
+    old = {}
+    for score in before.scores.prefetch_related("lines"):
+        for line in score.lines.all():
+            old[(score.region_id, line.indicator_id)] = line
+    out = []
+    for score in scores:
+        for line in score.lines.select_related("indicator"):
+            prev = old.get((score.region_id, line.indicator_id))
+            if prev is None or (prev.value, prev.points) != (line.value, line.points):
+                out.append(
+                    {
+                        "subject": score.subject_name,
+                        "indicator": line.indicator.name,
+                        "old_value": prev.value if prev else None,
+                        "new_value": line.value,
+                        "old_points": prev.points if prev else None,
+                        "new_points": line.points,
+                        "added": sorted(
+                            set(map(tuple, line.records)) - set(map(tuple, prev.records if prev else []))
+                        ),
+                        "removed": sorted(
+                            set(map(tuple, prev.records if prev else [])) - set(map(tuple, line.records))
+                        ),
+                    }
+                )
+    return out

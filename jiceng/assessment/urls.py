@@ -1,0 +1,19 @@
+from django.urls import path
+
+from jiceng.assessment.views import manual, runs, schemes
+
+app_name = "assessment"
+urlpatterns = [
+    path("", runs.run_list, name="runs"),
+    path("runs/<int:pk>/", runs.run_detail, name="run"),
+    path("runs/<int:pk>/export/", runs.run_export, name="run_export"),
+    path("scores/<int:pk>/", runs.score_detail, name="score"),
+    path("schemes/", schemes.scheme_list, name="schemes"),
+    path("schemes/<int:pk>/", schemes.scheme_detail, name="scheme"),
+    path("schemes/<int:pk>/publish/", schemes.scheme_publish, name="scheme_publish"),
+    path("schemes/<int:pk>/revise/", schemes.scheme_revise, name="scheme_revise"),
+    path("schemes/<int:pk>/run/", schemes.run_create, name="run_create"),
+    path("schemes/<int:pk>/manual/", manual.manual_entries, name="manual"),
+    path("manual/<int:pk>/approve/", manual.manual_approve, name="manual_approve"),
+    path("manual/<int:pk>/evidence/", manual.manual_evidence, name="manual_evidence"),
+]
