@@ -496,12 +496,13 @@ def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
 
 def _population_note(total: Row, cov) -> str:
     """Why the cockpit's population and the service-circle map's agree, or why they differ."""
-    if cov.points.stand_in:
-        note = _("服务圈还没有导入居住点，地图用各社区登记在册的居民代替，所以两处人口一致：%(n)s 人。") % {
-            "n": total.residents
-        }
-    elif total.circle_population == total.residents:
+    if total.circle_population == total.residents:
         note = _("服务圈地图与本页人口一致：%(n)s 人。") % {"n": total.residents}
+    elif cov.points.stand_in:
+        note = _(
+            "本页人口 %(r)s 人是登记在册的居民。服务圈还没有导入居住点，地图把各社区登记的居民放在社区中心点上，"
+            "没有中心点坐标的社区不在地图上，所以地图只算到 %(p)s 人。"
+        ) % {"r": total.residents, "p": total.circle_population}
     else:
         note = _(
             "本页人口 %(r)s 人是登记在册的居民；服务圈地图的 %(p)s 人是各居住点登记的人口"
