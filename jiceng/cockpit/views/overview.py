@@ -26,6 +26,10 @@ def _region(request: HttpRequest, code: str | None) -> tuple:
     return scope, get_scoped_or_404(request.user, Region.objects.all(), region="", code=code)
 
 
+def _yuan(v) -> str:
+    return f"{v:,.0f}"
+
+
 def _pct(v) -> str:
     return "—" if v is None else f"{v:.1f}%"
 
@@ -101,8 +105,8 @@ TILES = [
     (
         _l("经费"),
         [
-            (_l("预算（元）"), lambda r: r.budget),
-            (_l("已支出（元）"), lambda r: r.spent),
+            (_l("预算（元）"), lambda r: _yuan(r.budget)),
+            (_l("已支出（元）"), lambda r: _yuan(r.spent)),
             (_l("执行率"), lambda r: _pct(r.execution_rate)),
         ],
         "funding:funds",
