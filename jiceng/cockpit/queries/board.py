@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,10 +186,6 @@ def _under(code: str | None, r: Region) -> bool:
     return bool(code) and code.startswith(r.prefix)
 
 
-def _sum(counter, r: Region) -> int:
-    return sum(n for code, n in counter.items() if _under(code, r))
-
-
 def _grouped(qs, key: str, agg) -> Counter:
     return Counter(
         {code: n or 0 for code, n in qs.values_list(key).annotate(n=agg).order_by() if code is not None}
@@ -312,46 +308,37 @@ def _circle(region: Region):
     return cov, figures_get
 
 
-def _trend(region: Region, year: int, lo, hi) -> dict:
-    awards = (
-        Transfer.objects.filter(
-            region.subtree_q("debit__community"),
-            kind=TransferKind.AWARD,
-            state=TransferState.POSTED,
-            debit__kind=AccountKind.ISSUANCE,
-            resolved_at__gte=lo,
-            resolved_at__lt=hi,
-        )
-        .annotate(m=TruncMonth("resolved_at"))
-        .values_list("m")
-        .annotate(p=Sum("amount"))
-        .order_by()
-    )
-    redeemed = (
-        Redemption.objects.filter(
-            region.subtree_q("person__community"),
-            state=RedemptionState.COLLECTED,
-            resolved_at__gte=lo,
-            resolved_at__lt=hi,
-        )
-        .annotate(m=TruncMonth("resolved_at"))
-        .values_list("m")
-        .annotate(p=Sum("points"))
-        .order_by()
-    )
+def _trend(region: Region, year: int) -> dict:
+    """Points issued and redeemed per month: one query each, a sum per month range (no date
+    function per row, which SQLite would run in Python)."""
+    months = [_day_start(dt.date(year, m, 1)) for m in range(1, 13)] + [_day_start(dt.date(year + 1, 1, 1))]
 
-    def by_month(rows) -> list[int]:
-        out = [0] * 12
-        for m, p in rows:
-            out[m.month - 1] += p or 0
-        return out
+    def per_month(qs, time_field: str, value: str) -> list[int]:
+        sums = qs.filter(**{f"{time_field}__gte": months[0], f"{time_field}__lt": months[-1]}).aggregate(
+            **{
+                f"m{i}": Sum(
+                    value, filter=Q(**{f"{time_field}__gte": months[i], f"{time_field}__lt": months[i + 1]})
+                )
+                for i in range(12)
+            }
+        )
+        return [sums[f"m{i}"] or 0 for i in range(12)]
 
+    awards = Transfer.objects.filter(
+        region.subtree_q("debit__community"),
+        kind=TransferKind.AWARD,
+        state=TransferState.POSTED,
+        debit__kind=AccountKind.ISSUANCE,
+    )
+    redeemed = Redemption.objects.filter(
+        region.subtree_q("person__community"), state=RedemptionState.COLLECTED
+    )
     return {
         "names": [_("%(m)s月") % {"m": m} for m in range(1, 13)],
         "type": "line",
         "series": [
-            {"name": _("发放积分"), "data": by_month(awards)},
-            {"name": _("兑换积分"), "data": by_month(redeemed)},
+            {"name": _("发放积分"), "data": per_month(awards, "resolved_at", "amount")},
+            {"name": _("兑换积分"), "data": per_month(redeemed, "resolved_at", "points")},
         ],
     }
 
@@ -452,10 +439,19 @@ def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
     sectors = _sectors(region)
     nodes = [region, *children]
     rows = [Row(region=n) for n in nodes]
+    owners: dict[str, list[Row]] = {}  # code -> the rows whose subtree holds it, worked out once per code
+
+    def rows_of(code: str) -> list[Row]:
+        if code not in owners:
+            owners[code] = [row for row in rows if _under(code, row.region)]
+        return owners[code]
+
+    for name, counter in groups.items():
+        for code, n in counter.items():
+            for row in rows_of(code):
+                setattr(row, name, getattr(row, name) + n)
     for row in rows:
         r = row.region
-        for name, counter in groups.items():
-            setattr(row, name, _sum(counter, r))
         row.communities = sum(1 for c in communities if r.contains(c))
         row.communities_awarded = sum(
             1 for c in communities if r.contains(c) and groups["awards"].get(c.code)
@@ -489,7 +485,7 @@ def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
         total=total,
         children=rows[1:],
         targets=targets,
-        trend=_trend(region, year, lo, hi),
+        trend=_trend(region, year),
         circle_note=_population_note(total, cov),
     )
 
