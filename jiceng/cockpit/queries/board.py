@@ -22,7 +22,6 @@ from jiceng.activities.models import Activity, ActivityStatus, CheckIn
 from jiceng.alliance.models import (
     Action,
     ActionStatus,
-    Alliance,
     AllianceLevel,
     Meeting,
     MeetingKind,
@@ -141,8 +140,8 @@ class Target:
     name: str
     done: bool
     figure: str
-    detail: str = ""
     missing: list = field(default_factory=list)
+    missing_label: str = ""  # how the list of what is missing is introduced, when not "N 项未达成"
 
 
 @dataclass
@@ -369,38 +368,42 @@ def _targets(region: Region, year: int, today: dt.date, total: Row, communities:
         )
     )
     lo, hi = _day_start(dt.date(year, 1, 1)), _day_start(dt.date(year + 1, 1, 1))
-    sub_code = region.subdistrict_code if region.level == Level.COMMUNITY else None
-    alliances = Alliance.objects.filter(level=AllianceLevel.SUBDISTRICT, is_active=True)
-    alliances = (
-        alliances.filter(region__code=sub_code) if sub_code else alliances.filter(region.subtree_q("region"))
-    )
+    # Every subdistrict in view (a community looks at its own) owes six symposia of its alliance.
+    if region.level in (Level.DISTRICT, Level.SUBDISTRICT):
+        subs = list(Region.objects.filter(region.subtree_q(), level=Level.SUBDISTRICT, is_active=True))
+    else:
+        subs = list(Region.objects.filter(code=region.subdistrict_code))
+    subs.sort(key=lambda r: r.code)
     held = dict(
-        alliances.values_list("name").annotate(
-            n=Count(
-                "meetings",
-                filter=Q(
-                    meetings__kind=MeetingKind.SYMPOSIUM,
-                    meetings__status=MeetingStatus.HELD,
-                    meetings__scheduled_at__gte=lo,
-                    meetings__scheduled_at__lt=hi,
-                ),
-            )
+        Meeting.objects.filter(
+            alliance__level=AllianceLevel.SUBDISTRICT,
+            alliance__is_active=True,
+            alliance__region__in=subs,
+            kind=MeetingKind.SYMPOSIUM,
+            status=MeetingStatus.HELD,
+            scheduled_at__gte=lo,
+            scheduled_at__lt=hi,
         )
+        .values_list("alliance__region__code")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     short = [
-        _("%(a)s 已开 %(n)s 次") % {"a": a, "n": n} for a, n in sorted(held.items()) if n < SYMPOSIA_PER_YEAR
+        _("%(s)s 已开 %(n)s 次") % {"s": sub.name, "n": held.get(sub.code, 0)}
+        for sub in subs
+        if held.get(sub.code, 0) < SYMPOSIA_PER_YEAR
     ]
     targets.append(
         Target(
             "symposia",
             _("双月座谈会每年 6 次"),
-            done=bool(held) and not short,
-            figure=_("%(n)s / %(t)s 个联盟已开满 6 次")
-            % {"n": sum(1 for n in held.values() if n >= SYMPOSIA_PER_YEAR), "t": len(held)},
+            done=bool(subs) and not short,
+            figure=_("%(n)s / %(t)s 个街道已开满 6 次") % {"n": len(subs) - len(short), "t": len(subs)},
             missing=short,
         )
     )
     report = staffing_report(region, year)
+    short_staffed = [c for c in report.flagged if c.missing]  # a community with nobody registered owes nobody
     targets.append(
         Target(
             "staffing",
@@ -409,8 +412,9 @@ def _targets(region: Region, year: int, today: dt.date, total: Row, communities:
             figure=_("每万人 %(v)s 人，目标 %(t)s 人") % {"v": report.total.per_10k, "t": report.target},
             missing=[
                 _("%(c)s 每万人 %(v)s 人，差 %(m)s 人") % {"c": c.region.name, "v": c.per_10k, "m": c.missing}
-                for c in report.flagged
+                for c in short_staffed
             ],
+            missing_label=_("%(n)s 个社区低于目标") % {"n": len(short_staffed)},
         )
     )
     return targets, report

@@ -137,6 +137,10 @@ def test_symposia_are_done_at_the_sixth_held_this_year(regions, personas, world)
     Meeting.objects.filter(alliance=world["alliance"]).update(status=MeetingStatus.HELD)
     for region in ("A", "A1"):
         assert _target(cockpit_get(regions[region]), "symposia").done
+    # subdistrict B has no alliance yet: it owes its six symposia too
+    district = _target(cockpit_get(regions["district"]), "symposia")
+    assert not district.done and any(regions["B"].name in m for m in district.missing)
+    assert not any(regions["A"].name in m for m in district.missing)
 
 
 def test_staffing_and_social_organisation_targets_say_what_is_missing(regions, world):
@@ -146,6 +150,9 @@ def test_staffing_and_social_organisation_targets_say_what_is_missing(regions, w
     staffing = _target(cockpit, "staffing")
     # 1 worker for the 5 residents of A1 and A2 is far above any target per 10,000
     assert staffing.done
+    # A2's resident has no worker in A2: listed; communities with nobody registered are not
+    assert any(regions["A2"].name in m for m in staffing.missing)
+    assert not any("差 0 人" in m for m in staffing.missing)
     assert cockpit.days_left == (dt.date(cockpit.year, 12, 31) - timezone.localdate()).days
 
 
