@@ -46,7 +46,6 @@ from jiceng.funding.queries.contracts import year_target
 from jiceng.funding.queries.funds import region_figures
 from jiceng.linkage.queries.assignments import outcome_counts_by_region
 from jiceng.orgs.models import Kind, Organization
-from jiceng.people.models import Person
 from jiceng.regions.models import CHILD_LEVEL, Level, Region
 from jiceng.workforce.queries.staffing import staffing_report
 
@@ -342,7 +341,9 @@ def _trend(region: Region, year: int) -> dict:
     }
 
 
-def _targets(region: Region, year: int, today: dt.date, total: Row, communities: list[Region], awarded):
+def _targets(
+    region: Region, year: int, today: dt.date, total: Row, communities: list[Region], awarded, report
+):
     targets = []
     missing = [c.name for c in communities if not awarded.get(c.code)]
     targets.append(
@@ -402,7 +403,6 @@ def _targets(region: Region, year: int, today: dt.date, total: Row, communities:
             missing=short,
         )
     )
-    report = staffing_report(region, year)
     short_staffed = [c for c in report.flagged if c.missing]  # a community with nobody registered owes nobody
     targets.append(
         Target(
@@ -417,7 +417,7 @@ def _targets(region: Region, year: int, today: dt.date, total: Row, communities:
             missing_label=_("%(n)s 个社区低于目标") % {"n": len(short_staffed)},
         )
     )
-    return targets, report
+    return targets
 
 
 def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
@@ -433,9 +433,9 @@ def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
         else []
     )
     communities = [r for r in subtree if r.level == Level.COMMUNITY]
-    residents = _grouped(
-        Person.objects.filter(region.subtree_q("community"), is_active=True), "community__code", Count("id")
-    )
+    # Registered active residents per community: workforce's staffing report counts them already.
+    staffing = staffing_report(region, year)
+    residents = Counter({line.region.code: line.residents for line in staffing.communities})
     groups: dict[str, Counter] = {"residents": residents}
     groups.update(_bank(region, lo, hi))
     groups.update(_alliance(region, lo, hi))
@@ -464,7 +464,7 @@ def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
         row.sector_covered = sum(1 for code, c, _f in sectors if c and _under(code, r))
         row.sector_faded = sum(1 for code, _c, f in sectors if f and _under(code, r))
     total = rows[0]
-    targets, staffing = _targets(region, year, today, total, communities, groups["awards"])
+    targets = _targets(region, year, today, total, communities, groups["awards"], staffing)
     lines = {line.region.pk: line for line in [staffing.total, *staffing.subdistricts, *staffing.communities]}
     money = region_figures(nodes, year=year)
     outcomes = outcome_counts_by_region(region)
