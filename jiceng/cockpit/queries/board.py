@@ -190,7 +190,18 @@ def _grouped(qs, key: str, agg) -> Counter:
     )
 
 
-def _bank(region: Region, lo, hi) -> dict[str, Counter]:
+def _month_sums(field: str, value: str, year: int) -> dict:
+    """A filtered sum per calendar month of `year` on `field`: plain range comparisons, so SQLite runs
+    no date function in Python for each row."""
+    months = [_day_start(dt.date(year, m, 1)) for m in range(1, 13)] + [_day_start(dt.date(year + 1, 1, 1))]
+    return {
+        f"m{i}": Sum(value, filter=Q(**{f"{field}__gte": months[i], f"{field}__lt": months[i + 1]}))
+        for i in range(12)
+    }
+
+
+def _bank(region: Region, lo, hi, year: int) -> tuple[dict[str, Counter], dict]:
+    """Points issued and redeemed per community and per month, in one query each; the love pools."""
     awards = Transfer.objects.filter(
         region.subtree_q("debit__community"),
         kind=TransferKind.AWARD,
@@ -199,22 +210,49 @@ def _bank(region: Region, lo, hi) -> dict[str, Counter]:
         resolved_at__gte=lo,
         resolved_at__lt=hi,
     )
-    rows = list(
-        awards.values_list("debit__community__code").annotate(p=Sum("amount"), n=Count("id")).order_by()
+    issued = list(
+        awards.values("debit__community__code")
+        .annotate(n=Count("id"), **_month_sums("resolved_at", "amount", year))
+        .order_by()
     )
-    redeemed = Redemption.objects.filter(
-        region.subtree_q("person__community"),
-        state=RedemptionState.COLLECTED,
-        resolved_at__gte=lo,
-        resolved_at__lt=hi,
+    redeemed = list(
+        Redemption.objects.filter(
+            region.subtree_q("person__community"),
+            state=RedemptionState.COLLECTED,
+            resolved_at__gte=lo,
+            resolved_at__lt=hi,
+        )
+        .values("person__community__code")
+        .annotate(**_month_sums("resolved_at", "points", year))
+        .order_by()
     )
     pools = Account.objects.filter(region.subtree_q("community"), kind=AccountKind.LOVE_POOL)
-    return {
-        "issued": Counter({c: p for c, p, _n in rows}),
-        "awards": Counter({c: n for c, _p, n in rows}),
-        "redeemed": _grouped(redeemed, "person__community__code", Sum("points")),
-        "pools": _grouped(pools, "community__code", Sum("posted")),
+
+    def months(row) -> list[int]:
+        return [row[f"m{i}"] or 0 for i in range(12)]
+
+    trend = {
+        "names": [_("%(m)s月") % {"m": m} for m in range(1, 13)],
+        "type": "line",
+        "series": [
+            {
+                "name": _("发放积分"),
+                "data": [sum(col) for col in zip(*(months(r) for r in issued), strict=False)],
+            },
+            {
+                "name": _("兑换积分"),
+                "data": [sum(col) for col in zip(*(months(r) for r in redeemed), strict=False)],
+            },
+        ],
     }
+    for series in trend["series"]:
+        series["data"] = series["data"] or [0] * 12
+    return {
+        "issued": Counter({r["debit__community__code"]: sum(months(r)) for r in issued}),
+        "awards": Counter({r["debit__community__code"]: r["n"] for r in issued}),
+        "redeemed": Counter({r["person__community__code"]: sum(months(r)) for r in redeemed}),
+        "pools": _grouped(pools, "community__code", Sum("posted")),
+    }, trend
 
 
 def _alliance(region: Region, lo, hi) -> dict[str, Counter]:
@@ -304,41 +342,6 @@ def _circle(region: Region):
     district = Region.objects.get(code=region.district_code)
     cov = coverage_get(district, CircleParams())
     return cov, figures_get
-
-
-def _trend(region: Region, year: int) -> dict:
-    """Points issued and redeemed per month: one query each, a sum per month range (no date
-    function per row, which SQLite would run in Python)."""
-    months = [_day_start(dt.date(year, m, 1)) for m in range(1, 13)] + [_day_start(dt.date(year + 1, 1, 1))]
-
-    def per_month(qs, time_field: str, value: str) -> list[int]:
-        sums = qs.filter(**{f"{time_field}__gte": months[0], f"{time_field}__lt": months[-1]}).aggregate(
-            **{
-                f"m{i}": Sum(
-                    value, filter=Q(**{f"{time_field}__gte": months[i], f"{time_field}__lt": months[i + 1]})
-                )
-                for i in range(12)
-            }
-        )
-        return [sums[f"m{i}"] or 0 for i in range(12)]
-
-    awards = Transfer.objects.filter(
-        region.subtree_q("debit__community"),
-        kind=TransferKind.AWARD,
-        state=TransferState.POSTED,
-        debit__kind=AccountKind.ISSUANCE,
-    )
-    redeemed = Redemption.objects.filter(
-        region.subtree_q("person__community"), state=RedemptionState.COLLECTED
-    )
-    return {
-        "names": [_("%(m)s月") % {"m": m} for m in range(1, 13)],
-        "type": "line",
-        "series": [
-            {"name": _("发放积分"), "data": per_month(awards, "resolved_at", "amount")},
-            {"name": _("兑换积分"), "data": per_month(redeemed, "resolved_at", "points")},
-        ],
-    }
 
 
 def _targets(
@@ -437,7 +440,8 @@ def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
     staffing = staffing_report(region, year)
     residents = Counter({line.region.code: line.residents for line in staffing.communities})
     groups: dict[str, Counter] = {"residents": residents}
-    groups.update(_bank(region, lo, hi))
+    bank, trend = _bank(region, lo, hi, year)
+    groups.update(bank)
     groups.update(_alliance(region, lo, hi))
     groups.update(_lists_and_activities(region, lo, hi, year))
     sectors = _sectors(region)
@@ -489,7 +493,7 @@ def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
         total=total,
         children=rows[1:],
         targets=targets,
-        trend=_trend(region, year),
+        trend=trend,
         circle_note=_population_note(total, cov),
     )
 
