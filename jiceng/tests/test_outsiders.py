@@ -221,6 +221,8 @@ TARGETS: dict[str, dict[str, str]] = {
     "workforce:import_job": {"pk": "roster_job"},
     "workforce:qualification_scan": {"pk": "qualification"},
     "cockpit:region": {"code": "community"},
+    "cockpit:export_xlsx": {"code": "community"},
+    "cockpit:export_json": {"code": "community"},
     "people:import_job": {"pk": "people_job"},
     "orgs:edit": {"pk": "unit_org"},
     "circle:place": {"pk": "place"},

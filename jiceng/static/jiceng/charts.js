@@ -1,5 +1,6 @@
 // Bar charts drawn from a json_script block: <div class="chart" data-chart="ID"> and
-// {{ data|json_script:"ID" }} with {names: [...], series: [{name, data: [...]}, ...]}.
+// {{ data|json_script:"ID" }} with {names: [...], series: [{name, data: [...]}, ...]} and an optional
+// type ("line" for a trend; bars otherwise).
 // The tooltip is drawn on the canvas (richText), so ECharts writes no inline style attributes
 // that the Content-Security-Policy would refuse.
 (function () {
@@ -16,7 +17,7 @@
       xAxis: {type: "category", data: d.names, axisLabel: {rotate: 40, interval: 0}},
       yAxis: {type: "value"},
       series: d.series.map(function (s, i) {
-        return {name: s.name, type: "bar", data: s.data, itemStyle: {color: COLORS[i % COLORS.length]}};
+        return {name: s.name, type: d.type || "bar", data: s.data, itemStyle: {color: COLORS[i % COLORS.length]}};
       })
     });
     window.addEventListener("resize", function () { c.resize(); });
