@@ -148,6 +148,8 @@ class CspWatchingBrowser:
         return context
 
     def new_context(self, **kwargs):
+        # A resident's phone in China asks for Chinese; a test that means English says so.
+        kwargs.setdefault("locale", "zh-CN")
         return self.watch(self._browser.new_context(**kwargs))
 
     def new_page(self, **kwargs):
