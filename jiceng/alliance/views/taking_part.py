@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -52,6 +53,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resolutions": resolution_list_for_member(invitation),
             "reply_form": ReplyForm() if meeting.is_pending else None,
             "propose_form": AgendaProposeForm() if meeting.is_pending else None,
+            "on_the_day": timezone.localdate(meeting.scheduled_at) == timezone.localdate(),
         },
     )
 
