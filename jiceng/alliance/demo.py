@@ -243,7 +243,10 @@ def _community(worker, today: dt.date) -> None:
     if Alliance.objects.filter(region=community).exists():
         return
     alliance = services.alliance_create(
-        region=community, actor=worker, default_place=f"{_short(community.name)}社区党群服务中心"
+        region=community,
+        actor=worker,
+        name=f"{_short(community.name)}社区党建联席会议",
+        default_place=f"{_short(community.name)}社区党群服务中心",
     )
     units = list(
         Organization.objects.filter(region=community, kind=Kind.UNIT, is_active=True).order_by("name")

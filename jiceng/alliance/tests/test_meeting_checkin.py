@@ -99,6 +99,8 @@ def test_the_operator_scans_and_is_present_and_an_outsider_is_not(client, person
     assert _unit(today_meeting).attendance == Attendance.PRESENT
     assert today_meeting.invitations.filter(attendance=Attendance.PRESENT).count() == 1
     stale = tokens.token_for(today_meeting, timezone.now() - dt.timedelta(minutes=5))
+    again = client.get(reverse("alliance:meeting_checkin", args=[today_meeting.pk, stale]))
+    assert again.status_code == 200 and "现场签到。" in again.content.decode()  # already here: no error
     client.force_login(personas["worker"])
     response = client.post(reverse("alliance:meeting_checkin", args=[today_meeting.pk, stale]))
     assert response.status_code == 400 and "已过期" in response.content.decode()

@@ -112,7 +112,9 @@ def meeting_checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         raise Http404
     meeting = mine[0].meeting
     error, status = None, 200
-    if request.method == "POST" or all(i.checked_in_at for i in mine):
+    if all(i.checked_in_at for i in mine):
+        pass  # already here: the page says since when, whatever code was scanned again
+    elif request.method == "POST":
         try:
             mine = services.meeting_check_in(
                 meeting=meeting, invitations=mine, token=token, actor=request.user
