@@ -1,9 +1,7 @@
 """The rotating check-in token and the participant's personal code.
 
 The organiser's screen shows a QR code of a check-in URL whose token is
-HMAC(key, activity, 30-second window). A token is accepted in its own window and the
-next one, so a screenshot sent away from the site stops working within a minute.
-The window number travels in the token, so an old token is told apart from a forged one.
+HMAC(key, activity, 30-second window), made and checked by `jiceng.core.rotating`.
 """
 
 import base64
@@ -11,12 +9,14 @@ import datetime as dt
 import hashlib
 import hmac
 
-from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-WINDOW_SECONDS = 30
-MAC_CHARS = 16
+from jiceng.core import rotating
+
+WINDOW_SECONDS = rotating.WINDOW_SECONDS
+window_of = rotating.window_of
+seconds_left = rotating.seconds_left
+NAMESPACE = "activities.checkin"
 
 
 class TokenError(Exception):
@@ -32,48 +32,26 @@ class TokenInvalid(TokenError):
 
 
 def _key(purpose: str, extra: str = "") -> bytes:
-    return hashlib.sha256(f"jiceng.activities.{purpose}:{settings.SECRET_KEY}:{extra}".encode()).digest()
-
-
-def window_of(now: dt.datetime | None = None) -> int:
-    return int((now or timezone.now()).timestamp()) // WINDOW_SECONDS
-
-
-def _mac(activity, window: int) -> str:
-    key = _key("checkin", activity.secret)
-    return hmac.new(key, f"{activity.pk}:{window}".encode(), hashlib.sha256).hexdigest()[:MAC_CHARS]
+    return rotating.key(f"activities.{purpose}", extra)
 
 
 def token_for(activity, now: dt.datetime | None = None) -> str:
-    window = window_of(now)
-    return f"{window:x}-{_mac(activity, window)}"
-
-
-def seconds_left(now: dt.datetime | None = None) -> int:
-    """Seconds until the current window ends (the QR on screen changes then)."""
-    stamp = (now or timezone.now()).timestamp()
-    return WINDOW_SECONDS - int(stamp) % WINDOW_SECONDS
+    return rotating.token_for(NAMESPACE, activity.secret, activity.pk, now)
 
 
 def verify_token(activity, token: str, now: dt.datetime | None = None) -> None:
     """Accept a token of the current or the previous window; otherwise raise with a message."""
     try:
-        window_hex, mac = token.split("-", 1)
-        window = int(window_hex, 16)
-    except ValueError:
+        rotating.verify(NAMESPACE, activity.secret, activity.pk, token, now)
+    except rotating.Forged:
         raise TokenInvalid(_("签到二维码无效。请在活动现场扫描组织方屏幕上的二维码。")) from None
-    if not hmac.compare_digest(mac, _mac(activity, window)):
-        raise TokenInvalid(_("签到二维码无效。请在活动现场扫描组织方屏幕上的二维码。"))
-    current = window_of(now)
-    if window > current:
-        raise TokenInvalid(_("签到二维码无效。请在活动现场扫描组织方屏幕上的二维码。"))
-    if window < current - 1:
+    except rotating.Stale:
         raise TokenExpired(
             _(
                 "签到二维码已过期：现场二维码每 30 秒更新一次，截图或转发的二维码不能使用。"
                 "请在活动现场扫描屏幕上最新的二维码。"
             )
-        )
+        ) from None
 
 
 # --------------------------------------------------------------------------- personal code

@@ -14,6 +14,7 @@ SENTENCES = {
     "alliance.invitation_reply": _("%(actor)s 答复了会议「%(target)s」的邀请"),
     "alliance.agenda_propose": _("%(actor)s 为会议「%(target)s」提出议题"),
     "alliance.meeting_attendance": _("%(actor)s 登记了会议「%(target)s」的出席"),
+    "alliance.meeting_check_in": _("%(actor)s 在会议「%(target)s」现场扫码签到"),
     "alliance.meeting_minutes": _("%(actor)s 填写了会议「%(target)s」的纪要"),
     "alliance.symposium_propose": _("系统拟定了双月座谈会「%(target)s」"),
     "alliance.resolution_add": _("%(actor)s 记下决议「%(target)s」"),

@@ -14,7 +14,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from jiceng.alliance import services
+from jiceng.alliance import services, tokens
 from jiceng.alliance.models import (
     Alliance,
     Attendance,
@@ -120,11 +120,14 @@ def _meetings(alliance: Alliance, actor, today: dt.date) -> None:
     )
     services.meeting_invite(meeting=meeting, actor=actor)
     invitations = list(meeting.invitations.all())
-    states = [Attendance.PRESENT] * 5 + [Attendance.EXCUSED]
+    # present only through the on-site check-in; one in six sent its apologies
+    came = [inv for i, inv in enumerate(invitations) if i % 6 != 5]
+    services.meeting_check_in(
+        meeting=meeting, invitations=came, token=tokens.token_for(meeting, past), actor=actor, now=past
+    )
     services.meeting_record_attendance(
         meeting=meeting,
-        attendance={inv.pk: states[i % len(states)] for i, inv in enumerate(invitations)},
-        representatives={inv.pk: "" for inv in invitations},
+        attendance={inv.pk: Attendance.EXCUSED for inv in invitations if inv not in came},
         actor=actor,
         now=past,
     )
@@ -224,6 +227,87 @@ def _meetings(alliance: Alliance, actor, today: dt.date) -> None:
     )
     services.symposia_propose(alliances=Alliance.objects.filter(pk=alliance.pk))
     assert alliance.meetings.filter(kind=MeetingKind.SYMPOSIUM, status=MeetingStatus.PROPOSED).exists()
+
+
+def _community(worker, today: dt.date) -> None:
+    """The worker's community holds its own symposium: one unit confirmed and came, one gave a reason,
+    and an item a unit proposed became a resolution."""
+    grant = (
+        worker.grants.filter(region__level=Level.COMMUNITY).select_related("region").first()
+        if worker
+        else None
+    )
+    if grant is None:
+        return
+    community = grant.region
+    if Alliance.objects.filter(region=community).exists():
+        return
+    alliance = services.alliance_create(
+        region=community,
+        actor=worker,
+        name=f"{_short(community.name)}社区党建联席会议",
+        default_place=f"{_short(community.name)}社区党群服务中心",
+    )
+    units = list(
+        Organization.objects.filter(region=community, kind=Kind.UNIT, is_active=True).order_by("name")
+    )
+    for name in ("社区卫生服务站", "辖区物业服务中心")[: max(0, 2 - len(units))]:
+        units.append(
+            Organization.objects.create(
+                district_id=community.district_id, region=community, kind=Kind.UNIT, name=name
+            )
+        )
+    party = Organization.objects.filter(region=community, kind=Kind.PARTY).order_by("pk")
+    for i, org in enumerate([*party, *units]):
+        services.member_join(
+            alliance=alliance, organization=org, joined_on=today - dt.timedelta(days=200 - i), actor=worker
+        )
+    held = _at(today - dt.timedelta(days=6), 14, 30)
+    before = held - dt.timedelta(days=3)
+    meeting = services.meeting_schedule(
+        alliance=alliance,
+        kind=MeetingKind.SYMPOSIUM,
+        scheduled_at=held,
+        actor=worker,
+        title=f"{_short(community.name)}社区党建双月座谈会",
+    )
+    services.meeting_invite(meeting=meeting, actor=worker)
+    invs = {i.member.organization_id: i for i in meeting.invitations.select_related("member")}
+    coming, away = invs[units[0].pk], invs[units[1].pk]
+    services.invitation_reply(invitation=coming, coming=True, actor=worker, now=before)
+    services.invitation_reply(
+        invitation=away, coming=False, reason="当天单位迎检，无法派人参会", actor=worker, now=before
+    )
+    item = services.agenda_propose(
+        invitation=coming,
+        title="小区充电桩进楼道隐患整治",
+        notes="建议集中建设非机动车充电棚。",
+        actor=worker,
+        now=before,
+    )
+    services.meeting_check_in(
+        meeting=meeting,
+        invitations=[i for i in invs.values() if i != away],
+        token=tokens.token_for(meeting, held),
+        actor=worker,
+        now=held,
+    )
+    services.meeting_record_attendance(
+        meeting=meeting, attendance={away.pk: Attendance.EXCUSED}, actor=worker, now=held
+    )
+    services.meeting_record_minutes(
+        meeting=meeting,
+        minutes="社区召集辖区单位座谈，围绕楼道充电隐患形成决议，由提出单位牵头建设充电棚。",
+        actor=worker,
+        now=held,
+    )
+    services.resolution_add(
+        meeting=meeting,
+        text="在小区空地集中建设非机动车充电棚，楼道内不再充电",
+        agenda_item=item,
+        actor=worker,
+        now=held,
+    )
 
 
 def _upcoming(alliance: Alliance, actor, today: dt.date) -> None:
@@ -479,6 +563,7 @@ def load_alliance_demo(district: Region, progress: bool = False) -> None:
         alliance = _alliance(sub, street, today)
         _meetings(alliance, street, today)
         _upcoming(alliance, street, today)
+        _community(worker, today)
         _lists(alliance, street or worker, resident, today)
         _report_in(alliance, today)
         _coverage(district, today)

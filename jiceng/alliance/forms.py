@@ -96,9 +96,15 @@ class AttendanceForm(Form):
     def __init__(self, *args, invitations, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
+        by_hand = [(v, label) for v, label in Attendance.choices if v != Attendance.PRESENT]
         for inv in invitations:
+            # "Present" comes only from the on-site check-in, so it is offered only where it happened.
+            checked_in = inv.checked_in_at is not None
             self.fields[f"att-{inv.pk}"] = forms.ChoiceField(
-                label=inv.member.organization.name, choices=Attendance.choices, initial=inv.attendance
+                label=inv.member.organization.name,
+                choices=[(Attendance.PRESENT, Attendance.PRESENT.label)] if checked_in else by_hand,
+                initial=inv.attendance,
+                disabled=checked_in,
             )
             self.fields[f"rep-{inv.pk}"] = forms.CharField(
                 label=_("参会人"), max_length=50, required=False, initial=inv.representative

@@ -67,6 +67,7 @@ MENU = {
         (_("三张清单"), "alliance:needs"),
         (_("联盟任务"), "alliance:actions"),
         (_("我的会议"), "alliance:my_meetings"),
+        (_("党建联盟"), "alliance:home"),
         (_("活动"), "activities:list"),
         (_("报到党员"), "alliance:report_ins"),
         (_("我的职级与工资"), "workforce:me"),

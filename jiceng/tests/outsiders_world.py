@@ -30,6 +30,7 @@ from jiceng.activities import tokens
 from jiceng.activities.models import CheckInMethod
 from jiceng.activities.tests.factories import activity as make_activity
 from jiceng.alliance import services as alliance
+from jiceng.alliance import tokens as alliance_tokens
 from jiceng.alliance.tests.factories import action_for, alliance_a, need, party_org, resource, sector_org
 from jiceng.assessment import services as assessment
 from jiceng.bank import ledger
@@ -188,6 +189,7 @@ def build_world(regions, personas) -> dict:
     w["resolution"] = w["action"].resolution
     w["meeting"] = w["resolution"].meeting
     w["invitation"] = w["meeting"].invitations.get(member=w["member"])
+    w["meeting_token"] = alliance_tokens.token_for(w["meeting"])
 
     # The three lists: a resident's need, a unit's resource, and the project joining them.
     w["need"] = need(a1, worker, requester=victim, title="甲一助老需求")
@@ -345,5 +347,6 @@ def build_world(regions, personas) -> dict:
     w["markers"] = MARKERS | {
         w["redemption"].code: "the victim's voucher code",
         w["checkin_token"]: "the check-in token of A1's activity",
+        w["meeting_token"]: "the check-in token of subdistrict A's meeting",
     }
     return w

@@ -40,7 +40,17 @@ def test_the_demo_hook_is_registered_idempotent_and_complete():
     load_activities_demo(district)
     assert _counts() == first
 
-    alliance = Alliance.objects.get()
+    community = Alliance.objects.get(level="community")  # the worker's community holds its own symposium
+    symposium = community.meetings.get(kind="symposium", status="held")
+    replies = dict(
+        symposium.invitations.values_list("member__organization__kind", "reply").filter(reply="absent")
+    )
+    assert replies == {"unit": "absent"} and symposium.invitations.filter(reply="coming").exists()
+    assert symposium.invitations.filter(reply="coming", attendance="present").exists()
+    assert not symposium.invitations.filter(attendance="present", checked_in_at__isnull=True).exists()
+    assert symposium.resolutions.filter(agenda_item__proposer__kind="unit").exists()
+
+    alliance = Alliance.objects.get(level="subdistrict")
     assert alliance.region.name == "浆洗街街道" and alliance.current_chair() is not None
     kinds = set(alliance.members.values_list("kind", flat=True))
     assert {"community", "unit", "new_sector"} <= kinds

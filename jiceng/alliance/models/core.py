@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 class AllianceLevel(models.TextChoices):
     SUBDISTRICT = "subdistrict", _("街道党建联盟")
     DISTRICT = "district", _("区级党建联盟")
+    COMMUNITY = "community", _("社区党建联席会议")
 
 
 class Alliance(models.Model):
-    """A regional party-building alliance (区域党建工作联盟) of one subdistrict or of the whole district."""
+    """A regional party-building alliance (区域党建工作联盟) of one community, one subdistrict or the whole district."""
 
     district = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")

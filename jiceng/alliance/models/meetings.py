@@ -92,6 +92,11 @@ class Invitation(models.Model):
     replied_by = models.ForeignKey(
         "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set only by the on-site check-in (the rotating QR): the one way an invitation becomes present.
+    checked_in_at = models.DateTimeField(_("现场签到时间"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["member__kind", "member__organization__name"]

@@ -26,10 +26,13 @@ from jiceng.regions.models import Level, Region
 ADMINS = (Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN)
 STAFF = (*ADMINS, Role.COMMUNITY_WORKER)
 ORG_SIDE = (Role.COMMUNITY_WORKER, Role.UNIT_OPERATOR)
+# Who runs an alliance and its meetings: administrators above, and a community's workers for the
+# community's own alliance (its region is their community, so a subdistrict's stays out of reach).
+CONVENERS = STAFF
 
 
 def alliance_list_visible(user) -> QuerySet[Alliance]:
-    return scoped(user, Alliance.objects.select_related("region"), region="region", roles=ADMINS)
+    return scoped(user, Alliance.objects.select_related("region"), region="region", roles=CONVENERS)
 
 
 def member_list_visible(user) -> QuerySet[AllianceMember]:
@@ -37,12 +40,14 @@ def member_list_visible(user) -> QuerySet[AllianceMember]:
         user,
         AllianceMember.objects.select_related("organization__region", "alliance"),
         region="alliance__region",
-        roles=ADMINS,
+        roles=CONVENERS,
     )
 
 
 def meeting_list_visible(user) -> QuerySet[Meeting]:
-    return scoped(user, Meeting.objects.select_related("alliance"), region="alliance__region", roles=ADMINS)
+    return scoped(
+        user, Meeting.objects.select_related("alliance"), region="alliance__region", roles=CONVENERS
+    )
 
 
 def action_list_visible(user) -> QuerySet[Action]:
@@ -126,11 +131,14 @@ def community_list_near_orgs(user) -> QuerySet[Region]:
 
 
 def region_list_foundable(user) -> QuerySet[Region]:
-    """Subdistricts and districts in the administrator's scope that have no alliance yet."""
-    regions = scoped(user, Region.objects.active(), region="", roles=ADMINS)
-    return regions.filter(level__in=[Level.SUBDISTRICT, Level.DISTRICT]).exclude(
-        Exists(Alliance.objects.filter(region=OuterRef("pk")))
+    """Regions without an alliance yet: subdistricts and districts for administrators, a worker's community."""
+    above = scoped(user, Region.objects.active(), region="", roles=ADMINS).filter(
+        level__in=[Level.SUBDISTRICT, Level.DISTRICT]
     )
+    own = scoped(user, Region.objects.active(), region="", roles=(Role.COMMUNITY_WORKER,)).filter(
+        level=Level.COMMUNITY
+    )
+    return (above | own).exclude(Exists(Alliance.objects.filter(region=OuterRef("pk"))))
 
 
 def organization_list_offering(user) -> QuerySet[Organization]:

@@ -37,10 +37,11 @@ from jiceng.alliance.services.report_in import (
     report_in_withdraw,
     service_post_create,
 )
-from jiceng.alliance.services.taking_part import agenda_propose, invitation_reply
+from jiceng.alliance.services.taking_part import agenda_propose, invitation_reply, meeting_check_in
 
 __all__ = [
     "invitation_reply",
+    "meeting_check_in",
     "AllianceError",
     "action_close",
     "action_create",

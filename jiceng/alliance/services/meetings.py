@@ -188,16 +188,27 @@ def meeting_record_attendance(
     representatives: dict[int, str] | None = None,
     now: dt.datetime | None = None,
 ) -> None:
-    """Record, per invited member organisation (keyed by invitation id), whether it came."""
+    """Record, per invited member organisation (keyed by invitation id), an excuse or an absence.
+
+    "Present" comes only from the on-site check-in (`meeting_check_in`): it cannot be set here,
+    and a member that checked in stays present whatever the form says.
+    """
     meeting = _begun(meeting, now)
     representatives = representatives or {}
-    invitations = {i.pk: i for i in meeting.invitations.all()}
+    invitations = {i.pk: i for i in meeting.invitations.select_related("member__organization")}
     for pk, value in attendance.items():
         if pk not in invitations:
             raise AllianceError(_("只能为已邀请的成员单位登记出席情况，请先发出邀请。"))
         if value not in Attendance.values:
             raise AllianceError(_("出席情况只能是：出席、请假、缺席。"))
         invitation = invitations[pk]
+        if invitation.checked_in_at is not None:
+            value = Attendance.PRESENT
+        elif value == Attendance.PRESENT:
+            raise AllianceError(
+                _("“出席”只能由现场扫码签到产生：请让%(o)s在会场扫描签到二维码。")
+                % {"o": invitation.member.organization.name}
+            )
         invitation.attendance = value
         invitation.representative = representatives.get(pk, invitation.representative).strip()
     Invitation.objects.bulk_update(invitations.values(), ["attendance", "representative"])

@@ -22,14 +22,21 @@ def _member_kind(org: Organization) -> str:
     return MemberKind.OTHER
 
 
+LEVELS = {
+    Level.COMMUNITY: AllianceLevel.COMMUNITY,
+    Level.SUBDISTRICT: AllianceLevel.SUBDISTRICT,
+    Level.DISTRICT: AllianceLevel.DISTRICT,
+}
+
+
 @transaction.atomic
 def alliance_create(*, region: Region, actor, name: str = "", default_place: str = "") -> Alliance:
-    """Found the alliance of a subdistrict or of the whole district (one per region)."""
-    if region.level not in (Level.SUBDISTRICT, Level.DISTRICT):
-        raise AllianceError(_("党建联盟只能建在街道或区一级，请选择街道或区。"))
+    """Found the alliance of a community, a subdistrict or the whole district (one per region)."""
+    if region.level not in LEVELS:
+        raise AllianceError(_("党建联盟只能建在社区、街道或区一级，请选择社区、街道或区。"))
     if Alliance.objects.filter(region=region).exists():
         raise AllianceError(_("%(r)s 已经有党建联盟了，请直接进入该联盟。") % {"r": region.name})
-    level = AllianceLevel.SUBDISTRICT if region.level == Level.SUBDISTRICT else AllianceLevel.DISTRICT
+    level = LEVELS[region.level]
     alliance = Alliance.objects.create(
         district=Region.objects.get(code=region.district_code),
         region=region,

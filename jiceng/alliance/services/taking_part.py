@@ -6,9 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiceng.alliance import tokens
 from jiceng.alliance.errors import AllianceError
-from jiceng.alliance.models import AgendaItem, Invitation, MeetingStatus, Reply
-from jiceng.alliance.services.meetings import agenda_item_add
+from jiceng.alliance.models import AgendaItem, Attendance, Invitation, Meeting, MeetingStatus, Reply
+from jiceng.alliance.services.meetings import _mark_held, agenda_item_add
 from jiceng.core.audit import audit
 
 
@@ -63,3 +64,36 @@ def agenda_propose(
         after={"member": invitation.member_id, "title": item.title},
     )
     return item
+
+
+@transaction.atomic
+def meeting_check_in(
+    *, meeting: Meeting, invitations, token: str, actor, now: dt.datetime | None = None
+) -> list[Invitation]:
+    """The invited member scans the convener's rotating QR at the meeting and is recorded present.
+
+    `invitations` are the user's own (the view passes `invitation_list_mine`); this is the only
+    way an invitation becomes present, and a second scan changes nothing.
+    """
+    now = now or timezone.now()
+    tokens.verify_token(meeting, token, now)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise AllianceError(_("会议已取消。"))
+    day = timezone.localdate(meeting.scheduled_at)
+    if day != timezone.localdate(now):
+        raise AllianceError(_("现场签到只在会议当天（%(d)s）进行。") % {"d": day.isoformat()})
+    rows = list(
+        Invitation.objects.select_for_update().filter(meeting=meeting, pk__in=[i.pk for i in invitations])
+    )
+    if not rows:
+        raise AllianceError(_("你所在的单位没有受邀参加这次会议，不能签到。"))
+    fresh = [i for i in rows if i.checked_in_at is None]
+    for inv in fresh:
+        inv.attendance = Attendance.PRESENT
+        inv.checked_in_at = now
+        inv.checked_in_by = actor
+    Invitation.objects.bulk_update(fresh, ["attendance", "checked_in_at", "checked_in_by"])
+    if fresh:
+        _mark_held(meeting)
+        audit(actor, "alliance.meeting_check_in", meeting, after={"members": [i.member_id for i in fresh]})
+    return rows

@@ -45,17 +45,24 @@ def test_it_runs_a_symposium_from_schedule_to_a_rated_action(browser, live_serve
     page.wait_for_selector("#attendance")
     units = Invitation.objects.filter(meeting=meeting, member__kind="unit").order_by("pk")
     assert units.count() == 2
-    for i, inv in enumerate(units):
-        page.select_option(f"select[name=att-{inv.pk}]", "present")
-        page.fill(f"input[name=rep-{inv.pk}]", f"代表{i + 1}")
+    # present only by scanning the rotating QR on the convener's screen, logged in as the unit's operator
+    checkin_url = page.get_attribute("#qr", "data-checkin-url")
+    phone = browser.new_page(viewport={"width": 360, "height": 780}, locale="zh-CN")
+    login(phone, live_server.url, personas["unit"].username)
+    phone.goto(checkin_url)
+    phone.click("button:has-text('确认现场签到')")
+    phone.wait_for_selector(".meet-signed")
+    first, second_inv = units
+    page.select_option(f"select[name=att-{second_inv.pk}]", "excused")
+    page.fill(f"input[name=rep-{second_inv.pk}]", "代表2")
     page.click("#attendance button[type=submit]")
     page.wait_for_selector("text=出席情况已登记")
-    assert set(
-        Invitation.objects.filter(meeting=meeting, attendance="present").values_list(
-            "member__kind", flat=True
-        )
-    ) == {"unit"}
-    assert "2 / 4" in page.inner_text(".kv")
+    assert list(
+        Invitation.objects.filter(meeting=meeting, attendance="present").values_list("pk", flat=True)
+    ) == [first.pk]
+    assert first.member.organization.name == "示范单位"
+    assert "1 / 4" in page.inner_text(".kv")
+    assert page.locator(f"select[name=att-{first.pk}]").is_disabled()
 
     page.fill("#resolution textarea[name=text]", "驻区单位每周开放运动场地")
     page.click("#resolution button[type=submit]")

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jiceng.alliance import services
+from jiceng.alliance import services, tokens
 from jiceng.alliance.models import Action, ActionStatus, Attendance, Meeting, MeetingKind, MeetingStatus
 from jiceng.alliance.tests.factories import action_for, alliance_a, at, held_meeting, org
 from jiceng.core.models import AuditLog
@@ -19,14 +19,13 @@ NOW = at(TODAY, 8)
 # --------------------------------------------------------------------------- members and chair
 
 
-def test_it_founds_one_alliance_per_subdistrict_or_district(regions, personas):
+def test_it_founds_one_alliance_per_community_subdistrict_or_district(regions, personas):
     actor = personas["sub_admin"]
     alliance = services.alliance_create(region=regions["A"], actor=actor)
     assert alliance.level == "subdistrict" and alliance.name.startswith(regions["A"].name)
     with pytest.raises(services.AllianceError, match="已经有党建联盟"):
         services.alliance_create(region=regions["A"], actor=actor)
-    with pytest.raises(services.AllianceError, match="街道或区"):
-        services.alliance_create(region=regions["A1"], actor=actor)
+    assert services.alliance_create(region=regions["A1"], actor=actor).level == "community"
     assert services.alliance_create(region=regions["district"], actor=actor).level == "district"
 
 
@@ -163,15 +162,25 @@ def test_it_records_attendance_per_member_only_from_the_meeting_day(regions, per
     assert services.meeting_invite(meeting=meeting, actor=actor) == 3
     assert services.meeting_invite(meeting=meeting, actor=actor) == 0  # idempotent
     first, second, third = meeting.invitations.order_by("pk")
-    plan = {first.pk: Attendance.PRESENT, second.pk: Attendance.PRESENT, third.pk: Attendance.EXCUSED}
+    plan = {first.pk: Attendance.ABSENT, second.pk: Attendance.PRESENT, third.pk: Attendance.EXCUSED}
     with pytest.raises(services.AllianceError, match="还没有召开"):
         services.meeting_record_attendance(meeting=meeting, attendance=plan, actor=actor, now=NOW)
-    services.meeting_record_attendance(
+    on_day = at(dt.date(2026, 3, 20), 11)
+    with pytest.raises(services.AllianceError, match="现场扫码签到"):  # present is never set by hand
+        services.meeting_record_attendance(meeting=meeting, attendance=plan, actor=actor, now=on_day)
+    services.meeting_check_in(
+        meeting=meeting,
+        invitations=[first, second],
+        token=tokens.token_for(meeting, on_day),
+        actor=actor,
+        now=on_day,
+    )
+    services.meeting_record_attendance(  # the form cannot turn a checked-in member absent
         meeting=meeting,
         attendance=plan,
         representatives={first.pk: "张书记"},
         actor=actor,
-        now=at(dt.date(2026, 3, 20), 11),
+        now=on_day,
     )
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD

@@ -85,7 +85,7 @@ def test_an_administrator_founds_an_alliance_for_a_region_without_one(client, pe
     assert again.status_code == 200 and Alliance.objects.count() == 1
 
 
-@pytest.mark.parametrize("persona", ["worker", "unit", "resident", "outsider"])
+@pytest.mark.parametrize("persona", ["unit", "resident", "outsider"])
 def test_founding_an_alliance_is_not_there_for_other_roles(client, personas, regions, persona):
     user = personas[persona]
     assert get(client, user, "alliance:create").status_code == 404

@@ -28,7 +28,10 @@ def test_a_meeting_runs_from_the_pages(client, personas, regions, world):
     invitations = list(meeting.invitations.order_by("pk"))
     data = {f"att-{i.pk}": "present" for i in invitations} | {f"rep-{i.pk}": "" for i in invitations}
     post(client, admin, "alliance:meeting_attendance", meeting.pk, data=data)
-    assert meeting.invitations.filter(attendance="present").count() == 3
+    assert not meeting.invitations.filter(attendance="present").exists()  # only the check-in says so
+    data = {f"att-{i.pk}": "excused" for i in invitations} | {f"rep-{i.pk}": "" for i in invitations}
+    post(client, admin, "alliance:meeting_attendance", meeting.pk, data=data)
+    assert meeting.invitations.filter(attendance="excused").count() == 3
     post(client, admin, "alliance:resolution_add", meeting.pk, data={"text": "开放单位食堂"})
     resolution = meeting.resolutions.get()
     owner = alliance.members.get(kind="unit").organization

@@ -20,18 +20,18 @@ from jiceng.alliance.queries.alliance import (
 from jiceng.core.scope import get_scoped_or_404, require_role
 from jiceng.core.sheets import xlsx_response
 
-ADMINS = visible.ADMINS
+CONVENERS = visible.CONVENERS
 
 
 def _alliance(request: HttpRequest, pk: int) -> Alliance:
     return get_scoped_or_404(
-        request.user, Alliance.objects.select_related("region"), region="region", roles=ADMINS, pk=pk
+        request.user, Alliance.objects.select_related("region"), region="region", roles=CONVENERS, pk=pk
     )
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *ADMINS)
+    require_role(request.user, *CONVENERS)
     summaries = [
         alliance_summary_get(a) for a in visible.alliance_list_visible(request.user).order_by("region__code")
     ]
@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *ADMINS)
+    require_role(request.user, *CONVENERS)
     form = RegionChoiceForm(request.POST or None, regions=visible.region_list_foundable(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +104,7 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         AllianceMember.objects.select_related("organization"),
         region="alliance__region",
-        roles=ADMINS,
+        roles=CONVENERS,
         pk=pk,
     )
     form = LeaveForm(request.POST)

@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from jiceng.alliance import exports, services
+from jiceng.alliance import exports, services, tokens
 from jiceng.alliance.forms import (
     ActionForm,
     AgendaForm,
@@ -34,10 +36,11 @@ from jiceng.alliance.queries.alliance import (
     organization_list_owners,
 )
 from jiceng.alliance.queries.meetings import resolution_list_with_actions
+from jiceng.core.qr import qr_svg
 from jiceng.core.scope import get_scoped_or_404, require_role
 from jiceng.core.sheets import xlsx_response
 
-ADMINS = visible.ADMINS
+CONVENERS = visible.CONVENERS
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
@@ -45,7 +48,7 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
         request.user,
         Meeting.objects.select_related("alliance__region"),
         region="alliance__region",
-        roles=ADMINS,
+        roles=CONVENERS,
         pk=pk,
     )
 
@@ -62,7 +65,7 @@ def _filtered(request: HttpRequest):
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *ADMINS)
+    require_role(request.user, *CONVENERS)
     meetings, kind, status = _filtered(request)
     page = Paginator(meetings, 50).get_page(request.GET.get("page"))
     return render(
@@ -81,7 +84,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meetings_export(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *ADMINS)
+    require_role(request.user, *CONVENERS)
     meetings, _kind, _status = _filtered(request)
     return xlsx_response(
         request,
@@ -93,7 +96,9 @@ def meetings_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    alliance = get_scoped_or_404(request.user, Alliance.objects.all(), region="region", roles=ADMINS, pk=pk)
+    alliance = get_scoped_or_404(
+        request.user, Alliance.objects.all(), region="region", roles=CONVENERS, pk=pk
+    )
     initial = {"kind": request.GET.get("kind", MeetingKind.JOINT), "place": alliance.default_place}
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -113,10 +118,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     invitations = list(meeting.invitations.select_related("member__organization"))
     agenda = meeting.agenda.select_related("proposer__organization")
     local = timezone.localtime(meeting.scheduled_at)
+    live = checkin_open(meeting)
+    qr = _qr_context(request, meeting) | {"window": tokens.WINDOW_SECONDS} if live else {}
     return render(
         request,
         "alliance/meeting.html",
-        {
+        qr
+        | {
+            "checkin_live": live,
             "meeting": meeting,
             "alliance": meeting.alliance,
             "invitations": invitations,
@@ -262,7 +271,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         Resolution.objects.select_related("meeting__alliance__region"),
         region="meeting__alliance__region",
-        roles=ADMINS,
+        roles=CONVENERS,
         pk=pk,
     )
     alliance = resolution.meeting.alliance
@@ -280,3 +289,30 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("任务已建立：%(t)s") % {"t": action.title})
             return redirect("alliance:meeting", pk=resolution.meeting_id)
     return render(request, "alliance/action_form.html", {"form": form, "resolution": resolution})
+
+
+def checkin_open(meeting: Meeting) -> bool:
+    """The QR is shown on the meeting's day, unless it was cancelled."""
+    today = timezone.localdate()
+    return meeting.status != MeetingStatus.CANCELLED and timezone.localdate(meeting.scheduled_at) == today
+
+
+def _qr_context(request: HttpRequest, meeting: Meeting) -> dict:
+    url = request.build_absolute_uri(
+        reverse("alliance:meeting_checkin", args=[meeting.pk, tokens.token_for(meeting)])
+    )
+    return {"meeting": meeting, "qr_svg": qr_svg(url, label=_("会议签到二维码")), "qr_url": url}
+
+
+@never_cache
+@login_required
+def meeting_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rotating QR fragment the convener's page swaps in every 20 seconds."""
+    meeting = _meeting(request, pk)
+    if not checkin_open(meeting):
+        return HttpResponse(_("现场签到只在会议当天进行，二维码停止更新。"))
+    return render(
+        request,
+        "alliance/_meeting_qr.html",
+        _qr_context(request, meeting) | {"window": tokens.WINDOW_SECONDS},
+    )

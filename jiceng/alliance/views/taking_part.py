@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from jiceng.alliance import services
+from jiceng.alliance import services, tokens
 from jiceng.alliance.errors import AllianceError
 from jiceng.alliance.forms import AgendaProposeForm, ReplyForm
 from jiceng.alliance.queries.taking_part import (
@@ -51,6 +53,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resolutions": resolution_list_for_member(invitation),
             "reply_form": ReplyForm() if meeting.is_pending else None,
             "propose_form": AgendaProposeForm() if meeting.is_pending else None,
+            "on_the_day": timezone.localdate(meeting.scheduled_at) == timezone.localdate(),
         },
     )
 
@@ -96,4 +99,36 @@ def agenda_propose(request: HttpRequest, pk: int) -> HttpResponse:
             invitation=invitation, title=d["title"], notes=d["notes"], actor=request.user
         ),
         _("议题已提交，会议组织方会列入议程。"),
+    )
+
+
+@never_cache
+@login_required
+def meeting_checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """Where the meeting's on-site QR code leads: the invited member confirms it is here."""
+    require_role(request.user, *MEMBERS)
+    mine = list(invitation_list_mine(request.user).filter(meeting_id=pk))
+    if not mine:
+        raise Http404
+    meeting = mine[0].meeting
+    error, status = None, 200
+    if all(i.checked_in_at for i in mine):
+        pass  # already here: the page says since when, whatever code was scanned again
+    elif request.method == "POST":
+        try:
+            mine = services.meeting_check_in(
+                meeting=meeting, invitations=mine, token=token, actor=request.user
+            )
+        except AllianceError as exc:
+            error, status = str(exc), 400
+    else:
+        try:  # say at once, not after the tap, that the code is stale
+            tokens.verify_token(meeting, token)
+        except AllianceError as exc:
+            error, status = str(exc), 400
+    return render(
+        request,
+        "alliance/meeting_checkin.html",
+        {"meeting": meeting, "mine": mine, "error": error, "token": token},
+        status=status,
     )
