@@ -141,6 +141,7 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
     "bank:settlement": ({"sub_admin"}, "the settlement report of the administrator's own subdistrict"),
     "bank:settlement_xlsx": ({"sub_admin"}, "the settlement report of the administrator's own subdistrict"),
     "bank:signals": ({"sub_admin"}, "fairness signals of the administrator's own subdistrict"),
+    "bank:participation": ({"sub_admin"}, "alliance participation of the administrator's own subdistrict"),
     "orgs:list": ({"sub_admin"}, "organisations of the administrator's own subdistrict"),
     "orgs:create": ({"sub_admin"}, "registers an organisation in the administrator's own subdistrict"),
     "alliance:home": ({"sub_admin"}, "the administrator's own alliance"),
