@@ -4,7 +4,8 @@ In the first community of the first subdistrict: a past community activity with 
 check-ins, an upcoming activity co-hosted by the subdistrict's alliance (for its
 joint-activity action), and one that needs signing up. Once the service circle is loaded,
 these are held at the community's first service place, with a second past activity there
-two months ago; the other places stay idle (阵地空置). The reported-in party members
+two months ago, and a residents' room of the community last used five months ago is idle
+(阵地空置), as are the other communities' places. The reported-in party members
 attended the past one, so their service record is not empty. Each part is made only
 when missing.
 """
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from jiceng.activities.models import Activity, ActivityStatus, CheckIn, CheckInMethod, OrganizerKind
 from jiceng.alliance.models import Alliance, ReportIn, Track
-from jiceng.circle.models import ServicePlace
+from jiceng.circle.models import PlaceKind, ServicePlace
 from jiceng.core.models import User
 from jiceng.orgs.models import Kind, Organization
 from jiceng.people.models import Person
@@ -147,3 +148,31 @@ def load_place_use_demo(district: Region, progress: bool = False) -> None:
         )
         for i, person in enumerate(Person.objects.filter(community=community).order_by("-pk")[:5]):
             _attended(earlier, person, earlier.starts_at + dt.timedelta(minutes=i * 2))
+        # A room of the community where nothing has been held since spring: an idle place (阵地空置).
+        idle, _created = ServicePlace.objects.get_or_create(
+            community=community,
+            name=f"{community.name}居民活动室",
+            defaults={
+                "district": district,
+                "kind": PlaceKind.OTHER,
+                "lon": place.lon,
+                "lat": place.lat,
+                "services": "居民议事、文体活动",
+            },
+        )
+        spring = Activity.objects.create(
+            district=district,
+            community=community,
+            organizer_kind=OrganizerKind.COMMUNITY,
+            organizer_org=earlier.organizer_org,
+            title="居民议事会",
+            place=idle.name,
+            service_place=idle,
+            starts_at=_at(today - dt.timedelta(days=150), 19),
+            ends_at=_at(today - dt.timedelta(days=150), 20, 30),
+            status=ActivityStatus.CLOSED,
+            published_by=earlier.published_by,
+            closed_at=_at(today - dt.timedelta(days=150), 21),
+        )
+        for person in Person.objects.filter(community=community).order_by("pk")[:3]:
+            _attended(spring, person, spring.starts_at)
