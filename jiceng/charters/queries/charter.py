@@ -36,3 +36,17 @@ def charter_is_current(charter: Charter) -> bool:
 def community_list_for(user) -> QuerySet[Region]:
     """The communities a member of staff records charters for."""
     return scoped(user, Region.objects.filter(level=Level.COMMUNITY), region="", roles=STAFF).order_by("code")
+
+
+def charter_list_current_in(region: Region) -> QuerySet[Charter]:
+    """The current version of each charter and convention of the communities under ``region``."""
+    latest = (
+        Charter.objects.filter(community=OuterRef("community"), kind=OuterRef("kind"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    return (
+        Charter.objects.filter(region.subtree_q("community"), version=Subquery(latest))
+        .select_related("community")
+        .order_by("community__code", "kind")
+    )
