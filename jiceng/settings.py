@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jiceng.api",
     "jiceng.alliance",
     "jiceng.activities",
+    "jiceng.charters",
     "jiceng.workforce",
     "jiceng.linkage",
     "jiceng.funding",

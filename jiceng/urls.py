@@ -23,6 +23,7 @@ urlpatterns = [
     path("regions/", include("jiceng.regions.urls")),
     path("alliance/", include("jiceng.alliance.urls")),
     path("activities/", include("jiceng.activities.urls")),
+    path("charters/", include("jiceng.charters.urls")),
     path("workforce/", include("jiceng.workforce.urls")),
     path("linkage/", include("jiceng.linkage.urls")),
     path("funding/", include("jiceng.funding.urls")),

@@ -11,7 +11,7 @@ class ActivitiesConfig(AppConfig):
         from jiceng.core.audit_log import actions_register
 
         actions_register(SENTENCES)
-        from jiceng.activities.demo import load_activities_demo
+        from jiceng.activities.demo import load_activities_demo, load_place_use_demo
         from jiceng.activities.queries.attendance import checkin_list_served
         from jiceng.alliance.queries.report_in import attendance_reader_register
         from jiceng.demo.registry import register
@@ -20,3 +20,5 @@ class ActivitiesConfig(AppConfig):
         attendance_reader_register(checkin_list_served)
         # After the alliance's loader: co-hosted activities need the alliance and its actions.
         register("activities", load_activities_demo, order=110)
+        # After the service circle's loader: the demo activities are held at its places.
+        register("activities_places", load_place_use_demo, order=310)

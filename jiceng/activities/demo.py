@@ -2,7 +2,10 @@
 
 In the first community of the first subdistrict: a past community activity with its
 check-ins, an upcoming activity co-hosted by the subdistrict's alliance (for its
-joint-activity action), and one that needs signing up. The reported-in party members
+joint-activity action), and one that needs signing up. Once the service circle is loaded,
+these are held at the community's first service place, with a second past activity there
+two months ago, and a residents' room of the community last used five months ago is idle
+(阵地空置), as are the other communities' places. The reported-in party members
 attended the past one, so their service record is not empty. Each part is made only
 when missing.
 """
@@ -14,6 +17,7 @@ from django.utils import timezone
 
 from jiceng.activities.models import Activity, ActivityStatus, CheckIn, CheckInMethod, OrganizerKind
 from jiceng.alliance.models import Alliance, ReportIn, Track
+from jiceng.circle.models import PlaceKind, ServicePlace
 from jiceng.core.models import User
 from jiceng.orgs.models import Kind, Organization
 from jiceng.people.models import Person
@@ -112,3 +116,63 @@ def load_activities_demo(district: Region, progress: bool = False) -> None:
     with transaction.atomic():
         _activities(community, Alliance.objects.filter(region=sub).first(), street, publisher, today)
         _reported_in_attended(community)
+
+
+def load_place_use_demo(district: Region, progress: bool = False) -> None:
+    sub = Region.objects.filter(parent=district, level=Level.SUBDISTRICT).order_by("code").first()
+    community = (
+        Region.objects.filter(parent=sub, level=Level.COMMUNITY).order_by("code").first() if sub else None
+    )
+    place = ServicePlace.objects.filter(community=community).order_by("pk").first() if community else None
+    if place is None or Activity.objects.filter(service_place__isnull=False, community=community).exists():
+        return
+    today = timezone.localdate()
+    with transaction.atomic():
+        Activity.objects.filter(community=community, service_place__isnull=True).update(
+            service_place=place, place=place.name
+        )
+        earlier = Activity.objects.create(
+            district=district,
+            community=community,
+            organizer_kind=OrganizerKind.COMMUNITY,
+            organizer_org=Organization.objects.filter(region=community, kind=Kind.PARTY).first(),
+            title="防范电信诈骗讲座",
+            place=place.name,
+            service_place=place,
+            starts_at=_at(today - dt.timedelta(days=60), 14),
+            ends_at=_at(today - dt.timedelta(days=60), 16),
+            status=ActivityStatus.CLOSED,
+            published_by=User.objects.filter(username="worker").first()
+            or User.objects.order_by("pk").first(),
+            closed_at=_at(today - dt.timedelta(days=60), 16, 30),
+        )
+        for i, person in enumerate(Person.objects.filter(community=community).order_by("-pk")[:5]):
+            _attended(earlier, person, earlier.starts_at + dt.timedelta(minutes=i * 2))
+        # A room of the community where nothing has been held since spring: an idle place (阵地空置).
+        idle, _created = ServicePlace.objects.get_or_create(
+            community=community,
+            name=f"{community.name}居民活动室",
+            defaults={
+                "district": district,
+                "kind": PlaceKind.OTHER,
+                "lon": place.lon,
+                "lat": place.lat,
+                "services": "居民议事、文体活动",
+            },
+        )
+        spring = Activity.objects.create(
+            district=district,
+            community=community,
+            organizer_kind=OrganizerKind.COMMUNITY,
+            organizer_org=earlier.organizer_org,
+            title="居民议事会",
+            place=idle.name,
+            service_place=idle,
+            starts_at=_at(today - dt.timedelta(days=150), 19),
+            ends_at=_at(today - dt.timedelta(days=150), 20, 30),
+            status=ActivityStatus.CLOSED,
+            published_by=earlier.published_by,
+            closed_at=_at(today - dt.timedelta(days=150), 21),
+        )
+        for person in Person.objects.filter(community=community).order_by("pk")[:3]:
+            _attended(spring, person, spring.starts_at)

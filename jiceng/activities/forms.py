@@ -2,13 +2,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.alliance.forms import DateTimeInput
+from jiceng.circle.queries.places import place_list_in
 from jiceng.core.forms import Form
+
+
+class PlaceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.community.name} · {obj.name}"
 
 
 class ActivityForm(Form):
     title = forms.CharField(label=_("活动名称"), max_length=200)
     community = forms.ModelChoiceField(label=_("举办社区"), queryset=None, empty_label=None)
-    place = forms.CharField(label=_("活动地点"), max_length=200)
+    service_place = PlaceChoiceField(label=_("服务阵地（在阵地举办时选择）"), queryset=None, required=False)
+    place = forms.CharField(label=_("活动地点（不在服务阵地时填写）"), max_length=200, required=False)
     starts_at = forms.DateTimeField(label=_("开始时间"), widget=DateTimeInput)
     ends_at = forms.DateTimeField(label=_("结束时间"), widget=DateTimeInput)
     capacity = forms.IntegerField(label=_("人数上限（不限请留空）"), min_value=1, required=False)
@@ -30,6 +37,7 @@ class ActivityForm(Form):
     ):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
+        self.fields["service_place"].queryset = place_list_in(communities)
         pairs = (
             ("alliance", alliances),
             ("organizer_org", orgs),
@@ -46,6 +54,11 @@ class ActivityForm(Form):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", _("结束时间要晚于开始时间。"))
+        place, community = data.get("service_place"), data.get("community")
+        if place is None and not (data.get("place") or "").strip():
+            self.add_error("service_place", _("请选择服务阵地，或填写活动地点。"))
+        elif place is not None and community is not None and place.community_id != community.pk:
+            self.add_error("service_place", _("所选阵地不在举办社区，请重新选择。"))
         return data
 
 

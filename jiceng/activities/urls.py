@@ -1,12 +1,14 @@
 from django.urls import path
 
-from jiceng.activities.views import activity, checkin, closing, signup
+from jiceng.activities.views import activity, checkin, closing, places, signup
 
 app_name = "activities"
 urlpatterns = [
     path("", activity.activity_list, name="list"),
     path("export.xlsx", activity.list_export, name="list_export"),
     path("new/", activity.activity_create, name="create"),
+    path("places/", places.place_use, name="places"),
+    path("places/<int:pk>/", places.place_history, name="place"),
     path("my-code/", checkin.my_code, name="my_code"),
     path("<int:pk>/", activity.activity_detail, name="detail"),
     path("<int:pk>/signup/", signup.signup, name="signup"),

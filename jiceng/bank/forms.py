@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.bank.models import Category, EarningRule, Evidence, PersonInNeed, PointsMode, Reward
 from jiceng.bank.services.claims import ClaimInput
 from jiceng.bank.services.rewards import REWARD_FIELDS
+from jiceng.charters.models import Charter
 from jiceng.core.forms import Form, ModelForm
 from jiceng.core.photos import MultiplePhotoField
 
@@ -75,6 +76,17 @@ class RuleForm(Form):
     second_review_above = forms.IntegerField(
         label=_("超过此积分需两人审核（留空为一人）"), required=False, min_value=0
     )
+    charter = forms.ModelChoiceField(
+        label=_("依据的章程公约（可不选）"), queryset=Charter.objects.none(), required=False
+    )
+    charter_article = forms.CharField(label=_("条款（如“第四条”）"), max_length=40, required=False)
+
+    def __init__(self, *args, charters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if charters is not None:
+            self.fields["charter"].queryset = charters
+        self.fields["charter"].label_from_instance = lambda c: f"{c.community.name} · {c}"
+
     active_from = forms.DateField(
         label=_("生效日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )

@@ -57,4 +57,5 @@ urlpatterns = [
     path("reports/settlement/", reports.settlement, name="settlement"),
     path("reports/settlement.xlsx", reports.settlement_xlsx, name="settlement_xlsx"),
     path("reports/signals/", reports.signals, name="signals"),
+    path("reports/participation/", reports.participation, name="participation"),
 ]

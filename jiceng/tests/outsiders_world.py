@@ -38,6 +38,7 @@ from jiceng.bank.models import EarningRule, Transfer
 from jiceng.bank.queries.notices import board_short_code
 from jiceng.bank.services import claims, giving, objections, reviews, rewards, rules
 from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward
+from jiceng.charters.services import charter_adopt
 from jiceng.circle.models import PlaceKind, ServicePlace
 from jiceng.circle.services.places import place_photo_add
 from jiceng.core.models import ImportJob, Role
@@ -172,6 +173,19 @@ def build_world(regions, personas) -> dict:
     )
     w["photo"] = place_photo_add(place=w["place"], image=_png(), caption="门口", actor=worker)
     w["import_kind"] = "places"
+    # A1's convention: public on the community page, so it carries no marker.
+    w["charter"] = charter_adopt(
+        community=a1,
+        kind="convention",
+        title="社区公约",
+        body="邻里和睦，互帮互助。",
+        adopted_on=today - dt.timedelta(days=30),
+        attendance=50,
+        votes_for=40,
+        votes_against=5,
+        votes_abstain=5,
+        actor=worker,
+    )
 
     # The party-building alliance of subdistrict A: members, a meeting, a resolution and an action.
     the_alliance = alliance_a(regions, personas)

@@ -59,6 +59,14 @@ class Activity(models.Model):
     title = models.CharField(_("活动名称"), max_length=200)
     description = models.TextField(_("活动内容"), blank=True)
     place = models.CharField(_("活动地点"), max_length=200)
+    service_place = models.ForeignKey(
+        "circle.ServicePlace",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("服务阵地"),
+    )
     starts_at = models.DateTimeField(_("开始时间"), db_index=True)
     ends_at = models.DateTimeField(_("结束时间"))
     capacity = models.PositiveIntegerField(_("人数上限"), null=True, blank=True)

@@ -44,10 +44,11 @@ def activity_publish(
     community: Region,
     organizer_kind: str,
     title: str,
-    place: str,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     actor,
+    place: str = "",
+    service_place=None,
     organizer_org: Organization | None = None,
     alliance=None,
     action=None,
@@ -60,6 +61,10 @@ def activity_publish(
     now = now or timezone.now()
     if community.level != Level.COMMUNITY:
         raise ActivityError(_("请选择活动举办的社区。"))
+    if service_place is not None:
+        if service_place.community_id != community.pk:
+            raise ActivityError(_("所选阵地不在举办社区，请重新选择。"))
+        place = place.strip() or service_place.name
     if not title.strip() or not place.strip():
         raise ActivityError(_("请填写活动名称和活动地点。"))
     if ends_at <= starts_at:
@@ -79,6 +84,7 @@ def activity_publish(
         title=title.strip(),
         description=description.strip(),
         place=place.strip(),
+        service_place=service_place,
         starts_at=starts_at,
         ends_at=ends_at,
         capacity=capacity,

@@ -60,6 +60,15 @@ class EarningRule(models.Model):
         blank=True,
         help_text=_("留空表示一人审核即可；填 0 表示总是两人审核"),
     )
+    charter = models.ForeignKey(
+        "charters.Charter",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="earning_rules",
+        verbose_name=_("依据的章程公约"),
+    )
+    charter_article = models.CharField(_("条款"), max_length=40, blank=True)
     active_from = models.DateField(_("生效日期"))
     active_to = models.DateField(_("失效日期"), null=True, blank=True)
     is_current = models.BooleanField(_("当前版本"), default=True)

@@ -73,6 +73,8 @@ RULE_FIELDS = [
     "cap_year",
     "evidence",
     "second_review_above",
+    "charter",
+    "charter_article",
     "active_from",
     "active_to",
 ]
@@ -87,12 +89,24 @@ def _validate_rule(data: dict) -> None:
         raise ClaimError(_("每月上限不能大于每年上限"))
     if data.get("active_to") and data["active_to"] < data["active_from"]:
         raise ClaimError(_("失效日期不能早于生效日期"))
+    if (data.get("charter_article") or "").strip() and data.get("charter") is None:
+        raise ClaimError(_("填写了条款，请同时选择依据的章程或公约"))
+
+
+def _check_charter(charter, region: Region) -> None:
+    """A rule may cite a charter or convention of a community under the rule's own region."""
+    if (
+        charter is not None
+        and not Region.objects.filter(region.subtree_q(), pk=charter.community_id).exists()
+    ):
+        raise ClaimError(_("所选章程公约不属于本规则适用的范围，请重新选择"))
 
 
 @transaction.atomic
 def rule_create(*, actor, district: Region, subdistrict: Region | None, code: str, **data) -> EarningRule:
     """A new rule: district-wide, or local to one subdistrict."""
     _validate_rule(data)
+    _check_charter(data.get("charter"), subdistrict or district)
     if EarningRule.objects.filter(district=district, code=code).exists():
         raise ClaimError(_("规则编号 %(c)s 已存在，请换一个") % {"c": code})
     rule = EarningRule.objects.create(
@@ -114,6 +128,8 @@ def rule_edit(*, actor, rule: EarningRule, **changes) -> EarningRule:
         raise ClaimError(_("这不是规则的当前版本，请刷新后再修改"))
     data = {k: getattr(current, k) for k in RULE_FIELDS} | changes
     _validate_rule(data)
+    if "charter" in changes:
+        _check_charter(data.get("charter"), current.subdistrict or current.district)
     today = timezone.localdate()
     EarningRule.objects.filter(pk=current.pk).update(
         is_current=False, active_to=max(today, current.active_from)

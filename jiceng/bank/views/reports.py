@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jiceng.bank import exports
 from jiceng.bank.forms import PeriodForm
+from jiceng.bank.queries.participation import participation_list
 from jiceng.bank.queries.reports import region_list_for_reports, settlement_get
 from jiceng.bank.queries.signals import signals_get
 from jiceng.core.models import Role
@@ -59,3 +60,10 @@ def signals(request: HttpRequest) -> HttpResponse:
         "bank/reports/signals.html",
         {"signals": signals_get(regions=region_list_for_reports(request.user))},
     )
+
+
+@login_required
+def participation(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *ADMINS)
+    rows = participation_list(region_list_for_reports(request.user))
+    return render(request, "bank/reports/participation.html", {"rows": rows})

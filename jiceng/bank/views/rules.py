@@ -11,6 +11,8 @@ from jiceng.bank.errors import ClaimError
 from jiceng.bank.forms import RuleForm
 from jiceng.bank.queries.rules import rule_list_editable, rule_list_for_staff
 from jiceng.bank.services import rules as services
+from jiceng.charters.models import Charter
+from jiceng.charters.queries.charter import charter_list_current_in
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role
 from jiceng.regions.models import Level, Region
@@ -38,7 +40,7 @@ def _rule_scope(request):
 @login_required
 def rule_new(request: HttpRequest) -> HttpResponse:
     district, subdistrict = _rule_scope(request)
-    form = RuleForm(request.POST or None)
+    form = RuleForm(request.POST or None, charters=charter_list_current_in(subdistrict or district))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         code = data.pop("code")
@@ -57,7 +59,8 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     district, subdistrict = _rule_scope(request)
     rule = get_object_or_404(rule_list_editable(district, subdistrict), pk=pk)  # the admin's own rules only
     initial = {f: getattr(rule, f) for f in services.RULE_FIELDS} | {"code": rule.code}
-    form = RuleForm(request.POST or None, initial=initial)
+    charters = charter_list_current_in(subdistrict or district) | Charter.objects.filter(pk=rule.charter_id)
+    form = RuleForm(request.POST or None, initial=initial, charters=charters.distinct())
     form.fields["code"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "code"}

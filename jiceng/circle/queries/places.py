@@ -22,3 +22,8 @@ def candidate_list_for(user) -> list[tuple[str, float, float]]:
 
 def candidate_exists_for(user) -> bool:
     return scoped(user, CandidateSite.objects.all(), region="community").exists()
+
+
+def place_list_in(communities) -> QuerySet[ServicePlace]:
+    """The service places of the given communities (what an activity may be held at)."""
+    return ServicePlace.objects.filter(community__in=communities).select_related("community")

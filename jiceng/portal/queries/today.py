@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.activities.queries.places import place_count_idle
 from jiceng.alliance.models import NeedStatus
 from jiceng.alliance.queries.visible import action_list_visible, need_list_visible
 from jiceng.bank.models import (
@@ -120,5 +121,11 @@ def todo_list_for(user, now: dt.datetime | None = None) -> list[Todo]:
             _("待回应的居民需求"),
             need_list_visible(user).filter(status=NeedStatus.OPEN).count(),
             reverse("alliance:needs") + "?status=" + NeedStatus.OPEN,
+        ),
+        Todo(
+            "idle_places",
+            _("一个季度没有活动的空置阵地"),
+            place_count_idle(user, now),
+            reverse("activities:places") + "?idle=1",
         ),
     ]

@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from jiceng.charters.queries.charter import charter_list_current
 from jiceng.cockpit.queries.overview import region_summary_get
 from jiceng.core.models import Role
 from jiceng.core.scope import scoped
@@ -27,5 +28,6 @@ def community(request: HttpRequest, code: str) -> HttpResponse:
             "orgs": organization_list_party(region) if inside else [],
             "workers": worker_list(region) if inside else [],
             "shared": diary_entry_list_shared(region),
+            "charters": charter_list_current(region),
         },
     )
