@@ -39,6 +39,8 @@ A1_TODAY = {
     "vouchers": 1,
     "actions": 1,
     "needs": 0,
+    # The outsider world's place in A1 has held no activity (its activity names no place).
+    "idle_places": 1,
 }
 
 
