@@ -18,6 +18,7 @@ from jiceng.assessment.models import (
     SanctionKind,
     ScoreLine,
 )
+from jiceng.assessment.queries.subjects import speaks_for
 from jiceng.assessment.services.runs import run_compute
 from jiceng.bank.models import AlliancePartner
 from jiceng.bank.queries.rewards import partner_honour_rates
@@ -25,7 +26,6 @@ from jiceng.bank.services.rewards import partner_rewards_suspend
 from jiceng.core.audit import audit
 from jiceng.core.models import Role
 from jiceng.core.scope import scope_for
-from jiceng.regions.models import Level
 
 OBJECTION_DAYS = 7
 PLAN_DAYS = 30
@@ -49,22 +49,12 @@ def run_publish(
     return pub
 
 
-def _speaks_for(user, region) -> bool:
-    """The subject's own voice: its subdistrict administrator, or a worker of the community."""
-    if region is None:
-        return False
-    role = {Level.SUBDISTRICT: Role.SUBDISTRICT_ADMIN, Level.COMMUNITY: Role.COMMUNITY_WORKER}.get(
-        region.level
-    )
-    return any(r == role and g.pk == region.pk for r, g in scope_for(user).grants)
-
-
 def _is_district(user) -> bool:
     return Role.DISTRICT_ADMIN in scope_for(user).roles
 
 
 def _is_subject(user, line: ScoreLine) -> bool:
-    return _speaks_for(user, line.score.region)
+    return speaks_for(user, line.score.region)
 
 
 @transaction.atomic
@@ -168,7 +158,7 @@ def plan_submit(*, sanction: Sanction, text: str, by) -> Sanction:
     s = Sanction.objects.select_for_update().select_related("score").get(pk=sanction.pk)
     if s.kind != SanctionKind.CRITICISM:
         raise AssessmentError(_("只有通报批评需要提交整改方案。"))
-    if not _speaks_for(by, s.score.region):
+    if not speaks_for(by, s.score.region):
         raise AssessmentError(_("整改方案由被通报的对象提交。"))
     if len(text.strip()) < 20:
         raise AssessmentError(_("整改方案至少写 20 个字：问题、措施、完成时间和责任人。"))
