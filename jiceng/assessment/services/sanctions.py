@@ -155,7 +155,7 @@ def sanctions_from_run(*, run: AssessmentRun, by, today: dt.date | None = None) 
 @transaction.atomic
 def plan_submit(*, sanction: Sanction, text: str, by) -> Sanction:
     """The criticised subject writes its improvement plan."""
-    s = Sanction.objects.select_for_update().select_related("score").get(pk=sanction.pk)
+    s = Sanction.objects.select_for_update(of=("self",)).select_related("score__region").get(pk=sanction.pk)
     if s.kind != SanctionKind.CRITICISM:
         raise AssessmentError(_("只有通报批评需要提交整改方案。"))
     if not speaks_for(by, s.score.region):
