@@ -76,6 +76,10 @@ def test_the_notice_page_lists_honours_and_criticisms_and_the_subject_writes_a_p
     assert client.get(reverse("assessment:plan", args=[criticism.pk])).status_code == 404
     client.logout()
     login_client(client, personas["outsider_worker"])
+    page = client.get(reverse("assessment:my_scores")).content.decode()
+    b1_line = run.scores.get(region=regions["B1"]).lines.get()
+    assert reverse("assessment:objection_new", args=[b1_line.pk]) not in page  # the notice period is over
+    assert reverse("assessment:plan", args=[criticism.pk]) in page
     r = client.post(
         reverse("assessment:plan", args=[criticism.pk]),
         {"text": "问题：积分未覆盖；措施：每月评议；三月底前完成；责任人：书记"},

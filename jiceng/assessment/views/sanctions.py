@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -91,7 +92,10 @@ def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
 def my_scores(request: HttpRequest) -> HttpResponse:
     """A subject's own figures in published runs, its objections, and its notices to answer."""
     require_role(request.user, *SUBJECTS)
-    lines = _subject_lines(request.user).filter(score__run__publication__isnull=False)
+    lines = _subject_lines(request.user).filter(
+        score__run__publication__opens_on__lte=timezone.localdate(),
+        score__run__publication__closes_on__gte=timezone.localdate(),
+    )
     lines = [line for line in lines if speaks_for(request.user, line.score.region)]
     objections = RunObjection.objects.filter(raised_by=request.user).select_related(
         "line__indicator", "line__score"
