@@ -19,6 +19,7 @@ urlpatterns = [
     path("runs/<int:pk>/publish/", sanctions.run_publish, name="run_publish"),
     path("runs/<int:pk>/recompute/", sanctions.run_recompute, name="run_recompute"),
     path("runs/<int:pk>/sanction/", sanctions.run_sanction, name="run_sanction"),
+    path("runs/<int:pk>/workers/", sanctions.run_workers, name="run_workers"),
     path("runs/<int:pk>/notice/", sanctions.run_notice, name="notice"),
     path("mine/", sanctions.my_scores, name="my_scores"),
     path("lines/<int:pk>/object/", sanctions.objection_new, name="objection_new"),

@@ -323,6 +323,7 @@ TARGETS: dict[str, dict[str, str]] = {
     "assessment:run_publish": {"pk": "run"},
     "assessment:run_recompute": {"pk": "run"},
     "assessment:run_sanction": {"pk": "run"},
+    "assessment:run_workers": {"pk": "run"},
     "assessment:notice": {"pk": "run"},
     "assessment:objection_new": {"pk": "score_line"},
     "assessment:objection_decide": {"pk": "objection"},

@@ -8,6 +8,7 @@ from jiceng.assessment.services.sanctions import (
     run_publish,
     run_recompute,
     sanctions_from_run,
+    worker_results_from_run,
 )
 from jiceng.assessment.services.schemes import (
     indicator_add,
@@ -30,6 +31,7 @@ __all__ = [
     "run_publish",
     "run_recompute",
     "sanctions_from_run",
+    "worker_results_from_run",
     "run_inputs",
     "scheme_create",
     "scheme_publish",

@@ -26,6 +26,8 @@ from jiceng.bank.services.rewards import partner_rewards_suspend
 from jiceng.core.audit import audit
 from jiceng.core.models import Role
 from jiceng.core.scope import scope_for
+from jiceng.workforce.models import CommunityWorker
+from jiceng.workforce.services import assessment_record
 
 OBJECTION_DAYS = 7
 PLAN_DAYS = 30
@@ -205,4 +207,37 @@ def partners_suspend_low_honour(
                 decided_by=by,
             )
         )
+    return made
+
+
+# A community's grade becomes the yearly result of each of its workers (workforce's four results).
+WORKER_RESULT = {
+    Grade.EXCELLENT: "excellent",
+    Grade.GOOD: "pass",
+    Grade.PASS: "pass",
+    Grade.FAIL: "fail",
+}
+
+
+@transaction.atomic
+def worker_results_from_run(*, run: AssessmentRun, by) -> int:
+    """Feed the year's result of every community worker from their community's grade in a final run.
+
+    Through workforce's own service, so its rules hold (one result per worker and year, no year
+    before hiring); a worker whose year already has a result keeps it. Returns how many were recorded."""
+    if not _is_district(by):
+        raise AssessmentError(_("考核结果由区里认定。"))
+    if run.scheme.subject_type != "community" or not Sanction.objects.filter(run=run).exists():
+        raise AssessmentError(_("只有已据此作出表彰和通报的社区考核结果，才能认定社区工作者的年度考核结果。"))
+    year = run.scheme.year
+    grades = dict(run.scores.values_list("region_id", "grade"))
+    made = 0
+    workers = CommunityWorker.objects.filter(
+        community_id__in=grades, left_on__isnull=True, hired_on__year__lte=year
+    )
+    for worker in workers.exclude(assessments__year=year):
+        assessment_record(
+            actor=by, worker=worker, year=year, result=WORKER_RESULT[grades[worker.community_id]]
+        )
+        made += 1
     return made

@@ -19,6 +19,7 @@ from jiceng.assessment.services import (
     run_publish,
     run_recompute,
     sanctions_from_run,
+    worker_results_from_run,
 )
 from jiceng.assessment.tests.factories import published_scheme
 from jiceng.assessment.tests.test_catalogue_bank import settled_claim
@@ -194,3 +195,21 @@ def test_a_partner_that_honours_its_vouchers_is_not_suspended(regions, personas)
         == []
     )
     assert make_reward(partner, personas["unit"], name="理发一次").pk
+
+
+def test_a_final_community_run_feeds_each_workers_yearly_result(regions, personas, rules, period):
+    from jiceng.workforce.models import AssessmentResult
+    from jiceng.workforce.tests.factories import hire
+
+    run = community_run(regions, personas, rules, period)
+    a1 = hire(regions["A1"], personas["district_admin"], name="社工甲")
+    b1 = hire(regions["B1"], personas["district_admin"], name="社工乙")
+    with pytest.raises(AssessmentError, match="已据此作出表彰和通报"):
+        worker_results_from_run(run=run, by=personas["district_admin"])
+    sanctions_from_run(run=run, by=personas["district_admin"], today=TODAY)
+    with pytest.raises(AssessmentError, match="区里认定"):
+        worker_results_from_run(run=run, by=personas["sub_admin"])
+    assert worker_results_from_run(run=run, by=personas["district_admin"]) == 2
+    results = dict(AssessmentResult.objects.filter(year=YEAR).values_list("worker_id", "result"))
+    assert results == {a1.pk: "excellent", b1.pk: "fail"}
+    assert worker_results_from_run(run=run, by=personas["district_admin"]) == 0  # a year's result stays

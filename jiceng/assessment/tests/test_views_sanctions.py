@@ -71,6 +71,8 @@ def test_the_notice_page_lists_honours_and_criticisms_and_the_subject_writes_a_p
     page = client.get(r.url).content.decode()
     assert "中共武侯区委组织部" in page and "洗面桥社区居委会" in page and "先进" in page
     criticism = Sanction.objects.get(kind="criticism", score__region=regions["B1"])
+    r = client.post(reverse("assessment:run_workers", args=[run.pk]))
+    assert r.status_code == 302 and "已认定 0 名" in client.get(r.url).content.decode()
     client.logout()
     login_client(client, personas["worker"])
     assert client.get(reverse("assessment:plan", args=[criticism.pk])).status_code == 404

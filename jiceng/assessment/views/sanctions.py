@@ -186,3 +186,17 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("整改方案已提交。"))
             return redirect("assessment:my_scores")
     return render(request, "assessment/plan.html", {"sanction": sanction, "form": form})
+
+
+@login_required
+@require_POST
+def run_workers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Feed community workers' yearly results from a final community run."""
+    run = _editor_run(request, pk)
+    try:
+        n = services.worker_results_from_run(run=run, by=request.user)
+    except AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已认定 %(n)d 名社区工作者的年度考核结果。") % {"n": n})
+    return redirect("assessment:run", run.pk)
