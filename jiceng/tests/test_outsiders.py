@@ -255,6 +255,7 @@ TARGETS: dict[str, dict[str, str]] = {
     "bank:reward_edit": {"pk": "reward"},
     "bank:partner_cancel": {"pk": "redemption"},
     "bank:partner_decide": {"pk": "partner"},
+    "bank:partner_reinstate": {"pk": "partner"},
     "bank:person_in_need_end": {"pk": "person_in_need"},
     "diary:claim": {"pk": "diary_entry"},
     "alliance:detail": {"pk": "alliance"},

@@ -102,3 +102,19 @@ def test_objection_pages_are_not_for_residents_or_units(client, personas, region
     login_client(client, personas["sub_admin"])
     assert client.post(reverse("assessment:run_publish", args=[run.pk])).status_code == 404
     assert not Publication.objects.exists()
+
+
+def test_the_subdistrict_reinstates_a_suspended_partner_from_its_partner_page(client, personas, regions):
+    from jiceng.bank.models import AlliancePartner
+    from jiceng.bank.services.rewards import partner_rewards_suspend
+    from jiceng.bank.tests.test_rewards import make_partner
+
+    partner = make_partner(personas["unit"], personas["sub_admin"])
+    partner_rewards_suspend(partner=partner, reason="兑现率 33.3%，低于 80%", by=personas["district_admin"])
+    login_client(client, personas["outsider_sub_admin"])
+    assert client.post(reverse("bank:partner_reinstate", args=[partner.pk])).status_code == 404
+    client.logout()
+    login_client(client, personas["sub_admin"])
+    assert "兑现率 33.3%" in client.get(reverse("bank:partner_review")).content.decode()
+    assert client.post(reverse("bank:partner_reinstate", args=[partner.pk])).status_code == 302
+    assert AlliancePartner.objects.get(pk=partner.pk).rewards_suspended_reason == ""
