@@ -23,6 +23,7 @@ urlpatterns = [
     path("runs/<int:pk>/notice/", sanctions.run_notice, name="notice"),
     path("mine/", sanctions.my_scores, name="my_scores"),
     path("lines/<int:pk>/object/", sanctions.objection_new, name="objection_new"),
+    path("partners/suspend/", sanctions.partners_suspend, name="partners_suspend"),
     path("objections/", sanctions.objection_list, name="objections"),
     path("objections/<int:pk>/decide/", sanctions.objection_decide, name="objection_decide"),
     path("sanctions/<int:pk>/plan/", sanctions.plan_edit, name="plan"),

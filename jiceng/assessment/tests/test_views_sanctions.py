@@ -118,3 +118,21 @@ def test_the_subdistrict_reinstates_a_suspended_partner_from_its_partner_page(cl
     assert "兑现率 33.3%" in client.get(reverse("bank:partner_review")).content.decode()
     assert client.post(reverse("bank:partner_reinstate", args=[partner.pk])).status_code == 302
     assert AlliancePartner.objects.get(pk=partner.pk).rewards_suspended_reason == ""
+
+
+def test_the_district_suspends_partners_below_the_honour_rate_from_the_runs_page(client, personas, regions):
+    from jiceng.bank.models import AlliancePartner
+    from jiceng.bank.services import rewards
+    from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward, redeem
+
+    partner = make_partner(personas["unit"], personas["sub_admin"])
+    reward = make_reward(partner, personas["unit"])
+    fund(personas["resident"].person, 50)
+    rewards.redemption_cancel(redemption=redeem(personas["resident"].person, reward), user=personas["unit"])
+    login_client(client, personas["sub_admin"])
+    assert client.post(reverse("assessment:partners_suspend")).status_code == 404
+    client.logout()
+    login_client(client, personas["district_admin"])
+    r = client.post(reverse("assessment:partners_suspend"), follow=True)
+    assert "暂停 1 家" in r.content.decode()
+    assert "兑现率 0.0%" in AlliancePartner.objects.get(pk=partner.pk).rewards_suspended_reason

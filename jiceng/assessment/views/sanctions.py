@@ -1,8 +1,10 @@
 """Publication and objections of a run, the district's decisions, and the honour list and notices."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from jiceng.assessment.forms import DecisionForm, ObjectionForm, PlanForm
 from jiceng.assessment.models import ObjectionState, RunObjection, Sanction, SanctionKind, ScoreLine
 from jiceng.assessment.queries.runs import VIEWERS, run_list_for, score_list_for
 from jiceng.assessment.queries.subjects import speaks_for
-from jiceng.assessment.views.common import editor_scope
+from jiceng.assessment.views.common import EDITORS, editor_scope
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role, scoped
 
@@ -200,3 +202,19 @@ def run_workers(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已认定 %(n)d 名社区工作者的年度考核结果。") % {"n": n})
     return redirect("assessment:run", run.pk)
+
+
+@login_required
+@require_POST
+def partners_suspend(request: HttpRequest) -> HttpResponse:
+    """Suspend every partner whose honour rate since 1 January is below the floor."""
+    scope = editor_scope(request)
+    districts = scope.regions_for(EDITORS)
+    if not districts:
+        raise Http404
+    today = timezone.localdate()
+    made = services.partners_suspend_low_honour(
+        district=districts[0], start=dt.date(today.year, 1, 1), end=today, by=request.user
+    )
+    messages.success(request, _("兑现率低于 80%% 的联盟单位：暂停 %(n)d 家发布兑换物品。") % {"n": len(made)})
+    return redirect("assessment:runs")
