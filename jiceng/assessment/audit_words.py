@@ -11,4 +11,9 @@ SENTENCES = {
     "manual.enter": _("%(actor)s 登记了人工指标「%(target)s」"),
     "assessment.export_run": _("%(actor)s 导出了考核结果「%(target)s」"),
     "manual.approve": _("%(actor)s 复核通过了人工指标「%(target)s」"),
+    "run.publish": _("%(actor)s 公示了考核结果「%(target)s」"),
+    "objection.raise": _("%(actor)s 对考核得分「%(target)s」提出了异议"),
+    "objection.decide": _("%(actor)s 裁定了考核异议「%(target)s」"),
+    "sanction.from_run": _("%(actor)s 依据考核结果「%(target)s」作出了表彰和通报"),
+    "sanction.plan": _("%(actor)s 提交了整改方案「%(target)s」"),
 }

@@ -4,8 +4,15 @@ import datetime as dt
 
 from django.utils import timezone
 
-from jiceng.assessment.models import AssessmentRun, Scheme, SubjectType
-from jiceng.assessment.services import indicator_add, run_compute, scheme_create, scheme_publish
+from jiceng.assessment.models import AssessmentRun, Publication, Sanction, Scheme, SubjectType
+from jiceng.assessment.services import (
+    indicator_add,
+    run_compute,
+    run_publish,
+    sanctions_from_run,
+    scheme_create,
+    scheme_publish,
+)
 
 SUBDISTRICT_INDICATORS = [
     ("bank.coverage", 15),
@@ -35,33 +42,54 @@ COMMUNITY_INDICATORS = [
 ]
 
 
-def _scheme(district, year, subject_type, name, indicators):
+def _scheme(district, year, subject_type, name, indicators, bands):
     scheme = Scheme.objects.filter(district=district, year=year, subject_type=subject_type).first()
     if scheme is None:
-        scheme = scheme_create(district=district, year=year, subject_type=subject_type, name=name)
+        scheme = scheme_create(district=district, year=year, subject_type=subject_type, name=name, **bands)
         for code, weight in indicators:
             indicator_add(scheme=scheme, code=code, weight=weight)
         scheme = scheme_publish(scheme=scheme)
     return scheme
 
 
+# The demo district holds a few weeks of records, so its community scheme sets low grade bands:
+# with the default bands (优秀 ≥ 90) every demo community would fail and the honour list be empty.
+DEMO_COMMUNITY_BANDS = {"band_excellent": 40, "band_good": 30, "band_pass": 12}
+
 SCHEMES = (
-    (SubjectType.SUBDISTRICT, "街道党建工作考核", SUBDISTRICT_INDICATORS),
-    (SubjectType.COMMUNITY, "社区党建工作考核", COMMUNITY_INDICATORS),
+    (SubjectType.SUBDISTRICT, "街道党建工作考核", SUBDISTRICT_INDICATORS, {}),
+    (SubjectType.COMMUNITY, "社区党建工作考核", COMMUNITY_INDICATORS, DEMO_COMMUNITY_BANDS),
 )
 
 
 def load_assessment_demo(district, progress=False) -> None:
     """This year's published schemes (order 190, after every app whose records they count)."""
     year = timezone.localdate().year
-    for subject_type, name, indicators in SCHEMES:
-        _scheme(district, year, subject_type, name, indicators)
+    for subject_type, name, indicators, bands in SCHEMES:
+        _scheme(district, year, subject_type, name, indicators, bands)
 
 
 def load_assessment_runs_demo(district, progress=False) -> None:
     """One run of each scheme, from 1 January to today (order 450, after the Moral Bank's claims)."""
     today = timezone.localdate()
-    for subject_type, name, indicators in SCHEMES:
-        scheme = _scheme(district, today.year, subject_type, name, indicators)
+    for subject_type, name, indicators, bands in SCHEMES:
+        scheme = _scheme(district, today.year, subject_type, name, indicators, bands)
         if not AssessmentRun.objects.filter(scheme=scheme).exists():
             run_compute(scheme=scheme, period_start=dt.date(today.year, 1, 1), period_end=today)
+    load_assessment_sanctions_demo(district)
+
+
+def load_assessment_sanctions_demo(district) -> None:
+    """The community run, published ten days ago, closed without objections, then honoured and criticised."""
+    from jiceng.core.models import User
+
+    admin = User.objects.filter(username="district").first()
+    run = AssessmentRun.objects.filter(
+        scheme__district=district, scheme__subject_type=SubjectType.COMMUNITY
+    ).first()
+    if admin is None or run is None or Sanction.objects.filter(run=run).exists():
+        return
+    today = timezone.localdate()
+    if not Publication.objects.filter(run=run).exists():
+        run_publish(run=run, by=admin, today=today - dt.timedelta(days=10))
+    sanctions_from_run(run=run, by=admin, today=today)

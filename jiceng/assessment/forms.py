@@ -117,3 +117,30 @@ class ManualEntryForm(Form):
 
     def clean_evidence(self):
         return evidence_clean(self.cleaned_data.get("evidence"))
+
+
+class ObjectionForm(Form):
+    reason = forms.CharField(
+        label=_("异议理由"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("说明哪条记录有误或漏计，区里裁定后会更正记录并重新计算。"),
+    )
+
+
+class DecisionForm(Form):
+    upheld = forms.TypedChoiceField(
+        label=_("裁定"),
+        choices=[("1", _("异议成立：更正记录后重新计算")), ("0", _("异议不成立"))],
+        coerce=lambda v: v == "1",
+    )
+    decision = forms.CharField(label=_("裁定意见"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanForm(Form):
+    text = forms.CharField(
+        label=_("整改方案"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        help_text=_("写明存在的问题、整改措施、完成时间和责任人。"),
+    )

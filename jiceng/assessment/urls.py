@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiceng.assessment.views import manual, runs, schemes
+from jiceng.assessment.views import manual, runs, sanctions, schemes
 
 app_name = "assessment"
 urlpatterns = [
@@ -16,4 +16,15 @@ urlpatterns = [
     path("schemes/<int:pk>/manual/", manual.manual_entries, name="manual"),
     path("manual/<int:pk>/approve/", manual.manual_approve, name="manual_approve"),
     path("manual/<int:pk>/evidence/", manual.manual_evidence, name="manual_evidence"),
+    path("runs/<int:pk>/publish/", sanctions.run_publish, name="run_publish"),
+    path("runs/<int:pk>/recompute/", sanctions.run_recompute, name="run_recompute"),
+    path("runs/<int:pk>/sanction/", sanctions.run_sanction, name="run_sanction"),
+    path("runs/<int:pk>/workers/", sanctions.run_workers, name="run_workers"),
+    path("runs/<int:pk>/notice/", sanctions.run_notice, name="notice"),
+    path("mine/", sanctions.my_scores, name="my_scores"),
+    path("lines/<int:pk>/object/", sanctions.objection_new, name="objection_new"),
+    path("partners/suspend/", sanctions.partners_suspend, name="partners_suspend"),
+    path("objections/", sanctions.objection_list, name="objections"),
+    path("objections/<int:pk>/decide/", sanctions.objection_decide, name="objection_decide"),
+    path("sanctions/<int:pk>/plan/", sanctions.plan_edit, name="plan"),
 ]

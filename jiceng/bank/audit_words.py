@@ -15,6 +15,8 @@ SENTENCES = {
     "alliance.approve": _("%(actor)s 批准「%(target)s」加入道德联盟"),
     "alliance.reject": _("%(actor)s 驳回了「%(target)s」加入道德联盟的申请"),
     "alliance.suspend": _("%(actor)s 暂停了联盟单位「%(target)s」"),
+    "alliance.partner_rewards_suspend": _("%(actor)s 暂停了「%(target)s」发布兑换物品"),
+    "alliance.partner_rewards_reinstate": _("%(actor)s 恢复了「%(target)s」发布兑换物品"),
     "alliance.reward_create": _("%(actor)s 上架了兑换物品「%(target)s」"),
     "alliance.reward_update": _("%(actor)s 修改了兑换物品「%(target)s」"),
     "alliance.statement_export": _("%(actor)s 导出了月度对账单"),

@@ -48,6 +48,7 @@ urlpatterns = [
     # rewards: subdistrict and district administrators approve partners
     path("rewards/partners/", rewards.partner_review, name="partner_review"),
     path("rewards/partners/<int:pk>/decide/", rewards.partner_decide, name="partner_decide"),
+    path("rewards/partners/<int:pk>/reinstate/", rewards.partner_reinstate, name="partner_reinstate"),
     # passing points on
     path("give/", giving.give, name="give"),
     path("love-pool/", giving.love_pool, name="love_pool"),

@@ -358,6 +358,15 @@ def build_world(regions, personas) -> dict:
         scheme=w["scheme"], period_start=dt.date(today.year, 1, 1), period_end=today, by=admin
     )
     w["score"] = w["run"].scores.get(region=a1)
+    # Published for objections (now over), an objection of A1's worker decided, and the notices made.
+    assessment.run_publish(run=w["run"], by=admin, today=today - dt.timedelta(days=10))
+    w["score_line"] = w["score"].lines.get(indicator__code="bank.coverage")
+    w["objection"] = assessment.objection_raise(
+        line=w["score_line"], reason="甲一考核异议理由", by=worker, today=today - dt.timedelta(days=5)
+    )
+    assessment.objection_decide(objection=w["objection"], upheld=False, decision="记录无误", by=admin)
+    assessment.sanctions_from_run(run=w["run"], by=admin, today=today)
+    w["sanction"] = w["score"].sanctions.get()
     w["markers"] = MARKERS | {
         w["redemption"].code: "the victim's voucher code",
         w["checkin_token"]: "the check-in token of A1's activity",

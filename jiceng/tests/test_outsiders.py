@@ -209,6 +209,14 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
         {"sub_admin"},
         "a run scores every community of the district; a subdistrict administrator sees only its own rows",
     ),
+    "assessment:notice": (
+        {"sub_admin"},
+        "a run's honours and notices; a subdistrict administrator sees only those of its own subjects",
+    ),
+    "assessment:my_scores": (
+        {"worker", "sub_admin"},
+        "the requester's own subjects' figures, objections and improvement plans",
+    ),
 }
 
 # URL name -> {kwarg: name of the victim object in build_world()}. A pk-like kwarg gets the
@@ -254,6 +262,7 @@ TARGETS: dict[str, dict[str, str]] = {
     "bank:reward_edit": {"pk": "reward"},
     "bank:partner_cancel": {"pk": "redemption"},
     "bank:partner_decide": {"pk": "partner"},
+    "bank:partner_reinstate": {"pk": "partner"},
     "bank:person_in_need_end": {"pk": "person_in_need"},
     "diary:claim": {"pk": "diary_entry"},
     "alliance:detail": {"pk": "alliance"},
@@ -323,6 +332,14 @@ TARGETS: dict[str, dict[str, str]] = {
     "assessment:run": {"pk": "run"},
     "assessment:run_export": {"pk": "run"},
     "assessment:score": {"pk": "score"},
+    "assessment:run_publish": {"pk": "run"},
+    "assessment:run_recompute": {"pk": "run"},
+    "assessment:run_sanction": {"pk": "run"},
+    "assessment:run_workers": {"pk": "run"},
+    "assessment:notice": {"pk": "run"},
+    "assessment:objection_new": {"pk": "score_line"},
+    "assessment:objection_decide": {"pk": "objection"},
+    "assessment:plan": {"pk": "sanction"},
     "assessment:scheme": {"pk": "scheme"},
     "assessment:scheme_publish": {"pk": "scheme"},
     "assessment:scheme_revise": {"pk": "scheme"},

@@ -1,5 +1,12 @@
 from jiceng.assessment.models.manual import ManualEntry
 from jiceng.assessment.models.runs import AssessmentRun, Score, ScoreLine
+from jiceng.assessment.models.sanctions import (
+    ObjectionState,
+    Publication,
+    RunObjection,
+    Sanction,
+    SanctionKind,
+)
 from jiceng.assessment.models.schemes import (
     MANUAL,
     Grade,
@@ -16,6 +23,11 @@ __all__ = [
     "Grade",
     "Indicator",
     "ManualEntry",
+    "ObjectionState",
+    "Publication",
+    "RunObjection",
+    "Sanction",
+    "SanctionKind",
     "Scheme",
     "SchemeState",
     "Score",

@@ -1,6 +1,8 @@
 """Who a scheme assesses."""
 
 from jiceng.assessment.models import Scheme, SubjectType
+from jiceng.core.models import Role
+from jiceng.core.scope import scope_for
 from jiceng.regions.models import Level, Region
 
 _LEVEL = {SubjectType.SUBDISTRICT: Level.SUBDISTRICT, SubjectType.COMMUNITY: Level.COMMUNITY}
@@ -17,3 +19,13 @@ def subject_list(scheme: Scheme) -> list[Region]:
     return list(
         Region.objects.filter(scheme.district.subtree_q(), level=level, is_active=True).order_by("code")
     )
+
+
+def speaks_for(user, region) -> bool:
+    """The subject's own voice: its subdistrict administrator, or a worker of the community."""
+    if region is None:
+        return False
+    role = {Level.SUBDISTRICT: Role.SUBDISTRICT_ADMIN, Level.COMMUNITY: Role.COMMUNITY_WORKER}.get(
+        region.level
+    )
+    return any(r == role and g.pk == region.pk for r, g in scope_for(user).grants)

@@ -29,3 +29,25 @@ def test_the_demo_is_registered_last_of_the_domain_apps_and_idempotent():
     load_assessment_demo(district)
     load_assessment_runs_demo(district)
     assert (Scheme.objects.count(), AssessmentRun.objects.count(), Score.objects.count()) == counts
+
+
+def test_the_demo_community_run_is_published_and_drawn_into_notices_once():
+    from conftest import make_user
+    from jiceng.assessment.demo import load_assessment_demo, load_assessment_runs_demo
+    from jiceng.assessment.models import Publication, Sanction
+    from jiceng.core.models import Role
+    from jiceng.demo.district import load_regions_demo
+
+    district = load_regions_demo(False)
+    make_user("district", Role.DISTRICT_ADMIN, region=district)
+    load_assessment_demo(district)
+    load_assessment_runs_demo(district)
+    run = AssessmentRun.objects.get(scheme__subject_type="community")
+    assert Publication.objects.get(run=run).closes_on < run.computed_at.date()
+    made = Sanction.objects.filter(run=run)
+    assert made.exists() and all(s.decided_by.username == "district" for s in made)
+    assert {s.kind for s in made} <= {"honour", "criticism"}
+    assert made.count() == run.scores.filter(grade__in=["excellent", "fail"]).count()
+    count = made.count()
+    load_assessment_runs_demo(district)
+    assert Sanction.objects.count() == count

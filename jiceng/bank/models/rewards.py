@@ -34,6 +34,10 @@ class AlliancePartner(models.Model):
     decision_reason = models.CharField(_("审批意见"), max_length=200, blank=True)
     applied_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Set by the assessment (through bank's own service) when the honour rate is too low;
+    # cleared when the subdistrict reinstates the partner. Non-empty means it may not publish rewards.
+    rewards_suspended_reason = models.CharField(_("暂停发布兑换物品的原因"), max_length=300, blank=True)
+    rewards_suspended_on = models.DateField(_("暂停发布日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("道德联盟单位")

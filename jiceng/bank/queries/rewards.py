@@ -3,7 +3,7 @@
 import datetime as dt
 import math
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,3 +173,24 @@ def redemption_list_collected(partner: AlliancePartner, month: dt.date | None) -
         start, end = _month_bounds(month)
         qs = qs.filter(resolved_at__gte=start, resolved_at__lt=end)
     return qs.order_by("resolved_at", "pk")
+
+
+def partner_honour_rates(district, start, end) -> dict[int, tuple[int, int]]:
+    """Per approved partner of the district: (vouchers collected, vouchers closed) resolved in the period.
+
+    Closed = collected + cancelled + expired; the honour rate is the first over the second."""
+    closed = [RedemptionState.COLLECTED, RedemptionState.CANCELLED, RedemptionState.EXPIRED]
+    rows = AlliancePartner.objects.filter(district=district).annotate(
+        ok=Count(
+            "redemptions",
+            filter=Q(
+                redemptions__state=RedemptionState.COLLECTED,
+                redemptions__resolved_at__date__range=(start, end),
+            ),
+        ),
+        closed=Count(
+            "redemptions",
+            filter=Q(redemptions__state__in=closed, redemptions__resolved_at__date__range=(start, end)),
+        ),
+    )
+    return {p.pk: (p.ok, p.closed) for p in rows}

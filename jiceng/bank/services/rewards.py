@@ -162,6 +162,11 @@ def partner_decide(*, user, partner: AlliancePartner, decision: str, reason: str
 
 
 def _check_reward(partner: AlliancePartner, fields: dict) -> None:
+    if partner.rewards_suspended_reason:
+        raise RewardError(
+            _("本单位已被暂停发布兑换物品（%(r)s），须由所在街道恢复后才能发布")
+            % {"r": partner.rewards_suspended_reason}
+        )
     if partner.state != PartnerState.APPROVED:
         raise RewardError(
             _("本单位还没有通过道德联盟审批（当前：%(s)s），暂不能发布兑换物品")
@@ -183,6 +188,7 @@ def _check_reward(partner: AlliancePartner, fields: dict) -> None:
 def reward_create(*, user, partner: AlliancePartner, request=None, **fields) -> Reward:
     """Publish a good or a service that residents can redeem with points."""
     fields = {k: v for k, v in fields.items() if k in REWARD_FIELDS}
+    partner = AlliancePartner.objects.get(pk=partner.pk)  # its state and suspension as stored now
     fields.setdefault("place", partner.address)
     _check_reward(partner, fields)
     reward = Reward.objects.create(partner=partner, **fields)
@@ -407,3 +413,39 @@ def _expire(pk: int, reward_id: int, now: dt.datetime) -> int:
         _give_back(r, RedemptionState.EXPIRED, now)
         return 1
     return 0
+
+
+# ---------------------------------------------------------------- suspension from publishing
+
+
+@transaction.atomic
+def partner_rewards_suspend(*, partner: AlliancePartner, reason: str, by, on: dt.date | None = None):
+    """Stop a partner from publishing rewards (the assessment calls this for a low honour rate)."""
+    partner = AlliancePartner.objects.select_for_update().get(pk=partner.pk)
+    if not reason.strip():
+        raise RewardError(_("请写明暂停的原因"))
+    partner.rewards_suspended_reason = reason.strip()[:300]
+    partner.rewards_suspended_on = on or timezone.localdate()
+    partner.save(update_fields=["rewards_suspended_reason", "rewards_suspended_on"])
+    audit(by, "alliance.partner_rewards_suspend", partner)
+    return partner
+
+
+@transaction.atomic
+def partner_rewards_reinstate(*, partner: AlliancePartner, by) -> AlliancePartner:
+    """The partner's subdistrict lets it publish rewards again."""
+    partner = AlliancePartner.objects.select_for_update().get(pk=partner.pk)
+    if not partner.rewards_suspended_reason:
+        raise RewardError(_("该单位没有被暂停发布兑换物品"))
+    grants = scope_for(by).grants
+    if not any(
+        (role == Role.SUBDISTRICT_ADMIN and region.pk == partner.subdistrict_id)
+        or role == Role.DISTRICT_ADMIN
+        for role, region in grants
+    ):
+        raise RewardError(_("只有该单位所在街道才能恢复其发布兑换物品"))
+    partner.rewards_suspended_reason = ""
+    partner.rewards_suspended_on = None
+    partner.save(update_fields=["rewards_suspended_reason", "rewards_suspended_on"])
+    audit(by, "alliance.partner_rewards_reinstate", partner)
+    return partner

@@ -391,3 +391,22 @@ def partner_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except RewardError as exc:
         messages.error(request, str(exc))
     return redirect("bank:partner_review")
+
+
+@login_required
+@require_POST
+def partner_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The partner's subdistrict lets it publish rewards again after a suspension for a low honour rate."""
+    partner = get_scoped_or_404(
+        request.user,
+        AlliancePartner.objects.select_related("subdistrict", "organization"),
+        region="subdistrict",
+        roles=ADMINS,
+        pk=pk,
+    )
+    try:
+        services.partner_rewards_reinstate(partner=partner, by=request.user)
+        messages.success(request, _("已恢复发布兑换物品：%(o)s") % {"o": partner.organization.name})
+    except RewardError as exc:
+        messages.error(request, str(exc))
+    return redirect("bank:partner_review")
