@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assessment', '0001_initial'),
-        ('bank', '0005_alliancepartner_rewards_suspended_on_and_more'),
+        ('bank', '0006_partner_rewards_suspended'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

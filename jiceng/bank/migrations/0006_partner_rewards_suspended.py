@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bank', '0004_claim_text_public'),
+        ('bank', '0005_earning_rule_charter'),
     ]
 
     operations = [
