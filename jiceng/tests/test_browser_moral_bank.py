@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from jiceng.bank.models import Account, DeedClaim, EarningRule, Notice, Redemption
@@ -42,10 +43,12 @@ def test_diary_to_claim_to_notice_to_points_to_redemption(browser, live_server, 
     helping = EarningRule.objects.get(district=regions["district"], code="helping", is_current=True)
     assert "请先选择积分规则" in resident.inner_text("#claim-preview")
     resident.select_option("select[name=rule]", str(helping.pk))
+    # The preview is redrawn by a script that may still be loading: wait for it, as a person would.
+    expect(resident.locator("#claim-preview")).to_contain_text(helping.name)
     preview = resident.inner_text("#claim-preview")
-    assert helping.name in preview and "漏水" not in preview and "李*国" in preview
+    assert "漏水" not in preview and "李*国" in preview
     resident.check("input[name=text_public]")
-    assert "漏水" in resident.inner_text("#claim-preview")
+    expect(resident.locator("#claim-preview")).to_contain_text("漏水")
     resident.uncheck("input[name=text_public]")
     resident.click("button:has-text('提交申报')")
     resident.wait_for_url("**/bank/claims/mine/")
