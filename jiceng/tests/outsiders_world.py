@@ -361,10 +361,11 @@ def build_world(regions, personas) -> dict:
     # Published for objections (now over), an objection of A1's worker decided, and the notices made.
     assessment.run_publish(run=w["run"], by=admin, today=today - dt.timedelta(days=10))
     w["score_line"] = w["score"].lines.get(indicator__code="bank.coverage")
-    w["objection"] = assessment.objection_raise(
+    # Not w["objection"]: that is the Moral Bank objection of A1's notice, a different table.
+    w["run_objection"] = assessment.objection_raise(
         line=w["score_line"], reason="甲一考核异议理由", by=worker, today=today - dt.timedelta(days=5)
     )
-    assessment.objection_decide(objection=w["objection"], upheld=False, decision="记录无误", by=admin)
+    assessment.objection_decide(objection=w["run_objection"], upheld=False, decision="记录无误", by=admin)
     assessment.sanctions_from_run(run=w["run"], by=admin, today=today)
     w["sanction"] = w["score"].sanctions.get()
     w["markers"] = MARKERS | {

@@ -338,7 +338,7 @@ TARGETS: dict[str, dict[str, str]] = {
     "assessment:run_workers": {"pk": "run"},
     "assessment:notice": {"pk": "run"},
     "assessment:objection_new": {"pk": "score_line"},
-    "assessment:objection_decide": {"pk": "objection"},
+    "assessment:objection_decide": {"pk": "run_objection"},
     "assessment:plan": {"pk": "sanction"},
     "assessment:scheme": {"pk": "scheme"},
     "assessment:scheme_publish": {"pk": "scheme"},
