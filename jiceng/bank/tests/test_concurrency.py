@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from jiceng.bank import ledger
+from jiceng.bank import accounts, ledger
 from jiceng.bank.models import Account, Donation, Transfer
 from jiceng.bank.services import giving
 from jiceng.bank.tests.factories import funded_wallet
@@ -224,7 +224,7 @@ def test_a_serialization_failure_is_retried_by_the_use_case(regions, monkeypatch
             subprocess.run([sys.executable, "-c", PG_TOUCH, dsn, str(account.pk)], check=True, timeout=60)
         return account
 
-    monkeypatch.setattr(ledger, "wallet_open", wallet_for)
+    monkeypatch.setattr(accounts, "wallet_open", wallet_for)
     holder = None
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
