@@ -96,6 +96,12 @@ class Redemption(models.Model):
     collected_by = models.ForeignKey(
         "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Who cancelled a cancelled voucher, and whether it was the resident who held it: a resident's
+    # own change of mind is no refusal by the partner, so it does not count against its honour rate.
+    cancelled_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_by_resident = models.BooleanField(_("居民自行取消"), default=False)
 
     class Meta:
         ordering = ["-created_at"]

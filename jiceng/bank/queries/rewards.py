@@ -178,7 +178,8 @@ def redemption_list_collected(partner: AlliancePartner, month: dt.date | None) -
 def partner_honour_rates(district, start, end) -> dict[int, tuple[int, int]]:
     """Per approved partner of the district: (vouchers collected, vouchers closed) resolved in the period.
 
-    Closed = collected + cancelled + expired; the honour rate is the first over the second."""
+    Closed = collected + expired + cancelled by anyone but the resident who held the voucher (a
+    resident's own change of mind is no refusal); the honour rate is the first over the second."""
     closed = [RedemptionState.COLLECTED, RedemptionState.CANCELLED, RedemptionState.EXPIRED]
     rows = AlliancePartner.objects.filter(district=district).annotate(
         ok=Count(
@@ -190,7 +191,8 @@ def partner_honour_rates(district, start, end) -> dict[int, tuple[int, int]]:
         ),
         closed=Count(
             "redemptions",
-            filter=Q(redemptions__state__in=closed, redemptions__resolved_at__date__range=(start, end)),
+            filter=Q(redemptions__state__in=closed, redemptions__resolved_at__date__range=(start, end))
+            & ~Q(redemptions__cancelled_by_resident=True),
         ),
     )
     return {p.pk: (p.ok, p.closed) for p in rows}

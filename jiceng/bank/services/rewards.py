@@ -384,6 +384,9 @@ def redemption_cancel(*, redemption: Redemption, user, now: dt.datetime | None =
     if r.state != RedemptionState.PENDING:
         raise RewardError(_closed_message(r))
     _give_back(r, RedemptionState.CANCELLED, now or timezone.now())
+    r.cancelled_by = user
+    r.cancelled_by_resident = user is not None and getattr(user, "person_id", None) == r.person_id
+    r.save(update_fields=["cancelled_by", "cancelled_by_resident"])
     return r
 
 

@@ -242,6 +242,26 @@ def test_it_returns_the_points_when_cancelled(personas, alliance):
         rewards.redemption_collect(user=personas["unit"], partner=alliance["a"], code=r.code)
 
 
+def test_a_residents_own_cancellation_does_not_lower_the_partners_honour_rate(personas, alliance):
+    from jiceng.bank.queries.rewards import partner_honour_rates
+
+    person = personas["resident"].person
+    fund(person, 100)
+    own = redeem(person, alliance["reward_a"])
+    rewards.redemption_cancel(redemption=own, user=personas["resident"])
+    refused = redeem(person, alliance["reward_a"])
+    rewards.redemption_cancel(redemption=refused, user=personas["unit"])
+    kept = redeem(person, alliance["reward_a"])
+    rewards.redemption_collect(user=personas["unit"], partner=alliance["a"], code=kept.code)
+    own.refresh_from_db()
+    refused.refresh_from_db()
+    assert (own.cancelled_by, own.cancelled_by_resident) == (personas["resident"], True)
+    assert (refused.cancelled_by, refused.cancelled_by_resident) == (personas["unit"], False)
+    today = timezone.localdate()
+    # collected 1, closed 2: the partner's own cancellation counts, the resident's does not
+    assert partner_honour_rates(person.district, today, today)[alliance["a"].pk] == (1, 2)
+
+
 def test_it_expires_vouchers_and_returns_the_points(personas, alliance):
     person = personas["resident"].person
     fund(person, 50)
