@@ -111,6 +111,11 @@ def love_pool(community: Region) -> Account:
     return _community_account(community, AccountKind.LOVE_POOL, _("%(c)s 爱心池") % {"c": community.name})
 
 
+def love_pool_find(community: Region) -> Account | None:
+    """The community's love pool if it was ever opened; a page that only shows it opens nothing."""
+    return _find_account("kind = %s AND community_id = %s", [AccountKind.LOVE_POOL, community.pk])
+
+
 def partner_account(organization) -> Account:
     found = _find_account("kind = %s AND organization_id = %s", [AccountKind.PARTNER, organization.pk])
     if found is not None:

@@ -37,6 +37,7 @@ from jiceng.bank.accounts import (  # noqa: F401 - services name accounts throug
     issuance_account,
     issuance_id,
     love_pool,
+    love_pool_find,
     love_pool_id,
     partner_account,
     partner_account_id,

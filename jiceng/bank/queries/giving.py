@@ -51,6 +51,8 @@ def recipient_get(*, community, need: PersonInNeed | None, who: str) -> Person:
 
 def pool_entry_list(pool, limit: int = 50) -> list[Transfer]:
     """The love pool's latest movements; the other side is shown by masked name."""
+    if pool is None:
+        return []
     rows = list(
         entry_list(pool)
         .exclude(state=TransferState.VOIDED)
@@ -66,6 +68,8 @@ def pool_entry_list(pool, limit: int = 50) -> list[Transfer]:
 
 def pool_totals_get(pool) -> dict:
     """Points given into the love pool and passed on from it, all time."""
+    if pool is None:
+        return {"received": 0, "passed_on": 0}
     posted = Transfer.objects.filter(state=TransferState.POSTED)
     return {
         "received": posted.filter(credit=pool).aggregate(n=Sum("amount"))["n"] or 0,

@@ -215,6 +215,15 @@ def test_a_worker_runs_the_love_pool_through_the_page(client, personas, regions,
     assert "没有手机号或姓名" in page.content.decode()
 
 
+def test_looking_at_an_empty_love_pool_opens_no_account(client, personas, regions):
+    from jiceng.bank.models import Account, AccountKind
+
+    client.force_login(personas["worker"])
+    page = client.get(reverse("bank:love_pool")).content.decode()
+    assert '<div class="n">0</div>' in page
+    assert not Account.objects.filter(kind=AccountKind.LOVE_POOL, community=regions["A1"]).exists()
+
+
 def test_a_worker_keeps_the_list_through_the_page(client, personas, regions):
     make_person(regions["A1"], "周大爷", phone="13800000009")
     client.force_login(personas["worker"])

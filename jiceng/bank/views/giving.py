@@ -84,8 +84,14 @@ def love_pool(request: HttpRequest) -> HttpResponse:
             return once.done(redirect("bank:love_pool"))
         except GivingError as exc:
             error = str(exc)
-    pool = ledger.love_pool(community)
-    context = {"community": community, "pool": pool, "form": form, "error": error}
+    pool = ledger.love_pool_find(community)  # opened by the first gift, never by looking
+    context = {
+        "community": community,
+        "pool": pool,
+        "available": pool.available if pool else 0,
+        "form": form,
+        "error": error,
+    }
     context |= {"history": pool_entry_list(pool), "totals": pool_totals_get(pool)}
     return render(request, "bank/giving/love_pool.html", context)
 
