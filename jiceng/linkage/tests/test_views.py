@@ -249,9 +249,9 @@ def test_the_grid_pages_show_each_grids_residential_population_and_coverage(
     client.force_login(personas["worker"])
     page = client.get(reverse("linkage:grids")).content.decode()
     row = page.split(f'data-grid="{grids["g1"].code}"')[1].split("</tr>")[0]
-    assert '<td class="num">150</td><td class="num" data-grid-coverage>66.7%</td>' in row
+    assert 'data-label="居民点人口">150</td>' in row and "data-grid-coverage>66.7%</td>" in row
     row = page.split(f'data-grid="{grids["g2"].code}"')[1].split("</tr>")[0]
-    assert '<td class="num">0</td><td class="num" data-grid-coverage>—</td>' in row
+    assert 'data-label="居民点人口">0</td>' in row and "data-grid-coverage>—</td>" in row
     client.force_login(grids["w1"])
     page = client.get(reverse("linkage:grid_home")).content.decode()
     assert '<div class="n" data-grid-coverage>66.7%</div>' in page
