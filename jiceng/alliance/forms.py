@@ -316,7 +316,7 @@ class ReplyForm(Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择确认参会或请假")},
     )
-    reason = forms.CharField(label=_("请假原因"), max_length=200, required=False)
+    reason = forms.CharField(label=_("请假原因（请假时填写）"), max_length=200, required=False)
 
     def clean(self):
         data = super().clean()

@@ -12,9 +12,15 @@ class BankConfig(AppConfig):
         from jiceng.core.audit_log import actions_register
 
         actions_register(SENTENCES)
+        from jiceng.bank.queries.rules import rule_list_citing
+        from jiceng.charters.queries.charter import citation_reader_register
+
+        citation_reader_register(rule_list_citing)
         from jiceng.bank.demo_claims import load_claims_demo
         from jiceng.bank.demo_rewards import load_rewards_demo
+        from jiceng.bank.demo_rules import load_cited_rule_demo
         from jiceng.demo.registry import register
 
         register("bank.rewards", load_rewards_demo, order=200)
+        register("bank.cited_rule", load_cited_rule_demo, order=330)  # after the charters (320)
         register("bank.claims", load_claims_demo, order=400)

@@ -43,6 +43,8 @@ class ClaimForm(Form):
     def __init__(self, *args, rules=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule"].queryset = rules if rules is not None else EarningRule.objects.none()
+        # A rule written from the community's convention says so where the resident picks it.
+        self.fields["rule"].label_from_instance = lambda r: f"{r} · {r.citation}" if r.citation else str(r)
         self.fields["deed_date"].initial = timezone.localdate()
 
     def claim_input(self, claimant) -> ClaimInput:

@@ -1,7 +1,8 @@
 """Demo data of the 15-minute service circle: a synthetic street grid, places and residents.
 
 The street grid and the residential points are synthetic, and every page that
-shows them says so. The places sit near the demo regions' (also approximate)
+shows them says so. The points of the communities that the linkage demo divided into grids
+(it loads first) get their grids. The places sit near the demo regions' (also approximate)
 centres. Idempotent: each part is made only when it is missing.
 """
 
@@ -13,6 +14,7 @@ import random
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 
 from jiceng.circle import synthetic
 from jiceng.circle.models import PlaceKind, PointSource, ResidentialPoint, ServicePlace, WalkNetwork
@@ -170,6 +172,31 @@ def demo_points(district: Region, communities: list[Region], graph: WalkGraph) -
     return out
 
 
+def demo_point_grids(district: Region) -> int:
+    """Give the synthetic points of each community that has grids their grid, west to east.
+
+    A grid is a contiguous patch of buildings, so each community's points are cut into as many
+    bands of longitude as it has grids, with about the same number of points in each.
+    """
+    grids: dict[int, list[Region]] = {}
+    for g in Region.objects.filter(district.subtree_q(), level=Level.GRID, is_active=True).order_by("code"):
+        grids.setdefault(g.parent_id, []).append(g)
+    changed = []
+    now = timezone.now()
+    for community_id, mine in grids.items():
+        points = list(
+            ResidentialPoint.objects.filter(
+                district=district, community_id=community_id, source=PointSource.SYNTHETIC, grid__isnull=True
+            ).order_by("lon", "id")
+        )
+        for i, point in enumerate(points):
+            point.grid = mine[i * len(mine) // len(points)]
+            point.updated_at = now  # bulk_update skips auto_now, and coverage caches by it
+            changed.append(point)
+    ResidentialPoint.objects.bulk_update(changed, ["grid", "updated_at"], batch_size=2000)
+    return len(changed)
+
+
 def load_circle_demo(district: Region, progress: bool = False) -> None:
     """Demo hook: the synthetic network, some places and residential points (idempotent)."""
     district = Region.objects.get(pk=district.pk)  # the caller's copy may predate its centre point
@@ -188,3 +215,5 @@ def load_circle_demo(district: Region, progress: bool = False) -> None:
             if graph is None:
                 graph = WalkGraph.load(network.file_path())
             ResidentialPoint.objects.bulk_create(demo_points(district, communities, graph), batch_size=2000)
+        if not ResidentialPoint.objects.filter(district=district, grid__isnull=False).exists():
+            demo_point_grids(district)

@@ -27,6 +27,9 @@ def grid_sheets(figures: list[GridFigures]) -> list[Sheet]:
         _("未解决需求"),
         _("已解决需求"),
         _("待审申报"),
+        _("居民点人口"),
+        _("步行 15 分钟覆盖人口"),
+        _("覆盖率（%）"),
     ]
     rows = [
         [
@@ -39,6 +42,9 @@ def grid_sheets(figures: list[GridFigures]) -> list[Sheet]:
             f.needs_open,
             f.needs_resolved,
             f.claims_waiting,
+            round(f.circle.population),
+            "" if f.circle.covered_population is None else round(f.circle.covered_population),
+            "" if f.circle.percentage is None else round(f.circle.percentage, 1),
         ]
         for f in figures
     ]

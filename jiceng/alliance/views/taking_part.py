@@ -51,7 +51,12 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "agenda": meeting.agenda.select_related("proposer__organization").prefetch_related("resolutions"),
             "resolutions": resolution_list_for_member(invitation),
-            "reply_form": ReplyForm() if meeting.is_pending else None,
+            # The answer already given is preselected, so the form agrees with the line above it.
+            "reply_form": ReplyForm(
+                initial={"reply": invitation.reply or None, "reason": invitation.reply_reason}
+            )
+            if meeting.is_pending
+            else None,
             "propose_form": AgendaProposeForm() if meeting.is_pending else None,
             "on_the_day": timezone.localdate(meeting.scheduled_at) == timezone.localdate(),
         },

@@ -99,6 +99,17 @@ class EarningRule(models.Model):
             return _("每小时 %(p)d 分") % {"p": self.points}
         return _("%(p)d 分") % {"p": self.points}
 
+    @property
+    def citation(self) -> str:
+        """Where the rule comes from, for residents: 依据某社区《社区居民公约》第三条 ("" when it cites nothing)."""
+        if self.charter_id is None:
+            return ""
+        return _("依据%(c)s《%(t)s》%(a)s") % {
+            "c": self.charter.community.name,
+            "t": self.charter.title,
+            "a": self.charter_article,
+        }
+
     def reviews_needed(self, points: int) -> int:
         if self.second_review_above is not None and points > self.second_review_above:
             return 2

@@ -20,6 +20,7 @@ def rule_list_for(community: Region, on: dt.date | None = None) -> QuerySet[Earn
         )
         .filter(Q(active_to__isnull=True) | Q(active_to__gte=on))
         .filter(Q(subdistrict__isnull=True) | Q(subdistrict__code=community.subdistrict_code))
+        .select_related("charter__community")
         .order_by("category", "code")
     )
 
@@ -28,9 +29,16 @@ def rule_list_for_staff(region: Region) -> QuerySet[EarningRule]:
     """The rules a staff member sees: a community's claimable rules, or every current rule of their area."""
     if region.level == Level.COMMUNITY:
         return rule_list_for(region)
-    return EarningRule.objects.filter(district__code=region.district_code, is_current=True).filter(
-        region.subtree_q("subdistrict") | Q(subdistrict__isnull=True)
+    return (
+        EarningRule.objects.filter(district__code=region.district_code, is_current=True)
+        .filter(region.subtree_q("subdistrict") | Q(subdistrict__isnull=True))
+        .select_related("charter__community")
     )
+
+
+def rule_list_citing(charter) -> QuerySet[EarningRule]:
+    """The current rules that cite this version of a charter or convention, by article."""
+    return EarningRule.objects.filter(charter=charter, is_current=True).order_by("charter_article", "code")
 
 
 def rule_list_editable(district: Region, subdistrict: Region | None) -> QuerySet[EarningRule]:

@@ -1,5 +1,7 @@
 """The current charter and convention of a community, and every version staff may see."""
 
+from collections.abc import Callable, Iterable
+
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from jiceng.charters.models import Charter
@@ -8,6 +10,22 @@ from jiceng.core.scope import scoped
 from jiceng.regions.models import Level, Region
 
 STAFF = (Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER)
+
+# reader(charter): the current Moral Bank earning rules that cite that version, each with `name`,
+# `points_label` and `charter_article`. The bank sits above charters, so it hands its reader in
+# at start-up (`BankConfig.ready`) and charters never imports it.
+CitationReader = Callable[[Charter], Iterable]
+_citation_readers: list[CitationReader] = []
+
+
+def citation_reader_register(reader: CitationReader) -> None:
+    """Set where the rules citing a charter come from (called once, by the bank at start-up)."""
+    _citation_readers[:] = [reader]
+
+
+def citation_list(charter: Charter) -> list:
+    """The rules that cite this version, by article; none when no app has registered a reader."""
+    return [r for reader in _citation_readers for r in reader(charter)]
 
 
 def charter_list_current(community: Region) -> list[Charter]:

@@ -7,7 +7,13 @@ from django.utils.translation import gettext as _
 from jiceng.charters import services
 from jiceng.charters.forms import CharterForm
 from jiceng.charters.models import Charter
-from jiceng.charters.queries.charter import STAFF, charter_is_current, charter_list_for, community_list_for
+from jiceng.charters.queries.charter import (
+    STAFF,
+    charter_is_current,
+    charter_list_for,
+    citation_list,
+    community_list_for,
+)
 from jiceng.core.scope import get_scoped_or_404, require_role
 
 
@@ -40,5 +46,7 @@ def charter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, Charter.objects.select_related("community"), region="community", roles=STAFF, pk=pk
     )
     return render(
-        request, "charters/detail.html", {"charter": charter, "current": charter_is_current(charter)}
+        request,
+        "charters/detail.html",
+        {"charter": charter, "current": charter_is_current(charter), "citations": citation_list(charter)},
     )

@@ -30,6 +30,15 @@ class ResidentialPoint(models.Model):
         related_name="residential_points",
         verbose_name=_("所属社区"),
     )
+    # A grid (Region of level grid) of the point's own community; set by the import's 网格编号 column.
+    grid = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grid_residential_points",
+        verbose_name=_("所属网格"),
+    )
     lon = models.FloatField(_("经度"))
     lat = models.FloatField(_("纬度"))
     households = models.PositiveIntegerField(_("户数"), null=True, blank=True)

@@ -67,6 +67,7 @@ class PointSet:
     lonlat: np.ndarray
     population: np.ndarray
     community_codes: list[str]  # "" when the point has no community
+    grid_codes: list[str]  # "" when the point is in no grid
     buildings: list[str]
     households: list[int | None]
     residents: list[int | None]
@@ -112,7 +113,17 @@ def _points(district: Region) -> PointSet:
     rows = list(
         ResidentialPoint.objects.filter(district=district)
         .order_by("id")
-        .values_list("id", "lon", "lat", "households", "residents", "building", "source", "community__code")
+        .values_list(
+            "id",
+            "lon",
+            "lat",
+            "households",
+            "residents",
+            "building",
+            "source",
+            "community__code",
+            "grid__code",
+        )
     )
     if rows:
         return PointSet(
@@ -120,6 +131,7 @@ def _points(district: Region) -> PointSet:
             lonlat=np.array([[r[1], r[2]] for r in rows], dtype=np.float64),
             population=np.array([point_population(r[3], r[4]) for r in rows], dtype=np.float64),
             community_codes=[r[7] or "" for r in rows],
+            grid_codes=[r[8] or "" for r in rows],
             buildings=[r[5] for r in rows],
             households=[r[3] for r in rows],
             residents=[r[4] for r in rows],
@@ -155,6 +167,7 @@ def _stand_in_points(district: Region) -> PointSet:
         lonlat=np.array([[c.lon, c.lat] for c in communities], dtype=np.float64).reshape(-1, 2),
         population=np.array([counts[c.id] for c in communities], dtype=np.float64),
         community_codes=[c.code for c in communities],
+        grid_codes=[""] * len(communities),
         buildings=[_("%(c)s 登记居民（社区中心点）") % {"c": c.name} for c in communities],
         households=[None] * len(communities),
         residents=[counts[c.id] for c in communities],
@@ -219,6 +232,7 @@ class DistrictCoverage:
     result: CoverageResult | None
     error: str
     by_community: dict[str, Figures]
+    by_grid: dict[str, Figures]  # grid code → figures of the points in that grid
     distance_m: np.ndarray
     nearest: np.ndarray
     covered: np.ndarray
@@ -333,23 +347,20 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
         result = dataclasses.replace(horizon, limit_m=float(params.limit_m), covered=covered)
 
     by_community: dict[str, Figures] = {}
+    by_grid: dict[str, Figures] = {}
     regions = {
         r.code: r
         for r in Region.objects.filter(district.subtree_q(), level__in=[Level.SUBDISTRICT, Level.COMMUNITY])
     }
     if n:
-        groups = _groups(points, covered, result)
-        for code, g in groups.items():
+        for code, g in _groups(points, points.community_codes, covered, result).items():
             region = regions.get(code)
-            by_community[code] = Figures(
-                code=code,
-                name=region.name if region else _("未归属社区的居民点"),
-                level=Level.COMMUNITY,
-                points=g.points,
-                covered_points=g.covered_points if result is not None else 0,
-                population=g.population,
-                covered_population=g.covered_population if result is not None else None,
+            by_community[code] = _figures(
+                g, code, region.name if region else _("未归属社区的居民点"), Level.COMMUNITY, result
             )
+        for code, g in _groups(points, points.grid_codes, covered, result).items():
+            if code:
+                by_grid[code] = _figures(g, code, "", Level.GRID, result)
     for code in places.community_codes:
         if code not in by_community:
             region = regions.get(code)
@@ -370,6 +381,7 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
         result=result,
         error=error,
         by_community=by_community,
+        by_grid=by_grid,
         distance_m=distance,
         nearest=nearest,
         covered=covered,
@@ -377,9 +389,21 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
     )
 
 
-def _groups(points: PointSet, covered: np.ndarray, result: CoverageResult | None):
+def _figures(g, code: str, name: str, level: str, result: CoverageResult | None) -> Figures:
+    return Figures(
+        code=code,
+        name=name,
+        level=level,
+        points=g.points,
+        covered_points=g.covered_points if result is not None else 0,
+        population=g.population,
+        covered_population=g.covered_population if result is not None else None,
+    )
+
+
+def _groups(points: PointSet, keys: list[str], covered: np.ndarray, result: CoverageResult | None):
     if result is not None:
-        return coverage_by_group(result, points.community_codes)
+        return coverage_by_group(result, keys)
     # No network: totals without coverage, through the same grouping.
     n = len(points)
     stub = CoverageResult(
@@ -394,4 +418,4 @@ def _groups(points: PointSet, covered: np.ndarray, result: CoverageResult | None
         node_distance_m=np.zeros(0),
         node_place=np.zeros(0, np.int32),
     )
-    return coverage_by_group(stub, points.community_codes)
+    return coverage_by_group(stub, keys)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jiceng.circle.queries.district import DistrictCoverage, Figures
+from jiceng.circle.queries.district import DistrictCoverage, Figures, coverage_get
+from jiceng.circle.queries.params import CircleParams
 from jiceng.regions.models import Level, Region
 
 
@@ -39,6 +40,43 @@ def figures_get(cov: DistrictCoverage, region: Region) -> Figures:
         if code_in_region(code, region):
             total.add(f)
     return total
+
+
+def figures_list_grids(cov: DistrictCoverage, grids) -> dict[str, Figures]:
+    """Figures of each grid's residential points, by grid code.
+
+    A grid without points gets empty figures (population 0, no percentage); points count in a
+    grid only when the import or the demo gave them one, so a grid's figures never guess.
+    """
+    out = {}
+    for grid in grids:
+        f = cov.by_grid.get(grid.code)
+        if f is None:
+            f = Figures(
+                code=grid.code,
+                name=grid.name,
+                level=Level.GRID,
+                covered_population=0.0 if cov.result is not None else None,
+            )
+        else:
+            f = dataclasses.replace(f, name=grid.name)
+        out[grid.code] = f
+    return out
+
+
+def grid_coverage_list(grids) -> dict[str, Figures]:
+    """Figures of each grid under the default circle (a 15-minute walk to any kind of place).
+
+    Coverage is computed for each grid's whole district (cached), as on the circle's pages.
+    """
+    by_district: dict[str, list[Region]] = {}
+    for grid in grids:
+        by_district.setdefault(grid.district_code, []).append(grid)
+    out: dict[str, Figures] = {}
+    for code, mine in by_district.items():
+        cov = coverage_get(Region.objects.get(code=code), CircleParams())
+        out.update(figures_list_grids(cov, mine))
+    return out
 
 
 def figures_list_children(cov: DistrictCoverage, region: Region) -> list[Figures]:

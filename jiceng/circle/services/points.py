@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 
 from jiceng.circle.errors import ImportRejected
 from jiceng.circle.models import PointSource, ResidentialPoint
-from jiceng.circle.services.common import Progress, community_map, district_of
+from jiceng.circle.services.common import Progress, community_map, district_of, grid_map
 from jiceng.circle.tables import district_extent, parse_coordinates, parse_count, row_error
 from jiceng.core.audit import audit
 from jiceng.core.tabular import TableError, formula_problems, read_table, require_columns
 from jiceng.core.validators import ascii_normalize
 from jiceng.regions.models import Level, Region
 
-POINT_COLUMNS = ["经度", "纬度", "户数", "人数", "楼栋名称", "社区代码"]
+POINT_COLUMNS = ["经度", "纬度", "户数", "人数", "楼栋名称", "社区代码", "网格编号"]
 POINT_REQUIRED = ["经度", "纬度"]
 POINT_TEXT_COLUMNS = ["楼栋名称"]  # coordinates, counts and codes have their own rules
 
@@ -31,6 +31,45 @@ class PointRow:
     households: int | None
     residents: int | None
     building: str
+    grid: Region | None = None
+
+
+def _grid_of_row(
+    value: str, community: Region | None, scope_region: Region, grids: dict[str, Region]
+) -> tuple[Region | None, str]:
+    """The grid a row names in 网格编号 (a number in its community, or a 15-digit grid code).
+
+    Returns (grid, problem); a blank cell is no grid and no problem.
+    """
+    value = ascii_normalize(value)
+    if not value:
+        return None, ""
+    if value.isdigit() and len(value) == 15:
+        grid = grids.get(value)
+        if grid is None:
+            return None, _("网格 %(g)s 不存在或不在您的管辖范围内") % {"g": value}
+        if community is not None and grid.parent_id != community.pk:
+            return None, _("网格 %(g)s（%(n)s）属于%(o)s，不属于社区代码 %(c)s 的%(cn)s") % {
+                "g": value,
+                "n": grid.name,
+                "o": grid.parent.name,
+                "c": community.code,
+                "cn": community.name,
+            }
+        return grid, ""
+    if not (value.isdigit() and 1 <= int(value) <= 999):
+        return None, _("网格编号“%(v)s”应为 1 到 999 的数字，或 15 位网格代码") % {"v": value}
+    if community is None and scope_region.level == Level.COMMUNITY:
+        community = scope_region
+    if community is None:
+        return None, _("填写了网格编号 %(v)s，请同时填写社区代码，或改填 15 位网格代码") % {"v": value}
+    grid = grids.get(community.code + f"{int(value):03d}")
+    if grid is None:
+        return None, _("%(c)s没有编号为 %(v)s 的网格，请先导入网格或改正编号") % {
+            "c": community.name,
+            "v": int(value),
+        }
+    return grid, ""
 
 
 def _nearest_community(communities: list[Region]):
@@ -70,6 +109,7 @@ def validate_point_rows(
     if not rows:
         raise ImportRejected([_("文件中没有数据行")])
     communities = community_map(scope_region)
+    grids = grid_map(scope_region)
     network = district_extent(scope_region.district_code)  # checked even before a network exists
     errors: list[str] = []
     out: list[PointRow] = []
@@ -96,6 +136,11 @@ def validate_point_rows(
             community = communities.get(code)
             if community is None:
                 problems.append(_("社区代码 %(c)s 不存在或不在您的管辖范围内") % {"c": code})
+        grid, problem = _grid_of_row(rec.get("网格编号", ""), community, scope_region, grids)
+        if problem:
+            problems.append(problem)
+        elif grid is not None and community is None:
+            community = grid.parent  # a full grid code says which community the point is in
         building = rec.get("楼栋名称", "").strip()
         if len(building) > 100:
             problems.append(_("楼栋名称超过 100 字"))
@@ -103,7 +148,14 @@ def validate_point_rows(
             errors.append(row_error(number, problems))
         elif not errors:
             row = PointRow(
-                number, community, coords[0], coords[1], counts["households"], counts["residents"], building
+                number,
+                community,
+                coords[0],
+                coords[1],
+                counts["households"],
+                counts["residents"],
+                building,
+                grid,
             )
             out.append(row)
             if community is None:
@@ -175,6 +227,7 @@ def _points_write(rows: list, *, filename: str, scope_region: Region, actor) -> 
                 households=r.households,
                 residents=r.residents,
                 building=r.building,
+                grid=r.grid,
                 source=PointSource.IMPORTED,
             )
             for r in rows

@@ -40,3 +40,23 @@ def test_it_loads_a_synthetic_circle_once(db, var_dir):
         ResidentialPoint.objects.count(),
     ) == counts
     assert WalkNetwork.objects.get().path == net.path
+
+
+def test_the_demo_points_of_a_gridded_community_get_its_grids_west_to_east(db, var_dir):
+    from jiceng.regions.models import Level, Region
+
+    district = load_regions_demo(progress=False)
+    community = Region.objects.filter(district.subtree_q(), level=Level.COMMUNITY).order_by("code").first()
+    grids = [
+        Region.objects.create(
+            code=f"{community.code}{i:03d}", name=f"第{i}网格", level=Level.GRID, parent=community
+        )
+        for i in (1, 2, 3)
+    ]
+    load_circle_demo(district, False)
+    points = ResidentialPoint.objects.filter(community=community)
+    assert points.exists() and not points.filter(grid__isnull=True).exists()
+    assert not ResidentialPoint.objects.exclude(community=community).filter(grid__isnull=False).exists()
+    bands = [sorted(points.filter(grid=g).values_list("lon", flat=True)) for g in grids]
+    assert all(bands) and bands[0][-1] <= bands[1][0] and bands[1][-1] <= bands[2][0]
+    assert max(map(len, bands)) - min(map(len, bands)) <= 1

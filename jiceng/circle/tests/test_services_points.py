@@ -100,3 +100,56 @@ def test_swapped_coordinates_are_refused_even_before_a_network_exists(located, v
         )
     assert "各社区中心点所在范围之外" in exc.value.errors[0]
     assert not ResidentialPoint.objects.exists()
+
+
+GRID_HEADER = POINT_HEADER + ",网格编号"
+
+
+def test_it_gives_each_point_the_grid_its_row_names(line_network, located):
+    from jiceng.linkage.tests.factories import grid
+
+    a1, a2 = located["A1"], located["A2"]
+    g1, g2 = grid(a1, 1), grid(a1, 2)
+    lon, lat = junction(10)
+    rows = [
+        f"{lon},{lat},10,,甲1栋,{a1.code},1",  # the grid's number in its community
+        f"{lon},{lat},10,,甲2栋,{a1.code},{g2.code}",  # its full code
+        f"{lon},{lat},10,,甲3栋,,{g2.code}",  # a full code also says which community
+        f"{lon},{lat},10,,甲4栋,{a2.code},",  # no grid
+    ]
+    points_import(data=csv_bytes(GRID_HEADER, *rows), filename="p.csv", scope_region=located["A"], actor=None)
+    got = {p.building: (p.community, p.grid) for p in ResidentialPoint.objects.all()}
+    assert got == {"甲1栋": (a1, g1), "甲2栋": (a1, g2), "甲3栋": (a1, g2), "甲4栋": (a2, None)}
+
+
+def test_a_bad_grid_row_is_refused_with_its_number_and_nothing_is_written(line_network, located):
+    from jiceng.linkage.tests.factories import grid
+
+    a1, a2, b1 = located["A1"], located["A2"], located["B1"]
+    grid(a1, 1, "甲一网格")
+    a2_grid = grid(a2, 1, "甲二第一网格")
+    b1_grid = grid(b1, 1)
+    make_point(located, "A1", 3, residents=1, building="旧点")
+    lon, lat = junction(10)
+    rows = [
+        f"{lon},{lat},10,,好,{a1.code},１",  # row 2 is fine (full-width digit)
+        f"{lon},{lat},10,,,{a1.code},7",  # row 3: A1 has no grid 7
+        f"{lon},{lat},10,,,{a1.code},{a2_grid.code}",  # row 4: a grid of another community
+        f"{lon},{lat},10,,,{a1.code},{b1_grid.code}",  # row 5: a grid outside the importer's scope
+        f"{lon},{lat},10,,,,1",  # row 6: a number without its community
+        f"{lon},{lat},10,,,{a1.code},第一网格",  # row 7: not a number
+    ]
+    with pytest.raises(ImportRejected) as exc:
+        points_import(
+            data=csv_bytes(GRID_HEADER, *rows), filename="p.csv", scope_region=located["A"], actor=None
+        )
+    errors = exc.value.errors
+    assert [e.split("：")[0] for e in errors] == [f"第 {n} 行" for n in range(3, 8)]
+    assert f"{a1.name}没有编号为 7 的网格" in errors[0]
+    assert (
+        f"网格 {a2_grid.code}（甲二第一网格）属于{a2.name}，不属于社区代码 {a1.code} 的{a1.name}" in errors[1]
+    )
+    assert f"网格 {b1_grid.code} 不存在或不在您的管辖范围内" in errors[2]
+    assert "请同时填写社区代码" in errors[3]
+    assert "网格编号“第一网格”应为 1 到 999 的数字" in errors[4]
+    assert list(ResidentialPoint.objects.values_list("building", flat=True)) == ["旧点"]

@@ -1,5 +1,8 @@
 """Reading grids: which grids a user sees, their figures, and a grid worker's own work.
 
+Service-circle coverage per grid comes from the circle's residential points that carry the
+grid (`ResidentialPoint.grid`), under the default circle: a 15-minute walk to any kind of place.
+
 A grid is a Region, so `scoped()` finds the grids under a staff member's regions and a grid
 worker's own grid. People, needs and claims are keyed by community, not grid, so they reach a
 grid through the household: Person → Household → GridHousehold.
@@ -11,6 +14,8 @@ from django.db.models import Count, F, Q, QuerySet
 
 from jiceng.alliance.models import Need, NeedStatus
 from jiceng.bank.models import ClaimState, DeedClaim
+from jiceng.circle.queries.district import Figures
+from jiceng.circle.queries.figures import grid_coverage_list
 from jiceng.core.models import Role, RoleGrant
 from jiceng.core.scope import scope_for, scoped
 from jiceng.people.models import Household, Person
@@ -30,6 +35,7 @@ class GridFigures:
     needs_open: int
     needs_resolved: int
     claims_waiting: int
+    circle: Figures  # the grid's residential points and their 15-minute coverage
 
 
 def grid_list_managed(user) -> QuerySet[Region]:
@@ -128,6 +134,7 @@ def grid_figures_list(grids) -> list[GridFigures]:
         .values_list(ckey, "n")
     )
     workers = grid_worker_names(grids)
+    circle = grid_coverage_list(grids)
     return [
         GridFigures(
             grid=g,
@@ -138,6 +145,7 @@ def grid_figures_list(grids) -> list[GridFigures]:
             needs_open=open_.get(g.pk, 0),
             needs_resolved=resolved.get(g.pk, 0),
             claims_waiting=claims.get(g.pk, 0),
+            circle=circle[g.code],
         )
         for g in grids
     ]

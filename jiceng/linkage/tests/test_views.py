@@ -215,3 +215,44 @@ def test_the_issuers_workbench_counts_overdue_recipients_below(client, regions, 
     assert overdue(personas["sub_admin"]) == 1  # A2; A's own row is in its inbox, not below it
     assert overdue(personas["worker"]) == 0
     assert overdue(personas["outsider_sub_admin"]) == 0  # B's own row is its own, nothing below
+
+
+def test_the_grid_pages_show_each_grids_residential_population_and_coverage(
+    client, regions, personas, grids, settings, tmp_path
+):
+    from jiceng.circle.models import PlaceKind, ResidentialPoint, ServicePlace
+    from jiceng.circle.services import network_store
+    from jiceng.circle.tests.conftest import junction, line_graph
+
+    settings.VAR_DIR = tmp_path
+    district = regions["district"]
+    network_store(district=district, graph=line_graph(), name="测试路网", is_synthetic=False)
+    lon, lat = junction(5)
+    ServicePlace.objects.create(
+        district=district,
+        community=regions["A1"],
+        name="甲中心",
+        kind=PlaceKind.CENTRE_COMMUNITY,
+        lon=lon,
+        lat=lat,
+    )
+    for i, residents in ((10, 100), (22, 50)):  # 500 m from the place, and 1700 m
+        lon, lat = junction(i)
+        ResidentialPoint.objects.create(
+            district=district,
+            community=regions["A1"],
+            grid=grids["g1"],
+            lon=lon,
+            lat=lat,
+            residents=residents,
+        )
+    client.force_login(personas["worker"])
+    page = client.get(reverse("linkage:grids")).content.decode()
+    row = page.split(f'data-grid="{grids["g1"].code}"')[1].split("</tr>")[0]
+    assert 'data-label="居民点人口">150</td>' in row and "data-grid-coverage>66.7%</td>" in row
+    row = page.split(f'data-grid="{grids["g2"].code}"')[1].split("</tr>")[0]
+    assert 'data-label="居民点人口">0</td>' in row and "data-grid-coverage>—</td>" in row
+    client.force_login(grids["w1"])
+    page = client.get(reverse("linkage:grid_home")).content.decode()
+    assert '<div class="n" data-grid-coverage>66.7%</div>' in page
+    assert "本网格 2 个楼栋（小区）的人数合计，其中 1 个步行 15 分钟" in page

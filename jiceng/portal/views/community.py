@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from jiceng.bank.queries.rules import rule_list_citing
 from jiceng.charters.queries.charter import charter_list_current
 from jiceng.cockpit.queries.overview import region_summary_get
 from jiceng.core.models import Role
@@ -17,6 +18,9 @@ def community(request: HttpRequest, code: str) -> HttpResponse:
     redacted) and the notice boards. Its residents and the staff whose scope covers it also
     see its party organisations and its workers."""
     region = get_object_or_404(Region.objects.select_related("parent"), code=code, level=Level.COMMUNITY)
+    charters = charter_list_current(region)
+    for c in charters:
+        c.citing_rules = list(rule_list_citing(c))  # the Moral Bank rules written from its articles
     inside = scoped(request.user, Region.objects.filter(pk=region.pk), region="", roles=list(Role)).exists()
     return render(
         request,
@@ -28,6 +32,6 @@ def community(request: HttpRequest, code: str) -> HttpResponse:
             "orgs": organization_list_party(region) if inside else [],
             "workers": worker_list(region) if inside else [],
             "shared": diary_entry_list_shared(region),
-            "charters": charter_list_current(region),
+            "charters": charters,
         },
     )

@@ -173,6 +173,9 @@ def regions_import_divisions(
         existing_qs = Region.objects.filter(subtree_q(scope_prefix, Level.DISTRICT)) | Region.objects.filter(
             code__in=[r.code for r in rows if r.level in (Level.PROVINCE, Level.CITY)]
         )
+        # Grids are drawn by the district (the grid import), not by the national tables, so a
+        # re-import must neither delete nor deactivate them.
+        existing_qs = existing_qs.exclude(level=Level.GRID)
     else:
         existing_qs = Region.objects.exclude(level=Level.GRID)
     existing = {

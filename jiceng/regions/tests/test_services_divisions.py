@@ -34,6 +34,16 @@ def test_it_is_idempotent(db, source):
     assert Region.objects.count() == 131
 
 
+def test_a_district_reimport_keeps_the_districts_grids(db, source):
+    regions_import_divisions(source=source, district=DEMO_DISTRICT, progress=False)
+    community = Region.objects.get(code="510107001004")
+    grid = Region.objects.create(code="510107001004001", name="第一网格", level=Level.GRID, parent=community)
+    again = regions_import_divisions(source=source, district=DEMO_DISTRICT, progress=False)
+    assert again.added == 0 and not again.deleted and not again.deactivated
+    grid.refresh_from_db()
+    assert grid.is_active
+
+
 def test_it_reports_renames_and_gone_regions(db, source):
     regions_import_divisions(source=source, progress=False)
     kept = Region.objects.get(code="510107001004")
