@@ -19,6 +19,8 @@ RECORD_PAGES = {
     "linkage.Assignment": "linkage:detail",
     "workforce.CommunityWorker": "workforce:worker",
     "funding.PurchasedService": "funding:contract",
+    "alliance.ReportIn": "alliance:report_in",
+    "circle.ServicePlace": "circle:place",
 }
 
 
