@@ -57,8 +57,8 @@ def needs_rating(region: Region, start, end) -> Result:
     name="群众需求办结用时中位数",
     description="考核期内解决的需求清单事项，从提出到解决的天数（按小时折算）的中位数；越短越好",
     unit="天",
-    floor=30,
-    target=7,
+    floor=60,
+    target=14,
 )
 def resolution_days(region: Region, start, end) -> Result:
     lo, hi = window(start, end)

@@ -108,6 +108,7 @@ def test_median_days_from_raising_to_resolving_needs_resolved_in_the_period(pers
     res = run("lists.resolution_days", regions["A"], period)
     assert res.value == Decimal("18.5")
     assert res.records == sorted(("alliance.Need", n.pk) for n in resolved)
-    assert points("lists.resolution_days", res.value) == Decimal("50.0")  # halfway from 30 days to 7
-    assert points("lists.resolution_days", Decimal("5")) == Decimal("100.0")
+    assert points("lists.resolution_days", res.value) == Decimal("90.2")  # (60 − 18.5) / (60 − 14)
+    assert points("lists.resolution_days", Decimal("37")) == Decimal("50.0")  # halfway from 60 days to 14
+    assert points("lists.resolution_days", Decimal("10")) == Decimal("100.0")
     assert run("lists.resolution_days", regions["B"], period).value is None

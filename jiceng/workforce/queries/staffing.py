@@ -66,7 +66,7 @@ class StaffingReport:
 
 
 def worker_placement_on(region: Region, on: dt.date) -> dict[int, int]:
-    """The workers in post on the day `on` in `region`, each with the community they served in that day.
+    """The workers in post on the day `on` in `region`'s active communities, with the community of each.
 
     In post: hired on or before `on` and not left by then (leaving on `on` itself ends the post).
     The community is that of their latest hire or placement on or before `on`, read from the
@@ -75,6 +75,7 @@ def worker_placement_on(region: Region, on: dt.date) -> dict[int, int]:
     placed: dict[int, int] = {}
     events = (
         WorkerEvent.objects.filter(
+            worker__district__code=region.district_code,
             worker__hired_on__lte=on,
             kind__in=[EventKind.HIRE, EventKind.PLACEMENT],
             on__lte=on,
@@ -87,7 +88,7 @@ def worker_placement_on(region: Region, on: dt.date) -> dict[int, int]:
         placed[worker_id] = community_id
     inside = set(
         Region.objects.filter(
-            region.subtree_q(), level=Level.COMMUNITY, pk__in=set(placed.values())
+            region.subtree_q(), level=Level.COMMUNITY, is_active=True, pk__in=set(placed.values())
         ).values_list("pk", flat=True)
     )
     return {w: c for w, c in placed.items() if c in inside}
