@@ -47,7 +47,7 @@ def coverage(region: Region, start, end) -> Result:
     code="activities.idle_places",
     name="服务阵地空置（扣分指标）",
     description=f"辖区社区的服务阵地（考核期末已登记）中，考核期最后{IDLE_DAYS}天内没有举办过一次活动"
-    "（未取消、已开始）的个数；每个扣分",
+    "（未取消、已开始）的个数；按个数扣分，每个扣多少分见考核方案",
     unit="个",
     rule="per_event",
     base_points=100,

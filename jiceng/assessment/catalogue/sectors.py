@@ -44,7 +44,7 @@ def coverage(region: Region, start, end) -> Result:
     code="sectors.faded",
     name="新兴领域党组织边建边散（扣分指标）",
     description="辖区内有效的商务楼宇、园区和商圈市场中，有党组织成立后"
-    f"{DEFAULT_FADE_MONTHS}个月内撤销或停止活动、且撤销或停止日期落在考核期内的组织个数；每个扣分",
+    f"{DEFAULT_FADE_MONTHS}个月内撤销或停止活动、且撤销或停止日期落在考核期内的组织个数；按个数扣分，每个扣多少分见考核方案",
     unit="个",
     rule="per_event",
     base_points=100,
