@@ -435,6 +435,10 @@ def _lists(alliance: Alliance, actor, resident_user, today: dt.date) -> None:
         actor=actor,
         now=timezone.now() - dt.timedelta(days=1),
     )
+    # The needs were raised before their projects began: need_create stamps them now, after the
+    # resolutions backdated above, which would make a resolution precede its need.
+    for n, days in ((filed[2], 62), (filed[0], 47)):
+        Need.objects.filter(pk=n.pk).update(created_at=timezone.now() - dt.timedelta(days=days))
     services.project_create(
         need=filed[3],
         resources=[made["用电安全检查"]],

@@ -1,42 +1,76 @@
-"""Demo: a published scheme for the subdistricts and one for the communities of this year, and one run each."""
+"""Demo: a published scheme for the subdistricts and one for the communities of this year, and one run each.
+
+The community run is published, closed and drawn into honours and criticisms; the subdistrict run
+shows an objection upheld on the records: a symposium held but without its minutes was not
+counted, the subdistrict objects, the district upholds it, the subdistrict enters the minutes
+through the alliance's own service, and the recomputed second version counts it.
+"""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from jiceng.assessment.models import AssessmentRun, Publication, Sanction, Scheme, SubjectType
+from jiceng.alliance.models import Alliance, Attendance, Meeting, MeetingKind, MeetingStatus
+from jiceng.alliance.services import (
+    meeting_invite,
+    meeting_record_attendance,
+    meeting_record_minutes,
+    meeting_schedule,
+)
+from jiceng.assessment.models import (
+    AssessmentRun,
+    Publication,
+    RunObjection,
+    Sanction,
+    Scheme,
+    SubjectType,
+)
 from jiceng.assessment.services import (
     indicator_add,
+    objection_decide,
+    objection_raise,
     run_compute,
     run_publish,
+    run_recompute,
     sanctions_from_run,
     scheme_create,
     scheme_publish,
 )
+from jiceng.regions.models import Level, Region
 
 SUBDISTRICT_INDICATORS = [
+    ("bank.coverage", 10),
+    ("bank.earners_per_1000", 5),
+    ("bank.review_days", 5),
+    ("bank.objections_upheld", 5),
+    ("bank.redemptions_honoured", 5),
+    ("alliance.symposia", 10),
+    ("alliance.actions_on_time", 5),
+    ("lists.needs_resolved", 5),
+    ("lists.needs_rating", 5),
+    ("lists.resolution_days", 5),
+    ("reportin.served", 5),
+    ("sectors.coverage", 5),
+    ("sectors.faded", 5),
+    ("circle.coverage", 5),
+    ("activities.idle_places", 5),
+    ("workforce.per_10k", 5),
+    ("funding.social_org", 5),
+    ("linkage.on_time", 5),
+]
+# New-sector organisations sit mostly at subdistrict level, so the community scheme leaves them out.
+COMMUNITY_INDICATORS = [
     ("bank.coverage", 15),
     ("bank.earners_per_1000", 10),
     ("bank.review_days", 5),
     ("bank.objections_upheld", 5),
     ("bank.redemptions_honoured", 5),
-    ("alliance.symposia", 15),
-    ("alliance.actions_on_time", 10),
     ("lists.needs_resolved", 10),
     ("lists.needs_rating", 5),
-    ("workforce.per_10k", 5),
-    ("workforce.qualified", 5),
-    ("funding.social_org", 5),
-    ("linkage.on_time", 5),
-]
-COMMUNITY_INDICATORS = [
-    ("bank.coverage", 20),
-    ("bank.earners_per_1000", 15),
-    ("bank.review_days", 10),
-    ("bank.objections_upheld", 5),
-    ("bank.redemptions_honoured", 5),
-    ("lists.needs_resolved", 15),
-    ("lists.needs_rating", 10),
+    ("lists.resolution_days", 5),
+    ("reportin.served", 10),
+    ("circle.coverage", 5),
+    ("activities.idle_places", 5),
     ("workforce.per_10k", 10),
     ("linkage.on_time", 10),
 ]
@@ -75,8 +109,11 @@ def load_assessment_runs_demo(district, progress=False) -> None:
     for subject_type, name, indicators, bands in SCHEMES:
         scheme = _scheme(district, today.year, subject_type, name, indicators, bands)
         if not AssessmentRun.objects.filter(scheme=scheme).exists():
+            if subject_type == SubjectType.SUBDISTRICT:
+                _symposium_without_minutes(district, today)
             run_compute(scheme=scheme, period_start=dt.date(today.year, 1, 1), period_end=today)
     load_assessment_sanctions_demo(district)
+    load_assessment_objection_demo(district)
 
 
 def load_assessment_sanctions_demo(district) -> None:
@@ -93,3 +130,90 @@ def load_assessment_sanctions_demo(district) -> None:
     if not Publication.objects.filter(run=run).exists():
         run_publish(run=run, by=admin, today=today - dt.timedelta(days=10))
     sanctions_from_run(run=run, by=admin, today=today)
+
+
+OBJECTION_REASON = (
+    "本街道区域党建联盟%(d)s召开了双月座谈会，成员单位签到和请假记录齐全，纸质纪要已存档，"
+    "但纪要没有及时录入系统，这次座谈会没有计入，请核实。"
+)
+OBJECTION_DECISION = (
+    "经核实，该次双月座谈会已召开，出席记录在案，纸质纪要存档属实，异议成立。"
+    "由街道在联盟会议中补录会议纪要，补录后重新计算，不直接改动得分。"
+)
+MINUTES = "通报上季度区域共建项目进展，成员单位就老旧院落停车和楼道照明提出意见，议定下一次座谈会议题。"
+
+
+def _first_subdistrict(district) -> Region | None:
+    return Region.objects.filter(parent=district, level=Level.SUBDISTRICT).order_by("code").first()
+
+
+def _symposium_without_minutes(district, today: dt.date) -> None:
+    """A symposium of the first subdistrict's alliance, held (attendance recorded) but its minutes not entered.
+
+    Made through the alliance's services before the subdistrict run is computed, so that run
+    does not count it: the record the demo's objection is about."""
+    from jiceng.core.models import User
+
+    sub = _first_subdistrict(district)
+    street = User.objects.filter(username="street").first()
+    alliance = Alliance.objects.filter(region=sub).first() if sub else None
+    if street is None or alliance is None:
+        return
+    tz = timezone.get_current_timezone()
+    year_start = dt.datetime.combine(dt.date(today.year, 1, 1), dt.time.min, tzinfo=tz)
+    when = max(year_start, dt.datetime.combine(today - dt.timedelta(days=20), dt.time(14, 30), tzinfo=tz))
+    when = min(when, timezone.now())
+    meeting = meeting_schedule(alliance=alliance, kind=MeetingKind.SYMPOSIUM, scheduled_at=when, actor=street)
+    meeting_invite(meeting=meeting, actor=street)
+    excused = meeting.invitations.order_by("pk")[:1]
+    meeting_record_attendance(
+        meeting=meeting, attendance={i.pk: Attendance.EXCUSED for i in excused}, actor=street, now=when
+    )
+
+
+def load_assessment_objection_demo(district) -> None:
+    """The subdistrict run published, an objection upheld, the record corrected, and the second version.
+
+    Runs once: nothing is done when the scheme already has an objection, or when the held
+    symposium without minutes (the record objected to) is not there."""
+    from jiceng.core.models import User
+
+    admin = User.objects.filter(username="district").first()
+    street = User.objects.filter(username="street").first()
+    sub = _first_subdistrict(district)
+    run = (
+        AssessmentRun.objects.filter(scheme__district=district, scheme__subject_type=SubjectType.SUBDISTRICT)
+        .order_by("version")
+        .first()
+    )
+    if admin is None or street is None or sub is None or run is None:
+        return
+    if RunObjection.objects.filter(line__score__run__scheme=run.scheme).exists():
+        return
+    meeting = (
+        Meeting.objects.filter(
+            alliance__region=sub,
+            kind=MeetingKind.SYMPOSIUM,
+            status=MeetingStatus.HELD,
+            minutes="",
+            scheduled_at__date__gte=run.period_start,
+            scheduled_at__date__lte=run.period_end,
+        )
+        .order_by("scheduled_at")
+        .first()
+    )
+    line = run.scores.filter(region=sub).first()
+    line = line and line.lines.filter(indicator__code="alliance.symposia").first()
+    if meeting is None or line is None:
+        return
+    today = timezone.localdate()
+    if not Publication.objects.filter(run=run).exists():
+        run_publish(run=run, by=admin, today=today - dt.timedelta(days=2))
+    day = timezone.localtime(meeting.scheduled_at).strftime("%Y年%m月%d日")
+    obj = objection_raise(
+        line=line, reason=OBJECTION_REASON % {"d": day}, by=street, today=today - dt.timedelta(days=1)
+    )
+    objection_decide(objection=obj, upheld=True, decision=OBJECTION_DECISION, by=admin)
+    meeting_record_minutes(meeting=meeting, minutes=MINUTES, actor=street)
+    new = run_recompute(run=run, by=admin)
+    run_publish(run=new, by=admin, today=today)

@@ -121,6 +121,8 @@ def _resolved_needs(org: Organization, community: Region, filer, today: dt.date,
             rating=rng.choice([4, 5]),
             rated_at=when,
         )
+        # Raised before its project began (a row written here is stamped now, after its resolution).
+        Need.objects.filter(pk=need.pk).update(created_at=when - dt.timedelta(days=32))
         Project.objects.create(
             district_id=org.district_id,
             need=need,

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from jiceng.activities.models import Activity, ActivityStatus
@@ -76,12 +76,17 @@ def place_use_list(user, now: dt.datetime | None = None, *, idle_only: bool = Fa
     return [u for u in uses if u.idle] if idle_only else uses
 
 
-def place_count_idle(user, now: dt.datetime | None = None) -> int:
-    """Places in the user's scope where no activity was held for a quarter."""
+def place_list_idle(places: QuerySet[ServicePlace], now: dt.datetime | None = None) -> QuerySet[ServicePlace]:
+    """The places among `places` where no activity was held in the IDLE_DAYS up to `now`."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=IDLE_DAYS)
     used = _held(now).filter(starts_at__gt=since, service_place__isnull=False)
-    return place_list_for(user).exclude(Q(pk__in=used.values("service_place"))).count()
+    return places.exclude(Q(pk__in=used.values("service_place")))
+
+
+def place_count_idle(user, now: dt.datetime | None = None) -> int:
+    """Places in the user's scope where no activity was held for a quarter."""
+    return place_list_idle(place_list_for(user), now).count()
 
 
 def _month_start(day: dt.date) -> dt.date:

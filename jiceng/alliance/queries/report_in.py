@@ -52,24 +52,30 @@ def _aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def service_record_list(report_ins: list[ReportIn], year: int) -> dict[int, ServiceRecord]:
-    """Activities attended and minutes served in `year` while each member was reported in, by report-in id.
+def service_rows_between(report_ins: list[ReportIn], start: dt.date, end: dt.date) -> dict[int, list]:
+    """Checked-out attendances from `start` to `end` (whole days) while each member was reported in, by report-in id.
 
     Every checked-out attendance counts, wherever in the district it was: serving is
     serving. Cancelled activities do not count. One read for all the members.
     """
-    out = {r.pk: ServiceRecord(year) for r in report_ins}
+    out: dict[int, list] = {r.pk: [] for r in report_ins}
     if not report_ins or not _readers:
         return out
-    start, end = _aware(dt.date(year, 1, 1)), _aware(dt.date(year + 1, 1, 1))
+    lo, hi = _aware(start), _aware(end + dt.timedelta(days=1))
     by_person: dict[int, list] = {}
-    for c in _readers[0]({r.person_id for r in report_ins}, start, end):
+    for c in _readers[0]({r.person_id for r in report_ins}, lo, hi):
         by_person.setdefault(c.person_id, []).append(c)
     for r in report_ins:
         first = _aware(r.reported_on)
-        last = _aware(r.withdrawn_on + dt.timedelta(days=1)) if r.withdrawn_on else end
-        out[r.pk].rows = [c for c in by_person.get(r.person_id, []) if first <= c.checked_in_at < last]
+        last = _aware(r.withdrawn_on + dt.timedelta(days=1)) if r.withdrawn_on else hi
+        out[r.pk] = [c for c in by_person.get(r.person_id, []) if first <= c.checked_in_at < last]
     return out
+
+
+def service_record_list(report_ins: list[ReportIn], year: int) -> dict[int, ServiceRecord]:
+    """Activities attended and minutes served in `year` while each member was reported in, by report-in id."""
+    rows = service_rows_between(report_ins, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return {pk: ServiceRecord(year, found) for pk, found in rows.items()}
 
 
 def service_record_get(report_in: ReportIn, year: int) -> ServiceRecord:

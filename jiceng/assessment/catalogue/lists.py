@@ -1,5 +1,6 @@
-"""Three-lists indicators: residents' needs resolved, and their ratings."""
+"""Three-lists indicators: residents' needs resolved, how fast, and their ratings."""
 
+import statistics
 from decimal import Decimal
 
 from jiceng.alliance.models import Need, NeedStatus
@@ -49,3 +50,28 @@ def needs_rating(region: Region, start, end) -> Result:
         return Result(None)
     value = (Decimal(sum(r for _pk, r in rows)) / len(rows)).quantize(Decimal("0.01"))
     return Result(value, ids("alliance.Need", [pk for pk, _r in rows]))
+
+
+@computation(
+    code="lists.resolution_days",
+    name="群众需求办结用时中位数",
+    description="考核期内解决的需求清单事项，从提出到解决的天数（按小时折算）的中位数；越短越好",
+    unit="天",
+    floor=60,
+    target=14,
+)
+def resolution_days(region: Region, start, end) -> Result:
+    lo, hi = window(start, end)
+    rows = list(
+        Need.objects.filter(
+            region.subtree_q("community"),
+            status=NeedStatus.RESOLVED,
+            resolved_at__gte=lo,
+            resolved_at__lt=hi,
+        ).values_list("pk", "created_at", "resolved_at")
+    )
+    if not rows:
+        return Result(None)
+    days = [(resolved - created).total_seconds() / 86400 for _pk, created, resolved in rows]
+    value = Decimal(str(statistics.median(days))).quantize(Decimal("0.1"))
+    return Result(value, ids("alliance.Need", [pk for pk, _c, _r in rows]))

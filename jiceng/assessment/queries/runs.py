@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from jiceng.assessment.catalogue import CATALOGUE
-from jiceng.assessment.models import AssessmentRun, Scheme, Score
+from jiceng.assessment.models import AssessmentRun, ObjectionState, RunObjection, Scheme, Score
 from jiceng.core.models import Role
 from jiceng.core.scope import scoped
 
@@ -19,6 +19,8 @@ RECORD_PAGES = {
     "linkage.Assignment": "linkage:detail",
     "workforce.CommunityWorker": "workforce:worker",
     "funding.PurchasedService": "funding:contract",
+    "alliance.ReportIn": "alliance:report_in",
+    "circle.ServicePlace": "circle:place",
 }
 
 
@@ -84,6 +86,29 @@ def run_previous(run: AssessmentRun) -> AssessmentRun | None:
         )
         .order_by("-version")
         .first()
+    )
+
+
+def run_latest_after(run: AssessmentRun) -> AssessmentRun | None:
+    """The newest version computed after this one for the same scheme and period, if any."""
+    return (
+        AssessmentRun.objects.filter(
+            scheme=run.scheme,
+            period_start=run.period_start,
+            period_end=run.period_end,
+            version__gt=run.version,
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def objection_list_upheld(scores) -> QuerySet[RunObjection]:
+    """The upheld objections to the given scores' figures (the reader's own rows), oldest first."""
+    return (
+        RunObjection.objects.filter(line__score__in=scores, state=ObjectionState.UPHELD)
+        .select_related("line__indicator", "line__score", "resolved_by_run")
+        .order_by("raised_at", "pk")
     )
 
 

@@ -61,7 +61,7 @@ def indicator_add(*, scheme: Scheme, code: str, weight, name: str = "", by=None,
         raise AssessmentError(_("人工指标需要填写指标名称。"))
     if comp:
         for key, val in comp.suggest.items():
-            scoring.setdefault(key, Decimal(str(val)))
+            scoring.setdefault(key, val if key == "rule" else Decimal(str(val)))
         scoring.setdefault("rule", ScoringRule.LINEAR)
     last = scheme.indicators.aggregate(p=Max("position"))["p"] or 0
     ind = Indicator.objects.create(

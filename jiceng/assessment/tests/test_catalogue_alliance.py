@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from jiceng.alliance import services
-from jiceng.alliance.models import Action
+from jiceng.alliance.models import Action, Need
 from jiceng.alliance.tests.factories import action_for, alliance_a, held_meeting, need, org, resource
 from jiceng.assessment.tests.test_catalogue_bank import points, run
 
@@ -89,3 +89,26 @@ def test_residents_rating_of_resolved_needs(personas, regions, period):
     assert res.value == Decimal("4.33") and res.records == sorted(("alliance.Need", n.pk) for n in rated)
     assert points("lists.needs_rating", res.value) == Decimal("66.5")  # (4.33 - 3) / (5 - 3)
     assert run("lists.needs_rating", regions["B"], period).value is None
+
+
+def test_median_days_from_raising_to_resolving_needs_resolved_in_the_period(personas, regions, period):
+    now = timezone.now()
+    resolved = []
+    for days in (20, 18.5, 3):
+        n = _resolved_need(regions, personas)
+        Need.objects.filter(pk=n.pk).update(
+            created_at=now - dt.timedelta(days=days + 1), resolved_at=now - dt.timedelta(days=1)
+        )
+        resolved.append(n)
+    earlier = _resolved_need(regions, personas)  # resolved before the period: not counted
+    Need.objects.filter(pk=earlier.pk).update(
+        created_at=now - dt.timedelta(days=90), resolved_at=now - dt.timedelta(days=40)
+    )
+    need(regions["A1"], personas["worker"], title="仍在办理")  # not resolved: not counted
+    res = run("lists.resolution_days", regions["A"], period)
+    assert res.value == Decimal("18.5")
+    assert res.records == sorted(("alliance.Need", n.pk) for n in resolved)
+    assert points("lists.resolution_days", res.value) == Decimal("90.2")  # (60 − 18.5) / (60 − 14)
+    assert points("lists.resolution_days", Decimal("37")) == Decimal("50.0")  # halfway from 60 days to 14
+    assert points("lists.resolution_days", Decimal("10")) == Decimal("100.0")
+    assert run("lists.resolution_days", regions["B"], period).value is None

@@ -23,7 +23,7 @@ def run(code, region, period):
 
 
 def points(code, value, **over):
-    s = {k: Decimal(str(v)) for k, v in CATALOGUE[code].suggest.items()}
+    s = {k: v if k == "rule" else Decimal(str(v)) for k, v in CATALOGUE[code].suggest.items()}
     s.update(over)
     return Indicator(code=code, weight=10, max_points=Decimal(100), **s).points_for(value)
 

@@ -35,6 +35,42 @@ def test_staffing_per_ten_thousand_and_qualified_share(personas, regions, period
     assert run("workforce.qualified", regions["B1"], period).value is None
 
 
+def test_staffing_counts_the_workers_in_post_on_the_last_day_of_the_period(personas, regions):
+    admin = personas["district_admin"]
+    period = (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    kept = hire(regions["A2"], admin, name="在岗")
+    left_later = hire(regions["A2"], admin, name="期后离职")
+    hire(regions["A2"], admin, name="期后入职", hired_on=dt.date(2026, 8, 1))
+    moved_later = hire(regions["A2"], admin, name="期后调出")
+    left_before = hire(regions["A2"], admin, name="期内离职")
+    moved_in_later = hire(regions["B1"], admin, name="期后调入")
+    for i in range(5):
+        make_person(regions["A2"], f"居民{i}")
+    workforce.worker_leave(actor=admin, worker=left_later, on=dt.date(2026, 9, 1))
+    workforce.worker_leave(actor=admin, worker=left_before, on=dt.date(2026, 3, 1))
+    workforce.worker_place(
+        actor=admin, worker=moved_later, community=regions["B1"], post="other", on=dt.date(2026, 10, 1)
+    )
+    workforce.worker_place(
+        actor=admin, worker=moved_in_later, community=regions["A2"], post="other", on=dt.date(2026, 7, 15)
+    )
+    workforce.qualification_record(
+        actor=admin, worker=kept, level="junior", cert_number="A100001", issued_on=dt.date(2020, 1, 1)
+    )
+    workforce.qualification_record(
+        actor=admin, worker=left_later, level="junior", cert_number="A100002", issued_on=dt.date(2026, 8, 1)
+    )
+    # on 30 June: 在岗, 期后离职 and 期后调出 served A2, among its 10 registered residents
+    res = run("workforce.per_10k", regions["A2"], period)
+    assert res.value == Decimal("3000.0")
+    assert res.records == sorted(("workforce.CommunityWorker", w.pk) for w in (kept, left_later, moved_later))
+    q = run("workforce.qualified", regions["A2"], period)
+    assert q.value == Decimal("33.3") and q.records == res.records  # the August certificate came later
+    assert run("workforce.per_10k", regions["B1"], period).records == [
+        ("workforce.CommunityWorker", moved_in_later.pk)
+    ]
+
+
 def test_social_organisations_under_contract(personas, regions, period):
     admin = personas["district_admin"]
     year = period[1].year
@@ -74,6 +110,9 @@ def test_tasks_done_on_time(personas, regions, period):
     linkage.assignment_report(assignment=late.children.get(), actor=sub, number=1)
     missed = issue(regions["district"], [regions["A"]], admin, days=-1, start_days=-20, title="未报")
     running = issue(regions["district"], [regions["A"]], admin, days=5, title="进行中")
+    # due before the period began, and after it ends: neither is counted
+    issue(regions["district"], [regions["A"]], admin, days=-40, start_days=-60, title="上期任务")
+    issue(regions["district"], [regions["A"]], admin, days=90, start_days=-5, title="下期任务")
     res = run("linkage.on_time", regions["A"], period)
     assert res.value == Decimal("33.3")  # on time 1 of 3 due; the one still running is left out
     assert res.records == sorted(

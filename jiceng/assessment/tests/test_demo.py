@@ -1,5 +1,7 @@
 """The assessment demo: a published scheme for subdistricts and one for communities, each with one run."""
 
+from decimal import Decimal
+
 import pytest
 
 from jiceng.assessment.models import AssessmentRun, Scheme, Score
@@ -51,3 +53,46 @@ def test_the_demo_community_run_is_published_and_drawn_into_notices_once():
     count = made.count()
     load_assessment_runs_demo(district)
     assert Sanction.objects.count() == count
+
+
+def test_the_demo_subdistrict_run_shows_an_objection_upheld_on_the_record_and_a_second_version():
+    from conftest import make_user
+    from jiceng.alliance.models import Meeting
+    from jiceng.alliance.services import alliance_create
+    from jiceng.assessment.demo import load_assessment_demo, load_assessment_runs_demo
+    from jiceng.assessment.models import ObjectionState, Publication, RunObjection
+    from jiceng.assessment.queries.runs import run_changes
+    from jiceng.core.models import Role
+    from jiceng.demo.district import load_regions_demo
+    from jiceng.regions.models import Region
+
+    district = load_regions_demo(False)
+    sub = Region.objects.filter(parent=district).order_by("code").first()
+    admin = make_user("district", Role.DISTRICT_ADMIN, region=district)
+    street = make_user("street", Role.SUBDISTRICT_ADMIN, region=sub)
+    alliance_create(region=sub, actor=street, default_place="街道党群服务中心")
+    load_assessment_demo(district)
+    load_assessment_runs_demo(district)
+
+    first, second = AssessmentRun.objects.filter(scheme__subject_type="subdistrict").order_by("version")
+    assert (first.version, second.version) == (1, 2) and first.input_hash != second.input_hash
+    assert Publication.objects.filter(run__in=[first, second]).count() == 2
+    obj = RunObjection.objects.get()
+    assert obj.line.score.run == first and obj.line.score.region == sub
+    assert obj.line.indicator.code == "alliance.symposia" and obj.raised_by == street
+    assert obj.state == ObjectionState.UPHELD and obj.decided_by == admin and obj.resolved_by_run == second
+    meeting = Meeting.objects.get(alliance__region=sub, kind="symposium")
+    assert meeting.status == "held" and meeting.minutes  # the record was corrected, through the alliance
+    old = first.scores.get(region=sub).lines.get(indicator__code="alliance.symposia")
+    new = second.scores.get(region=sub).lines.get(indicator__code="alliance.symposia")
+    assert (old.value, old.records) == (0, [])  # the first version is never touched
+    assert new.value == 1 and new.records == [["alliance.Meeting", meeting.pk]]
+    assert new.points == Decimal("16.7") and old.points == 0  # 1 of the 6 a year
+    changes = run_changes(second, second.scores.all())
+    assert [(c["subject"], c["indicator"], c["added"]) for c in changes] == [
+        (sub.name, "双月座谈会按期召开并有纪要", [("alliance.Meeting", meeting.pk)])
+    ]
+    counts = (AssessmentRun.objects.count(), RunObjection.objects.count(), Meeting.objects.count())
+    load_assessment_demo(district)
+    load_assessment_runs_demo(district)
+    assert (AssessmentRun.objects.count(), RunObjection.objects.count(), Meeting.objects.count()) == counts

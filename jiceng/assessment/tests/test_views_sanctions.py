@@ -55,6 +55,14 @@ def test_a_worker_objects_and_the_district_decides_through_the_pages(
     page = client.get(r.url).content.decode()
     assert "本次重新计算更正的异议" in page and "补录评议" in page
     assert run.scores.get(region=regions["A1"]).total == Decimal("0.0")
+    # the first version says it was superseded, which objection was upheld, and links to the new one
+    old = client.get(reverse("assessment:run", args=[run.pk])).content.decode()
+    assert "已有更正后的版本" in old and reverse("assessment:run", args=[new.pk]) in old
+    assert "记录更正后由第2次计算更正" in old
+    assert "已有更正后的版本" not in page
+    client.logout()
+    login_client(client, personas["outsider_sub_admin"])  # B's rows only: A1's objection is not theirs
+    assert "异议成立" not in client.get(reverse("assessment:run", args=[run.pk])).content.decode()
 
 
 def test_the_notice_page_lists_honours_and_criticisms_and_the_subject_writes_a_plan(

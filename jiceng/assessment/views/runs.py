@@ -8,7 +8,9 @@ from jiceng.assessment import exports
 from jiceng.assessment.queries.runs import (
     VIEWERS,
     computation_of,
+    objection_list_upheld,
     run_changes,
+    run_latest_after,
     run_list_for,
     run_previous,
     score_list_for,
@@ -55,6 +57,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": _can_edit(request),
         "previous": run_previous(run),
         "changes": run_changes(run, scores),
+        "newer": run_latest_after(run),
+        "upheld": objection_list_upheld(scores),
     }
     return render(request, "assessment/run.html", context)
 

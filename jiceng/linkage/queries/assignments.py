@@ -195,13 +195,17 @@ def _walk(standing: Standing):
         yield from _walk(child)
 
 
-def outcome_counts_by_region(region: Region, now: dt.datetime | None = None) -> dict[int, dict[str, int]]:
+def outcome_counts_by_region(
+    region: Region, now: dt.datetime | None = None, *, due: tuple[dt.date, dt.date] | None = None
+) -> dict[int, dict[str, int]]:
     """For each recipient region under `region` (itself included): its tasks on time, late, missed, open.
 
     Assessment reads this as an indicator; it counts the rows addressed to that region (each tree is
-    worked out once).
+    worked out once). With `due` = (first, last day), only the rows whose deadline falls in it.
     """
     rows = Assignment.objects.filter(region.subtree_q("region"), parent__isnull=False)
+    if due is not None:
+        rows = rows.filter(deadline__gte=due[0], deadline__lte=due[1])
     wanted = set(rows.values_list("pk", flat=True))
     roots = set(rows.values_list("root_id", flat=True))
     out: dict[int, dict[str, int]] = {}
