@@ -374,7 +374,7 @@ def build_world(regions, personas) -> dict:
     )
     for code, weight in (("alliance.unit_attendance", 40), ("alliance.unit_proposals_adopted", 60)):
         assessment.indicator_add(scheme=units_scheme, code=code, weight=weight)
-    assessment.scheme_publish(scheme=units_scheme)
+    units_scheme = assessment.scheme_publish(scheme=units_scheme)
     w["units_run"] = assessment.run_compute(
         scheme=units_scheme, period_start=dt.date(today.year, 1, 1), period_end=today, by=admin
     )

@@ -23,6 +23,7 @@ class FeedbackLine:
     unit: str
     points: Decimal
     max_points: Decimal
+    description: str = ""  # what the computation counts, so the unit can check its figure
 
 
 @dataclass
@@ -86,6 +87,7 @@ def feedback_list(run: AssessmentRun, scores) -> list[Feedback]:
                     comp.unit if comp else "",
                     line.points,
                     line.indicator.max_points,
+                    comp.description if comp else "",
                 )
             )
         out.append(
