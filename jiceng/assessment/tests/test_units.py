@@ -247,3 +247,18 @@ def test_outsiders_and_region_runs_have_no_feedback_sheet(unit_world, regions, p
     admin = login_client(client, personas["district_admin"])
     assert admin.get(reverse("assessment:feedback", args=[region_run.pk])).status_code == 404
     assert admin.get(reverse("assessment:feedback_export", args=[region_run.pk])).status_code == 404
+
+
+def test_a_unit_operator_reads_only_its_own_row_and_why(unit_world, regions, personas, client):
+    run = unit_run(regions, personas)
+    mine = run.scores.get(organization=unit_world["unit"])
+    theirs = run.scores.get(subject_name="外部单位")
+    unit = login_client(client, personas["unit"])
+    page = unit.get(reverse("assessment:run", args=[run.pk])).content.decode()
+    assert "示范单位" in page and "外部单位" not in page
+    why = unit.get(reverse("assessment:score", args=[mine.pk])).content.decode()
+    assert "联席会议出席" in why and "所依据的 1 条记录" in why
+    assert unit.get(reverse("assessment:score", args=[theirs.pk])).status_code == 404
+    sub = login_client(client, personas["sub_admin"])  # subdistrict A: the units registered in it
+    rows = sub.get(reverse("assessment:run", args=[run.pk])).content.decode()
+    assert "示范单位" in rows and "外部单位" not in rows
