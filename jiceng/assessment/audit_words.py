@@ -10,6 +10,7 @@ SENTENCES = {
     "run.compute": _("%(actor)s 计算并冻结了考核结果「%(target)s」"),
     "manual.enter": _("%(actor)s 登记了人工指标「%(target)s」"),
     "assessment.export_run": _("%(actor)s 导出了考核结果「%(target)s」"),
+    "assessment.export_feedback": _("%(actor)s 导出了驻区单位考核反馈单「%(target)s」"),
     "manual.approve": _("%(actor)s 复核通过了人工指标「%(target)s」"),
     "run.publish": _("%(actor)s 公示了考核结果「%(target)s」"),
     "objection.raise": _("%(actor)s 对考核得分「%(target)s」提出了异议"),

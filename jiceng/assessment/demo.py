@@ -1,8 +1,8 @@
-"""Demo: a published scheme for the subdistricts and one for the communities of this year, and one run each.
+"""Demo: this year's published schemes for the subdistricts, the communities and the resident units, and one run each.
 
-The community run is published, closed and drawn into honours and criticisms; the subdistrict run
-shows an objection upheld on the records: a symposium held but without its minutes was not
-counted, the subdistrict objects, the district upholds it, the subdistrict enters the minutes
+The community and unit runs are published, closed and drawn into honours and criticisms; the
+subdistrict run shows an objection upheld on the records: a symposium held but without its minutes
+was not counted, the subdistrict objects, the district upholds it, the subdistrict enters the minutes
 through the alliance's own service, and the recomputed second version counts it.
 """
 
@@ -75,6 +75,12 @@ COMMUNITY_INDICATORS = [
     ("linkage.on_time", 10),
 ]
 
+UNIT_INDICATORS = [
+    ("alliance.unit_attendance", 40),
+    ("alliance.unit_quarters_idle", 30),
+    ("alliance.unit_proposals_adopted", 30),
+]
+
 
 def _scheme(district, year, subject_type, name, indicators, bands):
     scheme = Scheme.objects.filter(district=district, year=year, subject_type=subject_type).first()
@@ -89,10 +95,16 @@ def _scheme(district, year, subject_type, name, indicators, bands):
 # The demo district holds a few weeks of records, so its community scheme sets low grade bands:
 # with the default bands (优秀 ≥ 90) every demo community would fail and the honour list be empty.
 DEMO_COMMUNITY_BANDS = {"band_excellent": 40, "band_good": 30, "band_pass": 12}
+# The unit scheme's three indicators are per-event scores on a base (at most 15, 20 and 10
+# points). The demo alliance's units missed one of its held meetings and co-hosted little, so the
+# best of them (an item adopted) reach the high 30s; a unit in no alliance that co-hosted nothing
+# stays below 10. With the default bands every demo unit would fail.
+DEMO_UNIT_BANDS = {"band_excellent": 35, "band_good": 30, "band_pass": 10}
 
 SCHEMES = (
     (SubjectType.SUBDISTRICT, "街道党建工作考核", SUBDISTRICT_INDICATORS, {}),
     (SubjectType.COMMUNITY, "社区党建工作考核", COMMUNITY_INDICATORS, DEMO_COMMUNITY_BANDS),
+    (SubjectType.UNIT, "驻区单位共驻共建考核", UNIT_INDICATORS, DEMO_UNIT_BANDS),
 )
 
 
@@ -117,19 +129,21 @@ def load_assessment_runs_demo(district, progress=False) -> None:
 
 
 def load_assessment_sanctions_demo(district) -> None:
-    """The community run, published ten days ago, closed without objections, then honoured and criticised."""
+    """The community and unit runs, published ten days ago, closed without objections, then honoured
+    and criticised (the unit run's feedback sheets are then ready for the units' superior organisations)."""
     from jiceng.core.models import User
 
     admin = User.objects.filter(username="district").first()
-    run = AssessmentRun.objects.filter(
-        scheme__district=district, scheme__subject_type=SubjectType.COMMUNITY
-    ).first()
-    if admin is None or run is None or Sanction.objects.filter(run=run).exists():
-        return
     today = timezone.localdate()
-    if not Publication.objects.filter(run=run).exists():
-        run_publish(run=run, by=admin, today=today - dt.timedelta(days=10))
-    sanctions_from_run(run=run, by=admin, today=today)
+    for subject_type in (SubjectType.COMMUNITY, SubjectType.UNIT):
+        run = AssessmentRun.objects.filter(
+            scheme__district=district, scheme__subject_type=subject_type
+        ).first()
+        if admin is None or run is None or Sanction.objects.filter(run=run).exists():
+            continue
+        if not Publication.objects.filter(run=run).exists():
+            run_publish(run=run, by=admin, today=today - dt.timedelta(days=10))
+        sanctions_from_run(run=run, by=admin, today=today)
 
 
 OBJECTION_REASON = (

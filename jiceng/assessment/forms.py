@@ -55,7 +55,9 @@ class IndicatorForm(Form):
         choices = [
             (c.code, f"{c.name}（{c.unit}）") for c in CATALOGUE.values() if subject_type in c.subjects
         ]
-        self.fields["code"].choices = [*choices, (MANUAL, _("人工指标（需上传证明材料并由另一人复核）"))]
+        if subject_type != SubjectType.UNIT:  # manual entries name a region; units have none
+            choices.append((MANUAL, _("人工指标（需上传证明材料并由另一人复核）")))
+        self.fields["code"].choices = choices
 
     def clean(self):
         data = super().clean()

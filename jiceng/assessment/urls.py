@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiceng.assessment.views import manual, runs, sanctions, schemes
+from jiceng.assessment.views import feedback, manual, runs, sanctions, schemes
 
 app_name = "assessment"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("runs/<int:pk>/sanction/", sanctions.run_sanction, name="run_sanction"),
     path("runs/<int:pk>/workers/", sanctions.run_workers, name="run_workers"),
     path("runs/<int:pk>/notice/", sanctions.run_notice, name="notice"),
+    path("runs/<int:pk>/feedback/", feedback.run_feedback, name="feedback"),
+    path("runs/<int:pk>/feedback/export/", feedback.run_feedback_export, name="feedback_export"),
     path("mine/", sanctions.my_scores, name="my_scores"),
     path("lines/<int:pk>/object/", sanctions.objection_new, name="objection_new"),
     path("partners/suspend/", sanctions.partners_suspend, name="partners_suspend"),

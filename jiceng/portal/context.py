@@ -86,6 +86,7 @@ MENU = {
         (_("我的会议"), "alliance:my_meetings"),
         (_("资源清单"), "alliance:resources"),
         (_("活动"), "activities:list"),
+        (_("考核结果"), "assessment:runs"),
     ],
     Role.RESIDENT: [
         (_("我的首页"), "portal:resident_home"),

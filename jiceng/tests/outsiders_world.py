@@ -368,6 +368,17 @@ def build_world(regions, personas) -> dict:
     assessment.objection_decide(objection=w["run_objection"], upheld=False, decision="记录无误", by=admin)
     assessment.sanctions_from_run(run=w["run"], by=admin, today=today)
     w["sanction"] = w["score"].sanctions.get()
+    # A unit scheme of the district and its final run: the victim is 示范单位's feedback sheet.
+    units_scheme = assessment.scheme_create(
+        district=district, year=today.year, subject_type="unit", name="甲一驻区单位考核", by=admin
+    )
+    for code, weight in (("alliance.unit_attendance", 40), ("alliance.unit_proposals_adopted", 60)):
+        assessment.indicator_add(scheme=units_scheme, code=code, weight=weight)
+    units_scheme = assessment.scheme_publish(scheme=units_scheme)
+    w["units_run"] = assessment.run_compute(
+        scheme=units_scheme, period_start=dt.date(today.year, 1, 1), period_end=today, by=admin
+    )
+    assessment.run_publish(run=w["units_run"], by=admin, today=today - dt.timedelta(days=10))
     w["markers"] = MARKERS | {
         w["redemption"].code: "the victim's voucher code",
         w["checkin_token"]: "the check-in token of A1's activity",

@@ -213,8 +213,16 @@ PUBLIC: dict[str, tuple[frozenset, str]] = {
         {"sub_admin"},
         "a run's honours and notices; a subdistrict administrator sees only those of its own subjects",
     ),
+    "assessment:feedback": (
+        {"sub_admin", "unit"},
+        "a unit run scores every unit of the district; a reader sees only its own units' feedback sheets",
+    ),
+    "assessment:feedback_export": (
+        {"sub_admin", "unit"},
+        "a unit run scores every unit of the district; a reader gets only its own units' feedback sheets",
+    ),
     "assessment:my_scores": (
-        {"worker", "sub_admin"},
+        {"worker", "sub_admin", "unit"},
         "the requester's own subjects' figures, objections and improvement plans",
     ),
 }
@@ -337,6 +345,8 @@ TARGETS: dict[str, dict[str, str]] = {
     "assessment:run_sanction": {"pk": "run"},
     "assessment:run_workers": {"pk": "run"},
     "assessment:notice": {"pk": "run"},
+    "assessment:feedback": {"pk": "units_run"},
+    "assessment:feedback_export": {"pk": "units_run"},
     "assessment:objection_new": {"pk": "score_line"},
     "assessment:objection_decide": {"pk": "run_objection"},
     "assessment:plan": {"pk": "sanction"},

@@ -11,10 +11,11 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from jiceng.alliance.models import Project, ProjectStatus, ReportIn, ReportInStatus, ServicePost
+from jiceng.orgs.models import Organization
 from jiceng.people.models import PartyMembership, Person
 from jiceng.regions.models import Region
 
@@ -80,6 +81,26 @@ def service_record_list(report_ins: list[ReportIn], year: int) -> dict[int, Serv
 
 def service_record_get(report_in: ReportIn, year: int) -> ServiceRecord:
     return service_record_list([report_in], year)[report_in.pk]
+
+
+def report_in_list_of_unit(unit: Organization, start: dt.date, end: dt.date) -> QuerySet[ReportIn]:
+    """The party members of `unit` reported in to a community at some time in [start, end].
+
+    A member belongs to the unit when their home party organisation is the unit itself (a party
+    organisation that is a member of an alliance), one registered under it (`parent` is the
+    unit), or, for a home branch not in the system, when the unit's name was written as it is.
+    """
+    return (
+        ReportIn.objects.filter(
+            Q(home_branch=unit)
+            | Q(home_branch__parent=unit)
+            | Q(home_branch__isnull=True, home_unit_name=unit.name),
+            reported_on__lte=end,
+        )
+        .exclude(withdrawn_on__lt=start)
+        .select_related("person", "community", "home_branch")
+        .order_by("community__code", "reported_on", "pk")
+    )
 
 
 def service_post_list_open(community: Region) -> QuerySet[ServicePost]:

@@ -9,6 +9,7 @@ from jiceng.assessment.catalogue import (  # noqa: F401
     lists,
     reportin,
     sectors,
+    units,
     workforce,
 )
 from jiceng.assessment.catalogue.registry import CATALOGUE, Computation, Result

@@ -1,8 +1,12 @@
 """The registry of computed indicators: one function per stable code.
 
-Each computation counts records the product already keeps, for one subject region and one
-period, and returns the value together with the records behind it, as (model label, id)
-pairs. No computation may read page views, likes, log-ins or time spent
+Each computation counts records the product already keeps, for one subject and one period,
+and returns the value together with the records behind it, as (model label, id) pairs.
+`subjects` says which kinds of scheme may use it. A computation for "subdistrict" or
+"community" takes the subject Region as its first argument; one declared
+`subjects=("unit",)` takes the resident unit (an `orgs.Organization`) instead, and may be
+used only by unit schemes (`indicator_add` refuses it elsewhere, and refuses region
+computations in unit schemes). No computation may read page views, likes, log-ins or time spent
 (`tests/test_catalogue_source.py` inspects this package's source for them).
 """
 
@@ -13,6 +17,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from jiceng.orgs.models import Organization
 from jiceng.regions.models import Region
 
 
@@ -30,7 +35,7 @@ class Computation:
     unit: str
     period: str
     subjects: tuple[str, ...]
-    fn: Callable[[Region, dt.date, dt.date], Result]
+    fn: Callable[[Region | Organization, dt.date, dt.date], Result]  # the subject, then the period
     # the scoring a new scheme suggests: rule, floor, target (linear) or base, per event
     suggest: dict = field(default_factory=dict)
 

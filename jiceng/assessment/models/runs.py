@@ -47,9 +47,23 @@ class Score(models.Model):
         ordering = ["run", "rank", "subject_name"]
         verbose_name = _("考核得分")
         verbose_name_plural = _("考核得分")
+        constraints = [
+            # A region subject is its region; a unit subject is its organisation, placed in the
+            # region it is registered in, so every score is scoped by a region either way.
+            models.CheckConstraint(condition=models.Q(region__isnull=False), name="score_has_region"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject_name} {self.total}"
+
+    @property
+    def subject(self):
+        """What was assessed: the unit (an Organization) for a unit score, else the region."""
+        return self.organization if self.organization_id else self.region
+
+    @property
+    def is_unit(self) -> bool:
+        return self.organization_id is not None
 
 
 class ScoreLine(models.Model):

@@ -54,6 +54,11 @@ class Scheme(models.Model):
     def is_frozen(self) -> bool:
         return self.state == SchemeState.PUBLISHED
 
+    @property
+    def assesses_units(self) -> bool:
+        """Its subjects are organisations (resident units), not regions."""
+        return self.subject_type == SubjectType.UNIT
+
     def grade_for(self, total: Decimal) -> str:
         if total >= self.band_excellent:
             return Grade.EXCELLENT

@@ -1,11 +1,15 @@
 """Reads of schemes, runs and scores, and the records behind a score."""
 
+import datetime as dt
+
 from django.apps import apps
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiceng.assessment.catalogue import CATALOGUE
-from jiceng.assessment.models import AssessmentRun, ObjectionState, RunObjection, Scheme, Score
+from jiceng.assessment.models import AssessmentRun, ObjectionState, Publication, RunObjection, Scheme, Score
 from jiceng.core.models import Role
 from jiceng.core.scope import scoped
 
@@ -21,6 +25,7 @@ RECORD_PAGES = {
     "funding.PurchasedService": "funding:contract",
     "alliance.ReportIn": "alliance:report_in",
     "circle.ServicePlace": "circle:place",
+    "activities.Activity": "activities:detail",
 }
 
 
@@ -32,7 +37,7 @@ def score_list_for(user) -> QuerySet[Score]:
     """Scores of the subjects in the user's scope: regions under their grants, or their organisations."""
     return scoped(
         user,
-        Score.objects.select_related("run__scheme", "region"),
+        Score.objects.select_related("run__scheme", "region", "organization"),
         region="region",
         org="organization",
         roles=VIEWERS,
@@ -73,6 +78,29 @@ def score_records(score_line) -> list[dict]:
 
 def computation_of(code: str):
     return CATALOGUE.get(code)
+
+
+def run_final_problem(run: AssessmentRun, today: dt.date | None = None) -> str | None:
+    """Why the run is not final yet, or None when it is.
+
+    Final: published, its objection period over, every objection rejected or resolved by a
+    later version, and no later version of the same scheme and period."""
+    today = today or timezone.localdate()
+    pub = Publication.objects.filter(run=run).first()
+    if pub is None or pub.closes_on >= today:
+        return _("考核结果须公示期满后才能据此奖惩或出具反馈单。")
+    if (
+        RunObjection.objects.filter(line__score__run=run)
+        .exclude(state=ObjectionState.REJECTED)
+        .filter(resolved_by_run=None)
+        .exists()
+    ):
+        return _("还有未裁定或未更正的异议，这一版不是最终结果。")
+    if AssessmentRun.objects.filter(
+        scheme=run.scheme, period_start=run.period_start, period_end=run.period_end, version__gt=run.version
+    ).exists():
+        return _("这一版已有更新的版本，请据最新版本奖惩或出具反馈单。")
+    return None
 
 
 def run_previous(run: AssessmentRun) -> AssessmentRun | None:
@@ -120,11 +148,11 @@ def run_changes(run: AssessmentRun, scores) -> list[dict]:
     old = {}
     for score in before.scores.prefetch_related("lines"):
         for line in score.lines.all():
-            old[(score.region_id, line.indicator_id)] = line
+            old[(score.region_id, score.organization_id, line.indicator_id)] = line
     out = []
     for score in scores:
         for line in score.lines.select_related("indicator"):
-            prev = old.get((score.region_id, line.indicator_id))
+            prev = old.get((score.region_id, score.organization_id, line.indicator_id))
             if prev is None or (prev.value, prev.points) != (line.value, line.points):
                 out.append(
                     {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from jiceng.assessment.catalogue import CATALOGUE
 from jiceng.assessment.errors import AssessmentError
 from jiceng.assessment.models import AssessmentRun, ManualEntry, Scheme, Score, ScoreLine
-from jiceng.assessment.queries.subjects import subject_list
+from jiceng.assessment.queries.subjects import subject_key, subject_list, subject_region
 from jiceng.core.audit import audit
 
 
@@ -30,9 +30,11 @@ def run_inputs(scheme: Scheme, start: dt.date, end: dt.date) -> tuple[list, str]
     out = []
     for subject in subject_list(scheme):
         cells = []
+        is_region = not scheme.assesses_units
         for ind in indicators:
             if ind.is_manual:
-                m = manual.get((ind.pk, subject.pk))
+                # manual entries name a region; a unit scheme has none (indicator_add refuses them)
+                m = manual.get((ind.pk, subject.pk)) if is_region else None
                 value = m.value if m else None
                 records = [("assessment.ManualEntry", m.pk)] if m else []
             else:
@@ -58,7 +60,7 @@ def run_inputs(scheme: Scheme, start: dt.date, end: dt.date) -> tuple[list, str]
             for i in indicators
         ],
         "subjects": [
-            [s.code, [[i.code, _canon(v), [list(r) for r in recs]] for i, v, recs in cells]]
+            [subject_key(s), [[i.code, _canon(v), [list(r) for r in recs]] for i, v, recs in cells]]
             for s, cells in out
         ],
     }
@@ -93,14 +95,15 @@ def run_compute(*, scheme: Scheme, period_start: dt.date, period_end: dt.date, b
             total += weighted
             lines.append((ind, value, points, weighted, records))
         totals.append((subject, total.quantize(Decimal("0.1")), lines))
-    totals.sort(key=lambda t: (-t[1], t[0].code))
+    totals.sort(key=lambda t: (-t[1], subject_key(t[0])))
     rank, prev = 0, None
     for n, (subject, total, lines) in enumerate(totals, start=1):
         if total != prev:
             rank, prev = n, total
         score = Score.objects.create(
             run=run,
-            region=subject,
+            region=subject_region(subject),
+            organization=None if subject_region(subject) is subject else subject,
             subject_name=subject.name,
             total=total,
             grade=scheme.grade_for(total),

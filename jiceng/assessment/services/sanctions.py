@@ -18,6 +18,7 @@ from jiceng.assessment.models import (
     SanctionKind,
     ScoreLine,
 )
+from jiceng.assessment.queries.runs import run_final_problem
 from jiceng.assessment.queries.subjects import speaks_for
 from jiceng.assessment.services.runs import run_compute
 from jiceng.bank.models import AlliancePartner
@@ -56,7 +57,7 @@ def _is_district(user) -> bool:
 
 
 def _is_subject(user, line: ScoreLine) -> bool:
-    return speaks_for(user, line.score.region)
+    return speaks_for(user, line.score.subject)
 
 
 @transaction.atomic
@@ -120,20 +121,9 @@ def sanctions_from_run(*, run: AssessmentRun, by, today: dt.date | None = None) 
     today = today or timezone.localdate()
     if not _is_district(by):
         raise AssessmentError(_("奖惩由区里决定。"))
-    pub = Publication.objects.filter(run=run).first()
-    if pub is None or pub.closes_on >= today:
-        raise AssessmentError(_("考核结果须公示期满后才能据此奖惩。"))
-    if (
-        RunObjection.objects.filter(line__score__run=run)
-        .exclude(state=ObjectionState.REJECTED)
-        .filter(resolved_by_run=None)
-        .exists()
-    ):
-        raise AssessmentError(_("还有未裁定或未更正的异议，这一版不是最终结果。"))
-    if AssessmentRun.objects.filter(
-        scheme=run.scheme, period_start=run.period_start, period_end=run.period_end, version__gt=run.version
-    ).exists():
-        raise AssessmentError(_("这一版已有更新的版本，请据最新版本奖惩。"))
+    problem = run_final_problem(run, today)
+    if problem:
+        raise AssessmentError(problem)
     made = []
     for score in run.scores.filter(grade__in=[Grade.EXCELLENT, Grade.FAIL]).exclude(sanctions__isnull=False):
         honour = score.grade == Grade.EXCELLENT
@@ -157,10 +147,14 @@ def sanctions_from_run(*, run: AssessmentRun, by, today: dt.date | None = None) 
 @transaction.atomic
 def plan_submit(*, sanction: Sanction, text: str, by) -> Sanction:
     """The criticised subject writes its improvement plan."""
-    s = Sanction.objects.select_for_update(of=("self",)).select_related("score__region").get(pk=sanction.pk)
+    s = (
+        Sanction.objects.select_for_update(of=("self",))
+        .select_related("score__region", "score__organization")
+        .get(pk=sanction.pk)
+    )
     if s.kind != SanctionKind.CRITICISM:
         raise AssessmentError(_("只有通报批评需要提交整改方案。"))
-    if not speaks_for(by, s.score.region):
+    if not speaks_for(by, s.score.subject):
         raise AssessmentError(_("整改方案由被通报的对象提交。"))
     if len(text.strip()) < 20:
         raise AssessmentError(_("整改方案至少写 20 个字：问题、措施、完成时间和责任人。"))

@@ -1,4 +1,4 @@
-"""The assessment demo: a published scheme for subdistricts and one for communities, each with one run."""
+"""The assessment demo: a published scheme for subdistricts, communities and resident units, each with one run."""
 
 from decimal import Decimal
 
@@ -21,12 +21,12 @@ def test_the_demo_is_registered_last_of_the_domain_apps_and_idempotent():
     assert loaders.index(load_claims_demo) < loaders.index(load_assessment_runs_demo)
     district = load_regions_demo(False)
     load_assessment_demo(district)
-    assert Scheme.objects.count() == 2 and not AssessmentRun.objects.exists()
+    assert Scheme.objects.count() == 3 and not AssessmentRun.objects.exists()
     load_assessment_runs_demo(district)
     schemes = list(Scheme.objects.order_by("subject_type"))
-    assert [s.subject_type for s in schemes] == ["community", "subdistrict"]
+    assert [s.subject_type for s in schemes] == ["community", "subdistrict", "unit"]
     assert all(s.is_frozen and sum(i.weight for i in s.indicators.all()) == 100 for s in schemes)
-    assert AssessmentRun.objects.count() == 2 and Score.objects.exists()
+    assert AssessmentRun.objects.count() == 3 and Score.objects.exists()
     counts = (Scheme.objects.count(), AssessmentRun.objects.count(), Score.objects.count())
     load_assessment_demo(district)
     load_assessment_runs_demo(district)

@@ -33,7 +33,12 @@ def manual_entries(request: HttpRequest, pk: int) -> HttpResponse:
     editor_scope(request)
     scheme = _scheme(request, pk)
     indicators = scheme.indicators.filter(code=MANUAL)
-    subjects = Region.objects.filter(pk__in=[r.pk for r in subject_list(scheme)])
+    # manual entries name a region: a unit scheme has no manual indicators (indicator_add refuses them)
+    subjects = (
+        Region.objects.none()
+        if scheme.assesses_units
+        else Region.objects.filter(pk__in=[r.pk for r in subject_list(scheme)])
+    )
     form = ManualEntryForm(
         request.POST or None, request.FILES or None, indicators=indicators, subjects=subjects
     )

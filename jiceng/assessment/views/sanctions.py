@@ -20,14 +20,17 @@ from jiceng.assessment.views.common import EDITORS, editor_scope
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role, scoped
 
-SUBJECTS = (Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER)
+SUBJECTS = (Role.SUBDISTRICT_ADMIN, Role.COMMUNITY_WORKER, Role.UNIT_OPERATOR)
 
 
 def _subject_lines(user):
     return scoped(
         user,
-        ScoreLine.objects.select_related("score__run__scheme", "score__region", "indicator"),
+        ScoreLine.objects.select_related(
+            "score__run__scheme", "score__region", "score__organization", "indicator"
+        ),
         region="score__region",
+        org="score__organization",
         roles=SUBJECTS,
     )
 
@@ -98,16 +101,16 @@ def my_scores(request: HttpRequest) -> HttpResponse:
         score__run__publication__opens_on__lte=timezone.localdate(),
         score__run__publication__closes_on__gte=timezone.localdate(),
     )
-    lines = [line for line in lines if speaks_for(request.user, line.score.region)]
+    lines = [line for line in lines if speaks_for(request.user, line.score.subject)]
     objections = RunObjection.objects.filter(raised_by=request.user).select_related(
         "line__indicator", "line__score"
     )
     plans = [
         s
         for s in Sanction.objects.filter(kind=SanctionKind.CRITICISM).select_related(
-            "score__region", "run__scheme"
+            "score__region", "score__organization", "run__scheme"
         )
-        if speaks_for(request.user, s.score.region)
+        if speaks_for(request.user, s.score.subject)
     ]
     return render(
         request, "assessment/my_scores.html", {"lines": lines, "objections": objections, "plans": plans}
@@ -171,9 +174,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         scoped(
             request.user,
             Sanction.objects.filter(kind=SanctionKind.CRITICISM).select_related(
-                "score__region", "run__scheme"
+                "score__region", "score__organization", "run__scheme"
             ),
             region="score__region",
+            org="score__organization",
             roles=SUBJECTS,
         ),
         pk=pk,
