@@ -63,17 +63,24 @@ class StaffingReport:
         return sorted((c for c in self.communities if c.below), key=lambda c: (-c.residents, c.region.code))
 
 
-def staffing_report(region: Region, year: int) -> StaffingReport:
-    """Per community and subdistrict of `region`: residents, workers, per 10,000 and qualified share."""
+def staffing_report(region: Region, year: int, *, residents: dict[int, int] | None = None) -> StaffingReport:
+    """Per community and subdistrict of `region`: residents, workers, per 10,000 and qualified share.
+
+    `residents` (active residents per community id) is given by a caller that has counted them already
+    (the cockpit's roll-up), so 1M residents are not counted again."""
     district = Region.objects.get(code=region.district_code)
     settings = settings_get(district, year)
     target, q_target = settings.staffing_target, settings.qualified_target
     communities = list(Region.objects.filter(region.subtree_q(), level=Level.COMMUNITY, is_active=True))
-    residents = dict(
-        Person.objects.filter(region.subtree_q("community"), is_active=True)
-        .values("community_id")
-        .annotate(n=Count("id"))
-        .values_list("community_id", "n")
+    residents = (
+        residents
+        if residents is not None
+        else dict(
+            Person.objects.filter(region.subtree_q("community"), is_active=True)
+            .values("community_id")
+            .annotate(n=Count("id"))
+            .values_list("community_id", "n")
+        )
     )
     active = CommunityWorker.objects.filter(region.subtree_q("community"), left_on__isnull=True)
     workers = dict(active.values("community_id").annotate(n=Count("id")).values_list("community_id", "n"))
