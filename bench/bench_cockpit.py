@@ -1,18 +1,24 @@
-"""Cockpit benchmark: the district page's figures on a large generated district, one JSON line each.
+"""Cockpit benchmark: the cockpit's figures on a large generated district, one JSON line each.
 
 Builds a district of 20 subdistricts × 25 communities with `--residents` active residents
-(default 1M), one wallet per community receiving `--awards` posted award transfers (default
-200,000) spread over the year, 100 open or resolved needs, 20 held activities and 200 check-ins
+(default 100,000), one wallet per community receiving `--awards` posted award transfers (default
+100,000) spread over the year, 100 open or resolved needs, 20 held activities and 200 check-ins
 per community (10,000 activities, 100,000 check-ins), all with bulk inserts that bypass the
-services (the ledger's own benchmark times writes). Then times `cockpit_get` (every target and
-tile, the district and its 20 subdistricts) for the district and for one subdistrict, after one
-warm-up call that computes the service-circle coverage once per process, as the page does.
+services (the ledger's own benchmark times writes). `--scale` is the issue's scale: 1M residents
+and 20M award transfers (the cockpit reads no claims, so none are generated).
 
-Usage: python bench/bench_cockpit.py [sqlite|postgresql] [--residents N] [--awards N] [--all]
+Then times, for the district, one subdistrict and one community: `cockpit_get` summed live (the
+fallback before any roll-up), the roll-up's first refresh (`rollup_refresh`, every figure from
+scratch), `cockpit_get` reading the roll-up (what the page does), and a second refresh after 10,000
+more awards (the incremental one the worker runs every `COCKPIT_ROLLUP_SECONDS`).
+
+Usage: python bench/bench_cockpit.py [sqlite|postgresql] [--residents N] [--awards N] [--scale] [--all]
+(BENCH_NAME names the scratch database, default "cockpit", so two runs on one server do not collide.)
 """
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import subprocess
 import sys
@@ -81,7 +87,7 @@ def build(residents: int, awards: int) -> dict:
     columns = "district_id, key, payload_hash, debit_id, credit_id, amount, kind, state, reason, cause_type, cause_id, created_at, resolved_at"
     with transaction.atomic(), connection.cursor() as cur:
         rows = []
-        for i in range(awards):
+        for i in tqdm(range(awards), desc="奖励", unit="笔", file=sys.stderr, mininterval=2, unit_scale=True):
             n = i % len(communities)
             at = start + dt.timedelta(seconds=span * i / awards)
             rows.append(
@@ -156,7 +162,7 @@ def build(residents: int, awards: int) -> dict:
             checkins,
             [(a.pk, first[a.community_id] + k, a.starts_at, "qr", admin.pk) for a in acts for k in range(10)],
         )
-    return {"district": district, "sub": subs[0], "year": year}
+    return {"district": district, "sub": subs[0], "community": communities[0], "year": year}
 
 
 def timed(fn, repeat: int = 3) -> tuple[float, float]:
@@ -168,9 +174,49 @@ def timed(fn, repeat: int = 3) -> tuple[float, float]:
     return statistics.median(runs), max(runs)
 
 
+def more_awards(world: dict, n: int) -> None:
+    """`n` more posted awards, made two minutes ago (settled, so the next refresh's mark passes them)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from jiceng.bank.models import Account, AccountKind
+
+    district = world["district"]
+    issuance = list(
+        Account.objects.filter(district=district, kind=AccountKind.ISSUANCE).order_by("community_id")
+    )
+    wallets = list(
+        Account.objects.filter(district=district, kind=AccountKind.WALLET).order_by("person__community_id")
+    )
+    at = timezone.now() - dt.timedelta(minutes=2)
+    columns = "district_id, key, payload_hash, debit_id, credit_id, amount, kind, state, reason, cause_type, cause_id, created_at, resolved_at"
+    rows = [
+        (
+            district.pk,
+            f"more-{i}",
+            "",
+            issuance[i % len(issuance)].pk,
+            wallets[i % len(wallets)].pk,
+            5,
+            "award",
+            "posted",
+            "志愿服务",
+            "",
+            "",
+            at,
+            at,
+        )
+        for i in range(n)
+    ]
+    with transaction.atomic(), connection.cursor() as cur:
+        _copy(cur, connection, "bank_transfer", columns, rows)
+
+
 def run(backend: str, residents: int, awards: int) -> None:
-    _django.setup(backend, "cockpit")
+    _django.setup(backend, os.environ.get("BENCH_NAME", "cockpit"))
     from jiceng.cockpit.queries.board import cockpit_get
+    from jiceng.cockpit.queries.overview import region_overview_get
+    from jiceng.cockpit.services.rollup import rollup_refresh
 
     t = time.perf_counter()
     world = build(residents, awards)
@@ -192,29 +238,60 @@ def run(backend: str, residents: int, awards: int) -> None:
         ms=round(first_ms),
         **common,
     )
-    median, worst = timed(lambda: cockpit_get(world["district"]))
+    levels = [
+        ("district", "the district and its 20 subdistricts", world["district"]),
+        ("subdistrict", "one subdistrict and its 25 communities", world["sub"]),
+        ("community", "one community", world["community"]),
+    ]
+    for level, what, region in levels:
+        median, worst = timed(
+            lambda r=region: cockpit_get(r, live=True), repeat=1 if awards > 1_000_000 else 3
+        )
+        _django.emit(
+            label=f"cockpit_get({level}, live=True): every target and tile summed from the records, {what}",
+            median_ms=round(median, 1),
+            max_ms=round(worst, 1),
+            **common,
+        )
+    t = time.perf_counter()
+    stamp = rollup_refresh(district=world["district"])
     _django.emit(
-        label="cockpit_get(district): targets and every tile, district and 20 subdistricts",
-        median_ms=round(median, 1),
-        max_ms=round(worst, 1),
+        label="rollup_refresh(district), first: every rolled-up figure from scratch, in one transaction",
+        seconds=round(time.perf_counter() - t, 2),
         **common,
     )
-    median, worst = timed(lambda: cockpit_get(world["sub"]))
+    assert stamp.transfer_mark > 0
+    for level, what, region in levels:
+        median, worst = timed(lambda r=region: (cockpit_get(r), region_overview_get(r)))
+        _django.emit(
+            label=f"cockpit_get({level}) and region_overview_get reading the roll-up (every figure of the page): {what}",
+            median_ms=round(median, 1),
+            max_ms=round(worst, 1),
+            **common,
+        )
+    more_awards(world, 10_000)
+    t = time.perf_counter()
+    rollup_refresh(district=world["district"])
     _django.emit(
-        label="cockpit_get(subdistrict): one subdistrict and its 25 communities",
-        median_ms=round(median, 1),
-        max_ms=round(worst, 1),
+        label="rollup_refresh(district), again after 10,000 more awards (adds the transfers since its mark)",
+        seconds=round(time.perf_counter() - t, 2),
         **common,
     )
+    assert cockpit_get(world["district"]).total.issued == (awards + 10_000) * 5
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("backend", nargs="?", choices=["sqlite", "postgresql"])
-    parser.add_argument("--residents", type=int, default=1_000_000)
-    parser.add_argument("--awards", type=int, default=200_000)
+    parser.add_argument("--residents", type=int, default=100_000)
+    parser.add_argument("--awards", type=int, default=100_000)
+    parser.add_argument(
+        "--scale", action="store_true", help="the issue's scale: 1M residents, 20M award transfers"
+    )
     parser.add_argument("--all", action="store_true", help="SQLite, then PostgreSQL when it is there")
     args = parser.parse_args()
+    if args.scale:
+        args.residents, args.awards = 1_000_000, 20_000_000
     if args.backend:
         run(args.backend, args.residents, args.awards)
         return

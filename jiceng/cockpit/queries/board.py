@@ -529,23 +529,24 @@ def cockpit_get(region: Region, *, today: dt.date | None = None, live: bool = Fa
     sectors = _sectors(region)
     nodes = [region, *children]
     rows = [Row(region=n) for n in nodes]
+    prefixes = [(row, row.region.prefix) for row in rows]
     owners: dict[str, list[Row]] = {}  # code -> the rows whose subtree holds it, worked out once per code
 
     def rows_of(code: str) -> list[Row]:
         if code not in owners:
-            owners[code] = [row for row in rows if _under(code, row.region)]
+            owners[code] = [row for row, prefix in prefixes if code.startswith(prefix)]
         return owners[code]
 
     for name, counter in groups.items():
         for code, n in counter.items():
             for row in rows_of(code):
                 setattr(row, name, getattr(row, name) + n)
+    for c in communities:
+        for row in rows_of(c.code):
+            row.communities += 1
+            row.communities_awarded += 1 if groups["awards"].get(c.code) else 0
     for row in rows:
         r = row.region
-        row.communities = sum(1 for c in communities if r.contains(c))
-        row.communities_awarded = sum(
-            1 for c in communities if r.contains(c) and groups["awards"].get(c.code)
-        )
         row.sector_total = sum(1 for code, _c, _f in sectors if _under(code, r))
         row.sector_covered = sum(1 for code, c, _f in sectors if c and _under(code, r))
         row.sector_faded = sum(1 for code, _c, f in sectors if f and _under(code, r))
