@@ -18,6 +18,13 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+def block(body: str, code: str) -> str:
+    """What the rank tile shows for one region: its block up to the next region's, or the tile's end."""
+    rest = body[body.index(f'data-rank="{code}"') + 1 :]
+    ends = [i for i in (rest.find("data-rank="), rest.find("</section>")) if i >= 0]
+    return rest[: min(ends)]
+
+
 def subdistrict_run(regions, personas, *, published_days_ago: int | None):
     """A subdistrict scheme of one manual indicator: A reached its target, B did not."""
     scheme = published_scheme(
@@ -61,13 +68,12 @@ def test_a_final_run_ranks_each_subdistrict_among_subdistricts(client, regions, 
 
     client.force_login(personas["district_admin"])
     body = client.get(reverse("cockpit:region", args=[regions["district"].code])).content.decode()
-    row = body[body.index(f'data-rank="{regions["A"].code}"') :]
-    row = row[: row.index("</tr>")]
+    row = block(body, regions["A"].code)
     assert "100.0" in row and "优秀" in row and f"第 1 / {peers} 名" in row
     assert reverse("assessment:score", args=[a.pk]) in row
+    assert "不是本区考核的对象" in block(body, regions["district"].code)
     body = client.get(reverse("cockpit:region", args=[regions["A1"].code])).content.decode()
-    row = body[body.index(f'data-rank="{regions["A1"].code}"') :]
-    assert "尚无考核结果" in row[: row.index("</tr>")]
+    assert "尚无考核结果" in block(body, regions["A1"].code)
 
 
 def test_a_run_still_on_notice_or_unpublished_is_not_shown(client, regions, personas):
@@ -78,8 +84,7 @@ def test_a_run_still_on_notice_or_unpublished_is_not_shown(client, regions, pers
     assert rank_by_region([regions["A"]]) == {}  # its objection period runs until TODAY + 6
     client.force_login(personas["sub_admin"])
     body = client.get(reverse("cockpit:region", args=[regions["A"].code])).content.decode()
-    row = body[body.index(f'data-rank="{regions["A"].code}"') :]
-    assert "尚无考核结果" in row[: row.index("</tr>")]
+    assert "尚无考核结果" in block(body, regions["A"].code)
 
 
 def test_a_community_worker_sees_the_rank_without_a_link(client, regions, personas):
