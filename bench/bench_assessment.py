@@ -108,8 +108,8 @@ def run(backend: str, residents: int, awards: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("backend", nargs="?", choices=["sqlite", "postgresql"])
-    parser.add_argument("--residents", type=int, default=100_000)
-    parser.add_argument("--awards", type=int, default=100_000)
+    parser.add_argument("--residents", type=int, default=20_000)
+    parser.add_argument("--awards", type=int, default=20_000)
     parser.add_argument("--scale", action="store_true", help="1M residents, 20M award transfers")
     parser.add_argument("--all", action="store_true", help="SQLite, then PostgreSQL when it is there")
     args = parser.parse_args()
