@@ -2,11 +2,13 @@
 
 import dataclasses
 import json
+from io import BytesIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from conftest import make_person
 from jiceng.activities.models import ActivityStatus
@@ -143,6 +145,9 @@ def test_the_page_and_the_json_say_when_the_figures_were_computed(client, region
     data = json.loads(client.get(reverse("cockpit:export_json", args=[regions["A"].code])).content)
     assert data["figures_computed_at"] == timezone.localtime(stamp.computed_at).isoformat()
     assert data["figures"]["points_issued"] == 150
+    response = client.get(reverse("cockpit:export_xlsx", args=[regions["A"].code]))
+    about = dict(load_workbook(BytesIO(response.content))["说明"].iter_rows(values_only=True))
+    assert about["数据更新于"] == shown
 
 
 def test_the_command_the_worker_and_the_demo_refresh_it(regions, personas, world):  # noqa: F811
