@@ -280,7 +280,9 @@ TASKS = {
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
 JOB_RECOVER_SECONDS = env_int("JOB_RECOVER_SECONDS", 30)
-for _name in ("JOB_STALE_SECONDS", "JOB_MAX_ATTEMPTS", "JOB_RECOVER_SECONDS"):
+# How often `jiceng worker` enqueues the refresh of the cockpit's roll-up (cockpit.tasks).
+COCKPIT_ROLLUP_SECONDS = env_int("COCKPIT_ROLLUP_SECONDS", 300)
+for _name in ("JOB_STALE_SECONDS", "JOB_MAX_ATTEMPTS", "JOB_RECOVER_SECONDS", "COCKPIT_ROLLUP_SECONDS"):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} 必须是正整数")
 

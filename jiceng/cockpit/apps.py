@@ -11,3 +11,18 @@ class CockpitConfig(AppConfig):
         from jiceng.core.audit_log import actions_register
 
         actions_register(SENTENCES)
+
+        from django.conf import settings
+
+        from jiceng.cockpit.demo import load_cockpit_demo
+        from jiceng.core.jobs import periodic_register
+        from jiceng.demo.registry import register
+
+        def enqueue():
+            from jiceng.cockpit.tasks import cockpit_rollup_refresh
+
+            return cockpit_rollup_refresh.enqueue()
+
+        periodic_register("cockpit-rollup", lambda: settings.COCKPIT_ROLLUP_SECONDS, enqueue)
+        # Last of all loaders: the roll-up sums what every other loader made.
+        register("cockpit.rollup", load_cockpit_demo, order=900)

@@ -1,5 +1,6 @@
 """A region's cockpit figures as a workbook, for reporting upward (district to city)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -58,6 +59,12 @@ def cockpit_sheets(cockpit: Cockpit) -> list[Sheet]:
                 (_("区划"), f"{cockpit.region.name}（{cockpit.region.code}）"),
                 (_("年度"), cockpit.year),
                 (_("计算日期"), cockpit.today),
+                (
+                    _("数据更新于"),
+                    timezone.localtime(cockpit.computed_at).strftime("%Y-%m-%d %H:%M")
+                    if cockpit.computed_at
+                    else _("实时汇总"),
+                ),
                 (_("距年底"), ngettext("%(n)s 天", "%(n)s 天", cockpit.days_left) % {"n": cockpit.days_left}),
                 (_("来源"), _("全部数字由系统记录汇总，无手工填报")),
                 (_("人口说明"), cockpit.circle_note),

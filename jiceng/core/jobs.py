@@ -30,6 +30,21 @@ from jiceng.core.models import ImportJob
 _RUNNERS: dict[str, Callable] = {}
 
 
+# name → (seconds between runs, a function of no arguments that enqueues the work): `jiceng worker`
+# calls each one every so many seconds, in a thread of its own.
+_PERIODIC: dict[str, tuple[Callable[[], float], Callable[[], object]]] = {}
+
+
+def periodic_register(name: str, every: Callable[[], float], enqueue: Callable[[], object]) -> None:
+    """Have `jiceng worker` call `enqueue` every `every()` seconds (read each time, so a setting applies);
+    apps call it from `AppConfig.ready`."""
+    _PERIODIC[name] = (every, enqueue)
+
+
+def periodic_list() -> dict[str, tuple[Callable[[], float], Callable[[], object]]]:
+    return dict(_PERIODIC)
+
+
 def runner_register(kind: str, service: Callable) -> None:
     """Name the service that runs imports of `kind`; apps call it from `AppConfig.ready`."""
     _RUNNERS[kind] = service

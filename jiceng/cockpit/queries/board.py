@@ -153,6 +153,7 @@ class Cockpit:
     targets: list[Target]
     trend: dict
     circle_note: str = ""
+    computed_at: dt.datetime | None = None  # when the rolled-up figures were computed; None: summed now
 
     @property
     def days_left(self) -> int:
@@ -169,6 +170,7 @@ class Cockpit:
             "level": self.region.level,
             "year": self.year,
             "computed_on": self.today.isoformat(),
+            "figures_computed_at": timezone.localtime(self.computed_at or timezone.now()).isoformat(),
             "days_left": self.days_left,
             "targets": [
                 {"code": t.code, "name": t.name, "done": t.done, "figure": t.figure, "missing": t.missing}
@@ -200,8 +202,14 @@ def _month_sums(field: str, value: str, year: int) -> dict:
     }
 
 
-def _bank(region: Region, lo, hi, year: int) -> tuple[dict[str, Counter], dict]:
-    """Points issued and redeemed per community and per month, in one query each; the love pools."""
+def _months(row) -> list[int]:
+    return [row[f"m{i}"] or 0 for i in range(12)]
+
+
+def awards_by_community(region: Region, year: int, *, above: int = 0, up_to: int | None = None) -> dict:
+    """Award transfers from issuance accounts posted in `year`, per community code: their number and
+    their points per month, in one query; only transfers with `above` < id (≤ `up_to`) when given."""
+    lo, hi = _day_start(dt.date(year, 1, 1)), _day_start(dt.date(year + 1, 1, 1))
     awards = Transfer.objects.filter(
         region.subtree_q("debit__community"),
         kind=TransferKind.AWARD,
@@ -210,12 +218,19 @@ def _bank(region: Region, lo, hi, year: int) -> tuple[dict[str, Counter], dict]:
         resolved_at__gte=lo,
         resolved_at__lt=hi,
     )
-    issued = list(
-        awards.values("debit__community__code")
-        .annotate(n=Count("id"), **_month_sums("resolved_at", "amount", year))
-        .order_by()
+    if above:
+        awards = awards.filter(id__gt=above)
+    if up_to is not None:
+        awards = awards.filter(id__lte=up_to)
+    rows = awards.values("debit__community__code").annotate(
+        n=Count("id"), **_month_sums("resolved_at", "amount", year)
     )
-    redeemed = list(
+    return {r["debit__community__code"]: {"awards": r["n"], "issued_m": _months(r)} for r in rows.order_by()}
+
+
+def _bank(region: Region, lo, hi, year: int) -> dict[str, dict]:
+    """Points redeemed per community and per month (vouchers collected), and the love pools."""
+    redeemed = (
         Redemption.objects.filter(
             region.subtree_q("person__community"),
             state=RedemptionState.COLLECTED,
@@ -227,32 +242,30 @@ def _bank(region: Region, lo, hi, year: int) -> tuple[dict[str, Counter], dict]:
         .order_by()
     )
     pools = Account.objects.filter(region.subtree_q("community"), kind=AccountKind.LOVE_POOL)
+    out: dict[str, dict] = {}
+    for r in redeemed:
+        out.setdefault(r["person__community__code"], {})["redeemed_m"] = _months(r)
+    for code, n in _grouped(pools, "community__code", Sum("posted")).items():
+        out.setdefault(code, {})["pools"] = n
+    return out
 
-    def months(row) -> list[int]:
-        return [row[f"m{i}"] or 0 for i in range(12)]
 
-    trend = {
+def _trend(by_code: dict[str, dict]) -> dict:
+    def column(name: str) -> list[int]:
+        data = [0] * 12
+        for figures in by_code.values():
+            for i, v in enumerate(figures.get(name) or ()):
+                data[i] += v
+        return data
+
+    return {
         "names": [_("%(m)s月") % {"m": m} for m in range(1, 13)],
         "type": "line",
         "series": [
-            {
-                "name": _("发放积分"),
-                "data": [sum(col) for col in zip(*(months(r) for r in issued), strict=False)],
-            },
-            {
-                "name": _("兑换积分"),
-                "data": [sum(col) for col in zip(*(months(r) for r in redeemed), strict=False)],
-            },
+            {"name": _("发放积分"), "data": column("issued_m")},
+            {"name": _("兑换积分"), "data": column("redeemed_m")},
         ],
     }
-    for series in trend["series"]:
-        series["data"] = series["data"] or [0] * 12
-    return {
-        "issued": Counter({r["debit__community__code"]: sum(months(r)) for r in issued}),
-        "awards": Counter({r["debit__community__code"]: r["n"] for r in issued}),
-        "redeemed": Counter({r["person__community__code"]: sum(months(r)) for r in redeemed}),
-        "pools": _grouped(pools, "community__code", Sum("posted")),
-    }, trend
 
 
 def _alliance(region: Region, lo, hi) -> dict[str, Counter]:
@@ -423,8 +436,68 @@ def _targets(
     return targets
 
 
-def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
-    """The cockpit of `region` for the year of `today`."""
+# The figures a refresh rolls up per community code (`community_figures`); the rest stay live.
+ROLLED_COUNTS = (
+    "residents",
+    "awards",
+    "pools",
+    "needs_open",
+    "needs_resolved",
+    "activities_held",
+    "checkins",
+    "report_ins",
+    "report_ins_confirmed",
+)
+ROLLED_MONTHS = ("issued_m", "redeemed_m")
+
+
+def community_figures(region: Region, year: int, *, awards: dict | None = None) -> dict[str, dict]:
+    """Per community code under `region`: every figure that costs a scan of a large table (residents,
+    households and party members, the Moral Bank's awards and vouchers per month, the love pools, needs,
+    activities, check-ins, report-ins), as {code: {name: value}}. `awards` replaces the award query
+    (a refresh adds final transfers to what it summed before)."""
+    from jiceng.cockpit.queries.overview import people_counts_by_community
+
+    lo, hi = _day_start(dt.date(year, 1, 1)), _day_start(dt.date(year + 1, 1, 1))
+    out: dict[str, dict] = {}
+
+    def put(code, name, value) -> None:
+        if code is not None:
+            out.setdefault(code, {})[name] = value
+
+    people, households, members = people_counts_by_community(region)
+    for name, counter in (("residents", people), ("households", households), ("party_members", members)):
+        for code, n in counter.items():
+            put(code, name, n)
+    for code, figures in (awards_by_community(region, year) if awards is None else awards).items():
+        for name, value in figures.items():
+            put(code, name, value)
+    for code, figures in _bank(region, lo, hi, year).items():
+        for name, value in figures.items():
+            put(code, name, value)
+    for name, counter in _lists_and_activities(region, lo, hi, year).items():
+        for code, n in counter.items():
+            put(code, name, n)
+    return out
+
+
+def _rolled(region: Region, year: int):
+    """The latest refresh's stamp and rows under `region`, or (None, None) before the first one."""
+    from jiceng.cockpit.models import Rollup, RollupStamp
+
+    stamp = RollupStamp.objects.filter(district__code=region.district_code, year=year).first()
+    if stamp is None:
+        return None, None
+    rows = Rollup.objects.filter(region.subtree_q(), district_id=stamp.district_id, year=year).values_list(
+        "code", "figures", "circle_population", "circle_percentage"
+    )
+    return stamp, {code: (figures, pop, pct) for code, figures, pop, pct in rows}
+
+
+def cockpit_get(region: Region, *, today: dt.date | None = None, live: bool = False) -> Cockpit:
+    """The cockpit of `region` for the year of `today`: the large tables' figures from the latest
+    roll-up (`services.rollup.rollup_refresh`) when there is one and `live` is not asked for, else
+    summed from the records now."""
     today = today or timezone.localdate()
     year = today.year
     lo, hi = _day_start(dt.date(year, 1, 1)), _day_start(dt.date(year + 1, 1, 1))
@@ -436,44 +509,58 @@ def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
         else []
     )
     communities = [r for r in subtree if r.level == Level.COMMUNITY]
-    # Registered active residents per community: workforce's staffing report counts them already.
-    staffing = staffing_report(region, year)
-    residents = Counter({line.region.code: line.residents for line in staffing.communities})
-    groups: dict[str, Counter] = {"residents": residents}
-    bank, trend = _bank(region, lo, hi, year)
-    groups.update(bank)
+    stamp, rolled = (None, None) if live else _rolled(region, year)
+    if rolled is not None:
+        by_code = {code: figures for code, (figures, _p, _c) in rolled.items()}
+    else:
+        by_code = community_figures(region, year)
+    groups: dict[str, Counter] = {name: Counter() for name in (*ROLLED_COUNTS, "issued", "redeemed")}
+    for code, figures in by_code.items():
+        for name in ROLLED_COUNTS:
+            if figures.get(name):
+                groups[name][code] = figures[name]
+        for name in ROLLED_MONTHS:
+            if figures.get(name):
+                groups[name[:-2]][code] = sum(figures[name])
+    trend = _trend(by_code)
+    by_id = {c.pk: by_code.get(c.code, {}).get("residents", 0) for c in communities}
+    staffing = staffing_report(region, year, residents=by_id)
     groups.update(_alliance(region, lo, hi))
-    groups.update(_lists_and_activities(region, lo, hi, year))
     sectors = _sectors(region)
     nodes = [region, *children]
     rows = [Row(region=n) for n in nodes]
+    prefixes = [(row, row.region.prefix) for row in rows]
     owners: dict[str, list[Row]] = {}  # code -> the rows whose subtree holds it, worked out once per code
 
     def rows_of(code: str) -> list[Row]:
         if code not in owners:
-            owners[code] = [row for row in rows if _under(code, row.region)]
+            owners[code] = [row for row, prefix in prefixes if code.startswith(prefix)]
         return owners[code]
 
     for name, counter in groups.items():
         for code, n in counter.items():
             for row in rows_of(code):
                 setattr(row, name, getattr(row, name) + n)
+    for c in communities:
+        for row in rows_of(c.code):
+            row.communities += 1
+            row.communities_awarded += 1 if groups["awards"].get(c.code) else 0
     for row in rows:
         r = row.region
-        row.communities = sum(1 for c in communities if r.contains(c))
-        row.communities_awarded = sum(
-            1 for c in communities if r.contains(c) and groups["awards"].get(c.code)
-        )
         row.sector_total = sum(1 for code, _c, _f in sectors if _under(code, r))
         row.sector_covered = sum(1 for code, c, _f in sectors if c and _under(code, r))
         row.sector_faded = sum(1 for code, _c, f in sectors if f and _under(code, r))
     total = rows[0]
     targets = _targets(region, year, today, total, communities, groups["awards"], staffing)
     lines = {line.region.pk: line for line in [staffing.total, *staffing.subdistricts, *staffing.communities]}
-    money = region_figures(nodes, year=year)
+    money = region_figures(nodes, year=year, residents=groups["residents"])
     outcomes = outcome_counts_by_region(region)
     code_of = {r.pk: r.code for r in subtree}
-    cov, figures_get = _circle(region)
+    if rolled is None:
+        cov, figures_get = _circle(region)
+        stand_in, error = cov.points.stand_in, cov.error
+    else:
+        stand_in, error = stamp.circle_stand_in, stamp.circle_error
     for row, f in zip(rows, money, strict=True):
         line = lines.get(row.region.pk)
         if line is not None:
@@ -483,9 +570,12 @@ def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
             if _under(code_of.get(rid), row.region):
                 for k in row.tasks:
                     row.tasks[k] += counts.get(k, 0)
-        fig = figures_get(cov, row.region)
-        row.circle_population = round(fig.population)
-        row.circle_percentage = fig.percentage
+        if rolled is None:
+            fig = figures_get(cov, row.region)
+            row.circle_population, row.circle_percentage = round(fig.population), fig.percentage
+        else:
+            _f, pop, pct = rolled.get(row.region.code, ({}, 0.0, None))
+            row.circle_population, row.circle_percentage = round(pop or 0), pct
     return Cockpit(
         region=region,
         year=year,
@@ -494,15 +584,16 @@ def cockpit_get(region: Region, *, today: dt.date | None = None) -> Cockpit:
         children=rows[1:],
         targets=targets,
         trend=trend,
-        circle_note=_population_note(total, cov),
+        circle_note=_population_note(total, stand_in, error),
+        computed_at=stamp.computed_at if stamp is not None else None,
     )
 
 
-def _population_note(total: Row, cov) -> str:
+def _population_note(total: Row, stand_in: bool, error: str) -> str:
     """Why the cockpit's population and the service-circle map's agree, or why they differ."""
     if total.circle_population == total.residents:
         note = _("服务圈地图与本页人口一致：%(n)s 人。") % {"n": total.residents}
-    elif cov.points.stand_in:
+    elif stand_in:
         note = _(
             "本页人口 %(r)s 人是登记在册的居民。服务圈还没有导入居住点，地图把各社区登记的居民放在社区中心点上，"
             "没有中心点坐标的社区不在地图上，所以地图只算到 %(p)s 人。"
@@ -512,6 +603,6 @@ def _population_note(total: Row, cov) -> str:
             "本页人口 %(r)s 人是登记在册的居民；服务圈地图的 %(p)s 人是各居住点登记的人口"
             "（含未登记的常住人口，或尚未补录的楼栋），两者来源不同，所以不一致。"
         ) % {"r": total.residents, "p": total.circle_population}
-    if cov.error:
-        note += " " + _("步行覆盖率暂无：%(e)s") % {"e": cov.error}
+    if error:
+        note += " " + _("步行覆盖率暂无：%(e)s") % {"e": error}
     return note

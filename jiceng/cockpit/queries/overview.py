@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import timezone
 
 from jiceng.people.models import Household, PartyMembership, Person
 from jiceng.regions.models import CHILD_LEVEL, PREFIX_LEN, Level, Region
@@ -19,8 +20,9 @@ class Figures:
     party_members: int = 0
 
 
-def _counts_by_community(region: Region) -> tuple[Counter, Counter, Counter]:
-    """Three grouped queries over the subtree, whatever its size."""
+def people_counts_by_community(region: Region) -> tuple[Counter, Counter, Counter]:
+    """Active residents, households and party members per community code: three grouped queries over
+    the subtree, whatever its size."""
     people = Counter(
         dict(
             Person.objects.filter(region.subtree_q("community"), is_active=True)
@@ -45,10 +47,28 @@ def _counts_by_community(region: Region) -> tuple[Counter, Counter, Counter]:
     return people, households, members
 
 
+def _counts(region: Region) -> tuple[Counter, Counter, Counter]:
+    """From the cockpit's latest roll-up when there is one, else counted now."""
+    from jiceng.cockpit.models import Rollup, RollupStamp
+
+    stamp = RollupStamp.objects.filter(
+        district__code=region.district_code, year=timezone.localdate().year
+    ).first()
+    if stamp is None:
+        return people_counts_by_community(region)
+    out = (Counter(), Counter(), Counter())
+    rows = Rollup.objects.filter(region.subtree_q(), district_id=stamp.district_id, year=stamp.year)
+    for code, figures in rows.values_list("code", "figures"):
+        for counter, name in zip(out, ("residents", "households", "party_members"), strict=True):
+            if figures.get(name):
+                counter[code] = figures[name]
+    return out
+
+
 def region_overview_get(region: Region) -> tuple[Figures, list[Figures]]:
     """Figures for `region` and for each of its direct children."""
     subtree = list(Region.objects.filter(region.subtree_q(), is_active=True).order_by("code"))
-    people, households, members = _counts_by_community(region)
+    people, households, members = _counts(region)
     child_level = CHILD_LEVEL.get(Level(region.level))
     children = [r for r in subtree if r.level == child_level and r.parent_id == region.id]
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _l
 from jiceng.cockpit import exports
 from jiceng.cockpit.queries.board import cockpit_get
 from jiceng.cockpit.queries.overview import region_can_drill, region_overview_get
+from jiceng.cockpit.queries.rank import rank_by_region
 from jiceng.core.audit import audit
 from jiceng.core.models import Role
 from jiceng.core.scope import get_scoped_or_404, require_role
@@ -141,6 +142,23 @@ def _tiles(scope, cockpit) -> list[dict]:
     return out
 
 
+def _ranks(scope, cockpit) -> list[dict]:
+    """The rank tile's rows: the region, then each child, with a link to the score where the role may open it."""
+    regions = [cockpit.region, *(c.region for c in cockpit.children)]
+    ranks = rank_by_region(regions, today=cockpit.today)
+    can_open = scope.has(Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN)
+    return [
+        {
+            "region": r,
+            "rank": ranks.get(r.pk),
+            "link": reverse("assessment:score", args=[ranks[r.pk].score_id])
+            if can_open and r.pk in ranks
+            else "",
+        }
+        for r in regions
+    ]
+
+
 @login_required
 def overview_view(request: HttpRequest, code: str | None = None) -> HttpResponse:
     scope, region = _region(request, code)
@@ -157,6 +175,7 @@ def overview_view(request: HttpRequest, code: str | None = None) -> HttpResponse
             "children": children,
             "cockpit": cockpit,
             "tiles": _tiles(scope, cockpit),
+            "ranks": _ranks(scope, cockpit),
             "crumbs": crumbs,
             "drill": region_can_drill(region),
             "chart": {

@@ -106,12 +106,15 @@ def _under(code: str, r: Region) -> bool:
     return code.startswith(r.prefix)
 
 
-def region_figures(regions: list[Region], *, year: int) -> list[Figures]:
+def region_figures(
+    regions: list[Region], *, year: int, residents: dict[str, int] | None = None
+) -> list[Figures]:
     """Figures of each region (its whole subtree), in four grouped queries whatever their number.
 
     Each table is summed once, grouped by region code (and kind, or source and target), over the
     subtrees of all `regions` (`subtree_q`); the per-region totals are then additions over those
-    groups, a few thousand rows at most, instead of one scan per region.
+    groups, a few thousand rows at most, instead of one scan per region. `residents` (active residents
+    per community code) is given by a caller that has counted them already (the cockpit's roll-up).
     """
     if not regions:
         return []
@@ -137,7 +140,7 @@ def region_figures(regions: list[Region], *, year: int) -> list[Figures]:
         .annotate(s=Sum("amount"))
         .order_by()
     )
-    people = _residents(regions)
+    people = residents if residents is not None else _residents(regions)
     rows = []
     for r in regions:
         f = Figures(region=r)

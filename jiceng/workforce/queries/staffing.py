@@ -94,21 +94,29 @@ def worker_placement_on(region: Region, on: dt.date) -> dict[int, int]:
     return {w: c for w, c in placed.items() if c in inside}
 
 
-def staffing_report(region: Region, year: int, on: dt.date | None = None) -> StaffingReport:
+def staffing_report(
+    region: Region, year: int, on: dt.date | None = None, *, residents: dict[int, int] | None = None
+) -> StaffingReport:
     """Per community and subdistrict of `region`: residents, workers, per 10,000 and qualified share.
 
     Workers are those in post now, or with `on` those in post on that day (`worker_placement_on`),
-    counting the qualifications they held by then. Residents are the roll as it stands.
+    counting the qualifications they held by then. Residents are the roll as it stands; `residents`
+    (active residents per community id) is given by a caller that has counted them already (the
+    cockpit's roll-up), so 1M residents are not counted again.
     """
     district = Region.objects.get(code=region.district_code)
     settings = settings_get(district, year)
     target, q_target = settings.staffing_target, settings.qualified_target
     communities = list(Region.objects.filter(region.subtree_q(), level=Level.COMMUNITY, is_active=True))
-    residents = dict(
-        Person.objects.filter(region.subtree_q("community"), is_active=True)
-        .values("community_id")
-        .annotate(n=Count("id"))
-        .values_list("community_id", "n")
+    residents = (
+        residents
+        if residents is not None
+        else dict(
+            Person.objects.filter(region.subtree_q("community"), is_active=True)
+            .values("community_id")
+            .annotate(n=Count("id"))
+            .values_list("community_id", "n")
+        )
     )
     if on is None:
         active = CommunityWorker.objects.filter(region.subtree_q("community"), left_on__isnull=True)

@@ -2,9 +2,12 @@
 
 It is django-tasks-db's worker, plus the one thing a crashed worker leaves behind:
 running import jobs whose progress stopped are enqueued again (or failed, when out
-of attempts) at start and every `JOB_RECOVER_SECONDS`.
+of attempts) at start and every `JOB_RECOVER_SECONDS`; and the periodic work apps
+register with `core.jobs.periodic_register` (the cockpit's roll-up) is enqueued at
+start and then every so many seconds, each in a thread of its own.
 """
 
+import logging
 import os
 import socket
 import threading
@@ -14,7 +17,9 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 
-from jiceng.core.jobs import import_job_recover
+from jiceng.core.jobs import import_job_recover, periodic_list
+
+log = logging.getLogger(__name__)
 
 
 def _recover_forever(stop: threading.Event) -> None:
@@ -23,6 +28,18 @@ def _recover_forever(stop: threading.Event) -> None:
             import_job_recover()
         finally:
             close_old_connections()
+
+
+def _periodic_forever(stop: threading.Event, name: str, every, enqueue) -> None:
+    while True:
+        try:
+            enqueue()
+        except Exception:  # noqa: BLE001 - a failed enqueue is retried at the next tick
+            log.exception("periodic task %s could not be enqueued", name)
+        finally:
+            close_old_connections()
+        if stop.wait(every()):
+            return
 
 
 class Command(BaseCommand):
@@ -38,6 +55,10 @@ class Command(BaseCommand):
             self.stdout.write(f"中断的导入：重新排队 {result['retried']} 个，标记失败 {result['failed']} 个")
         stop = threading.Event()
         threading.Thread(target=_recover_forever, args=(stop,), daemon=True, name="job-recover").start()
+        for name, (every, enqueue) in periodic_list().items():
+            threading.Thread(
+                target=_periodic_forever, args=(stop, name, every, enqueue), daemon=True, name=name
+            ).start()
         worker = Worker(
             queue_names=["default"],
             interval=opts["interval"],

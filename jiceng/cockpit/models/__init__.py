@@ -1,0 +1,3 @@
+from jiceng.cockpit.models.rollup import Rollup, RollupStamp
+
+__all__ = ["Rollup", "RollupStamp"]
