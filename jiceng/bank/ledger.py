@@ -15,12 +15,13 @@ Every transfer carries a caller-given idempotency key, unique per district. Repl
 a key returns the original transfer; the same key with another payload is refused.
 """
 
+import datetime as dt
 import functools
 import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import psycopg
@@ -60,6 +61,7 @@ from jiceng.bank.transactions import (  # noqa: F401 - services run their use ca
     atomic_step,
     joins_use_case,
     one_transaction,
+    row_locked,
     use_case,
 )
 from jiceng.regions.models import Region
@@ -113,6 +115,121 @@ class Spec:
     @property
     def credit_id(self) -> int:
         return self.credit if isinstance(self.credit, int) else self.credit.pk
+
+
+@dataclass(frozen=True)
+class Row:
+    """A use case's own row that rides in the ledger's statement (ARCHITECTURE.md, "Ledger writes").
+
+    The ledger writes it only where it wrote the transfer row: inserted (a used key writes
+    nothing) or, for `post_found`, resolved. `values` are columns set from parameters (by
+    attname, `donor_id`), `adds` columns moved by a delta (`stock`: -1); `transfer` names
+    the column the ledger fills with the transfer's id (None: none). An insert unless `pk`
+    names the row to update; `match=True` updates the row whose `transfer` column points
+    to the resolved transfer. `guard` is an SQL condition (`%s` parameters in
+    `guard_params`) the write must meet, evaluated in the same statement: the row's id
+    comes back None when it did not, and the caller refuses (its transaction rolls back).
+    `returning` names the columns that come back (attnames).
+    """
+
+    model: type
+    values: dict
+    adds: dict = field(default_factory=dict)
+    transfer: str | None = "transfer_id"
+    pk: int | None = None
+    match: bool = False
+    guard: str = ""
+    guard_params: tuple = ()
+    returning: tuple[str, ...] = ("id",)
+
+    @property
+    def update(self) -> bool:
+        return self.pk is not None or self.match
+
+
+_ROW_SQL: dict[tuple, tuple[str, str]] = {}
+
+
+def _row_sql(row: Row, source: str) -> tuple[str, str]:
+    """The row's statement for PostgreSQL (a CTE body reading the transfer as `x` from `source`)
+    and for SQLite (the transfer's id a parameter); built once per shape."""
+    shape = (row.model, tuple(row.values), tuple(row.adds), row.transfer, row.update, row.match)
+    shape += (row.guard, row.returning, source)
+    found = _ROW_SQL.get(shape)
+    if found is not None:
+        return found
+    meta = row.model._meta
+    table = meta.db_table
+    col = {f.attname: f for f in meta.concrete_fields}
+
+    def cast(name: str) -> str:
+        return (
+            f"CAST(%s AS {col[name].cast_db_type(connection)})" if connection.vendor == "postgresql" else "%s"
+        )
+
+    ret = ", ".join(f"y.{col[n].column}" for n in row.returning)
+    bare = ", ".join(col[n].column for n in row.returning)
+    guard = f" AND ({row.guard})" if row.guard else ""
+    if row.update:
+        sets = [f"{col[n].column} = {cast(n)}" for n in row.values]
+        sets += [f"{col[n].column} = y.{col[n].column} + %s" for n in row.adds]
+        pg_sets, lite_sets = list(sets), list(sets)
+        if row.transfer and not row.match:
+            pg_sets.append(f"{col[row.transfer].column} = x.id")
+            lite_sets.append(f"{col[row.transfer].column} = %s")
+        where = "y.id = %s" if not row.match else f"y.{col[row.transfer].column} = x.id"
+        lite_where = "y.id = %s" if not row.match else f"y.{col[row.transfer].column} = %s"
+        pg = f"UPDATE {table} y SET {', '.join(pg_sets)} FROM {source} x WHERE {where}{guard} RETURNING {ret}"
+        lite = f"UPDATE {table} AS y SET {', '.join(lite_sets)} WHERE {lite_where}{guard} RETURNING {bare}"
+    else:
+        names = [col[n].column for n in row.values] + ([col[row.transfer].column] if row.transfer else [])
+        marks = [cast(n) for n in row.values]
+        pg_marks = marks + (["x.id"] if row.transfer else [])
+        lite_marks = marks + (["%s"] if row.transfer else [])
+        into = f"INSERT INTO {table} ({', '.join(names)})"
+        pg = f"{into} SELECT {', '.join(pg_marks)} FROM {source} x WHERE true{guard} RETURNING {bare}"
+        lite = f"{into} SELECT {', '.join(lite_marks)} WHERE 1{guard} RETURNING {bare}"
+    _ROW_SQL[shape] = (pg, lite)
+    return pg, lite
+
+
+def _row_params(row: Row, transfer_id: int | None = None) -> list:
+    """The row's parameters in statement order; `transfer_id` for SQLite (PostgreSQL reads it from `x`)."""
+    params = [*row.values.values(), *row.adds.values()]
+    lite = transfer_id is not None
+    if row.update:
+        if row.transfer and not row.match and lite:
+            params.append(transfer_id)
+        if not row.match:
+            params.append(row.pk)
+        elif lite:
+            params.append(transfer_id)
+    elif row.transfer and lite:
+        params.append(transfer_id)
+    return _adapted([*params, *row.guard_params])
+
+
+def _adapted(params: list) -> list:
+    """Dates and times as the ORM stores them (SQLite: naive UTC text), so comparisons hold."""
+    ops = connection.ops
+    out = []
+    for value in params:
+        if isinstance(value, dt.datetime):
+            value = ops.adapt_datetimefield_value(value)
+        elif isinstance(value, dt.date):
+            value = ops.adapt_datefield_value(value)
+        out.append(value)
+    return out
+
+
+def _rows_sqlite(rows: Sequence[Row], transfer_id: int) -> list[tuple | None]:
+    """SQLite: write the riding rows after the transfer, in the same transaction; what each returned."""
+    out: list[tuple | None] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            cursor.execute(_row_sql(row, "")[1], _row_params(row, transfer_id))
+            out.append(cursor.fetchone())
+    return out
 
 
 # ---------------------------------------------------------------- transactions
@@ -384,16 +501,24 @@ def _balance_ctes(
 )"""
 
 
-def _write_few(district_id: int, rows: list[tuple], pending: bool) -> dict[str, int]:
+def _write_few(
+    district_id: int, rows: list[tuple], pending: bool, riding: Sequence[Row] = ()
+) -> tuple[dict[str, int], list[tuple | None]]:
     """PostgreSQL, a few transfers: insert, lock, check and move balances in one statement.
 
     The insert skips used keys (ON CONFLICT DO NOTHING); the balance deltas are summed
     from the rows it did insert; the cached accounts are locked in id order and updated
     only if none would be overdrawn. The statement reports each account, so a refusal
-    raises here and the caller's transaction rolls back the insert.
+    raises here and the caller's transaction rolls back the insert. The use case's own
+    rows (`riding`, one transfer only) are further data-modifying CTEs reading `ins`, so
+    they are written only where the transfer row was; what each returned comes back too.
     """
     transfers, accounts = Transfer._meta.db_table, Account._meta.db_table
     p, q = (0, 1) if pending else (1, 0)
+    ctes = "".join(f", r{i} AS ({_row_sql(row, 'ins')[0]})" for i, row in enumerate(riding))
+    extra = "".join(f", r{i}.*" for i in range(len(riding)))
+    joins = "".join(f" LEFT JOIN r{i} ON true" for i in range(len(riding)))
+    nulls = ", NULL" * sum(len(row.returning) for row in riding)
     sql = f"""
 WITH ins AS (
     INSERT INTO {transfers} ({", ".join(_COLUMNS)}) VALUES {_values(len(rows))}
@@ -407,14 +532,19 @@ WITH ins AS (
             "AND a.district_id = %s "
             f"AND (a.kind IN ({_kinds(MAY_GO_NEGATIVE)}) OR a.posted + d.dp >= a.pending_out + d.dout)",
         )
-    }
-SELECT 0, id, key, NULL, NULL, NULL, NULL, NULL FROM ins
+    }{ctes}
+SELECT 0, ins.id, ins.key, NULL, NULL, NULL, NULL, NULL{extra} FROM ins{joins}
 UNION ALL
-SELECT 1, a.id, a.name, a.kind, a.district_id, a.posted - a.pending_out, d.dp - d.dout, a.id IN (SELECT id FROM u)
+SELECT 1, a.id, a.name, a.kind, a.district_id, a.posted - a.pending_out, d.dp - d.dout, a.id IN (SELECT id FROM u){
+        nulls
+    }
 FROM {accounts} a JOIN d ON a.id = d.id
 """
-    result = _prepared(sql, [v for row in rows for v in row] + [district_id])
-    inserted = {key: pk for tag, pk, key, *_rest in result if tag == 0}
+    params = [v for row in rows for v in row] + [district_id]
+    for row in riding:
+        params += _row_params(row)
+    result = _prepared(sql, params)
+    inserted = {r[2]: r[1] for r in result if r[0] == 0}
     seen = {r[1]: r for r in result if r[0] == 1}
     involved = {row[i] for row in rows if row[1] in inserted for i in (3, 4)}
     for account_id in sorted(involved):
@@ -422,10 +552,21 @@ FROM {accounts} a JOIN d ON a.id = d.id
         if found is None or found[4] != district_id:
             accounts_forget()  # a cached id may be what went missing (a flushed database)
             raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
-        _tag, _pk, name, kind, _d, available, change, updated = found
+        _tag, _pk, name, kind, _d, available, change, updated = found[:8]
         if kind not in UNCACHED_KINDS and not updated:
             raise InsufficientPoints(name, available, -change)
-    return inserted
+    return inserted, _split_rows(riding, [r[8:] for r in result if r[0] == 0], 0)
+
+
+def _split_rows(riding: Sequence[Row], tails: list[tuple], start: int) -> list[tuple | None]:
+    """What each riding row returned, from the columns after `start` of the statement's one row."""
+    out: list[tuple | None] = []
+    tail = tails[0] if tails else ()
+    for row in riding:
+        part = tuple(tail[start : start + len(row.returning)]) if tail else ()
+        out.append(part if part and part[0] is not None else None)
+        start += len(row.returning)
+    return out
 
 
 def _existing(district_id: int, keys: list[str]) -> dict[str, Transfer]:
@@ -436,12 +577,25 @@ def _existing(district_id: int, keys: list[str]) -> dict[str, Transfer]:
     return found
 
 
-def _create(district_id: int, specs: Sequence[Spec], pending: bool, *, replay: bool, objects: bool) -> list:
+def _create(
+    district_id: int,
+    specs: Sequence[Spec],
+    pending: bool,
+    *,
+    replay: bool,
+    objects: bool,
+    riding: Sequence[Row] = (),
+    got: list | None = None,
+) -> list:
     """Insert transfers and move cached balances; a used key yields the transfer it first made.
 
     Used keys are looked up only when the database reports them: the insert skips them
     (or, for a COPY, fails, and the retry comes back with `replay` to look them up first).
+    `riding` rows (one transfer only) are written where the transfer row is inserted, and
+    what each returned is put in `got` (None for each when the key was used).
     """
+    if riding and len(specs) != 1:
+        raise LedgerError(_("只有单笔积分变动可以带上业务记录"))
     keys = [s.key for s in specs]
     if len(set(keys)) != len(keys):
         raise LedgerError(_("同一批次中出现重复的幂等键"))
@@ -479,8 +633,9 @@ def _create(district_id: int, specs: Sequence[Spec], pending: bool, *, replay: b
     existing = _existing(district_id, keys) if replay else {}
     fresh = [row for row in rows if row[1] not in existing]
     inserted: dict[str, int] = {}
+    written: list[tuple | None] = [None] * len(riding)
     if fresh and connection.vendor == "postgresql" and len(fresh) <= COPY_ROWS:
-        inserted = _write_few(district_id, fresh, pending)
+        inserted, written = _write_few(district_id, fresh, pending, riding)
     elif fresh:
         inserted = _insert(fresh)
         deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -501,6 +656,10 @@ def _create(district_id: int, specs: Sequence[Spec], pending: bool, *, replay: b
             accounts = _lock_accounts(deltas)
             _check_district(deltas, accounts, district_id)
             _apply_deltas(deltas, accounts)
+        if riding and inserted:
+            written = _rows_sqlite(riding, inserted[fresh[0][1]])
+    if got is not None:
+        got[:] = written
     used = [row[1] for row in fresh if row[1] not in inserted]
     if used and USE_CASE.get() == REPLAYS and joins_use_case():
         raise KeyUsed(used[0])
@@ -544,6 +703,26 @@ def transfer(*, district: Region | int, pending: bool = False, **fields) -> Tran
     return transfer_batch([Spec(**fields)], district=district, pending=pending)[0]
 
 
+def transfer_with(
+    riding: Sequence[Row], *, district: Region | int, pending: bool = False, objects: bool = True, **fields
+) -> tuple[Transfer | int, list[tuple | None]]:
+    """One transfer and the use case's own rows, written together: on PostgreSQL in the
+    ledger's one statement, on SQLite right after it in the same transaction.
+
+    Returns the transfer (its id with `objects=False`) and what each row returned: None for
+    a row whose guard refused it, and for every row when the key was used already (a
+    use case that can replay never gets that far: the used key ends its attempt).
+    """
+    district_id = district if isinstance(district, int) else district.pk
+    spec, got = Spec(**fields), []
+    out = atomic_step(
+        lambda replay: _create(
+            district_id, [spec], pending, replay=replay, objects=objects, riding=riding, got=got
+        )
+    )
+    return out[0], got
+
+
 def award(
     *,
     wallet: Account | int,
@@ -560,7 +739,36 @@ def award(
 
     `wallet` and `community` may be ids (then `district` is required).
     """
-    return transfer(
+    return award_with(
+        (),
+        wallet=wallet,
+        community=community,
+        key=key,
+        amount=amount,
+        reason=reason,
+        operator=operator,
+        cause=cause,
+        pending=pending,
+        district=district,
+    )[0]
+
+
+def award_with(
+    riding: Sequence[Row],
+    *,
+    wallet: Account | int,
+    community: Region | int,
+    key: str,
+    amount: int,
+    reason: str,
+    operator=None,
+    cause: tuple[str, str] = ("", ""),
+    pending: bool = True,
+    district: Region | int | None = None,
+) -> tuple[Transfer, list[tuple | None]]:
+    """`award` with the use case's own rows riding in its statement (see `transfer_with`)."""
+    return transfer_with(
+        riding,
         district=wallet.district_id if district is None else district,
         pending=pending,
         key=key,
@@ -668,6 +876,79 @@ SELECT {columns}, (SELECT count(*) FROM u) FROM t
         t = Transfer.from_db(connection.alias, _TRANSFER_FIELDS, row[:-1])
         changed[t.pk] = t
     return changed
+
+
+@dataclass(frozen=True)
+class Find:
+    """Pending transfers named by a use case's own rows, which are locked first (their lock order):
+    `SELECT {transfer} FROM {model} y WHERE {where} FOR UPDATE`, `where` with `%s` parameters."""
+
+    model: type
+    where: str
+    params: tuple
+    transfer: str = "transfer_id"
+
+
+def _post_found(find: Find, riding: Sequence[Row]) -> tuple[list[Transfer], list[tuple | None]]:
+    meta = find.model._meta
+    table, column = meta.db_table, meta.get_field(find.transfer.removesuffix("_id")).column
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT y.{column} FROM {table} y WHERE {find.where}", _adapted(list(find.params))
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        changed = _mark(ids, TransferState.POSTED, now) if ids else {}
+        if not changed:
+            return [], [None] * len(riding)
+        deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for t in changed.values():
+            deltas[t.debit_id][0] -= t.amount
+            deltas[t.debit_id][2] -= t.amount
+            deltas[t.credit_id][0] += t.amount
+            deltas[t.credit_id][1] -= t.amount
+        if not (len(deltas) <= FEW_ACCOUNTS and _move_few(deltas, next(iter(changed.values())).district_id)):
+            _apply_deltas(deltas, _lock_accounts(deltas))
+        transfers = list(changed.values())
+        return transfers, _rows_sqlite(riding, transfers[0].pk) if len(transfers) == 1 else [None] * len(
+            riding
+        )
+    transfers_table = Transfer._meta.db_table
+    columns = ", ".join(f.column for f in Transfer._meta.concrete_fields)
+    ctes = "".join(f", r{i} AS ({_row_sql(row, 't')[0]})" for i, row in enumerate(riding))
+    extra = "".join(f", r{i}.*" for i in range(len(riding)))
+    joins = "".join(f" LEFT JOIN r{i} ON true" for i in range(len(riding)))
+    sql = f"""
+WITH f AS MATERIALIZED (
+    SELECT y.{column} AS id FROM {table} y WHERE {find.where} FOR UPDATE OF y
+), t AS (
+    UPDATE {transfers_table} SET state = %s, resolved_at = %s WHERE id IN (
+        SELECT id FROM {transfers_table} WHERE id IN (SELECT id FROM f) AND state = %s ORDER BY id FOR UPDATE
+    )
+    RETURNING {columns}
+), {_balance_ctes("t", ("-1 * amount", "0 * amount", "-amount"), ("1 * amount", "-amount", "0 * amount"))}{ctes}
+SELECT {", ".join(f"t.{c}" for c in columns.split(", "))}, (SELECT count(*) FROM u){extra} FROM t{joins}
+"""
+    params = [*_adapted(list(find.params)), TransferState.POSTED, now, TransferState.PENDING]
+    for row in riding:
+        params += _row_params(row)
+    result = _prepared(sql, params)
+    n = len(_TRANSFER_FIELDS)
+    transfers = [Transfer.from_db(connection.alias, _TRANSFER_FIELDS, row[:n]) for row in result]
+    return transfers, _split_rows(riding, [row[n + 1 :] for row in result], 0)
+
+
+def post_found(find: Find, riding: Sequence[Row] = ()) -> tuple[list[Transfer], list[tuple | None]]:
+    """Post the pending transfers that `find` names, with the use case's own rows riding along.
+
+    PostgreSQL: one statement locks the found rows (then the transfers, then the accounts in
+    id order), posts and moves the balances, and writes `riding` (rows with `match=True`
+    update the row that points to the posted transfer). SQLite: the same in the same
+    transaction. Finding nothing posts nothing and returns no transfers: the caller takes
+    the long way, which says what is wrong. Riding rows need exactly one transfer found.
+    """
+    return atomic_step(lambda _replay: _post_found(find, riding))
 
 
 def post_batch(ids: Sequence[int]) -> list[Transfer]:

@@ -67,8 +67,22 @@ def donation_create(
         credit = ledger.love_pool_id(person.community)
         reason = _("善行传递：捐入%(c)s爱心池") % {"c": person.community.name}
         community_id = person.community_id
+    message, now = message.strip()[:100], timezone.now()
+    # The donation rides in the ledger's statement: written only where the transfer was.
+    row = ledger.Row(
+        Donation,
+        {
+            "donor_id": person.pk,
+            "community_id": community_id,
+            "recipient_id": None if recipient is None else recipient.pk,
+            "points": points,
+            "message": message,
+            "created_at": now,
+        },
+    )
     try:
-        t = ledger.transfer(
+        t, ((pk,),) = ledger.transfer_with(
+            [row],
             district=person.district_id,
             key=key,
             debit=ledger.wallet_id(person),
@@ -82,13 +96,15 @@ def donation_create(
         raise GivingError(
             _("积分不够：您现在可用 %(have)d 分，最多可以捐 %(have)d 分") % {"have": exc.available}
         ) from None
-    return Donation.objects.create(
+    return Donation(
+        id=pk,
         donor=person,
         community_id=community_id,
         recipient=recipient,
         points=points,
-        message=message.strip()[:100],
+        message=message,
         transfer=t,
+        created_at=now,
     )
 
 

@@ -14,7 +14,7 @@ import re
 import secrets
 import uuid
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,11 +29,11 @@ from jiceng.bank.models import (
     Reward,
     TransferKind,
 )
-from jiceng.bank.queries.rewards import redemption_get_by_code
+from jiceng.bank.queries.rewards import normalise_code, redemption_get_by_code
 from jiceng.core.audit import audit, snapshot
 from jiceng.core.models import Role
 from jiceng.core.scope import scope_for
-from jiceng.orgs.models import Kind
+from jiceng.orgs.models import Kind, Organization
 from jiceng.regions.models import Level
 
 # No 0/O, 1/I/L: a code read aloud over a counter or typed by an elderly person stays unambiguous.
@@ -253,13 +253,27 @@ def redemption_create(
     return _redeem(person, reward, request_key("redeem", person.pk, request_id), now or timezone.now())
 
 
+# What a redemption reads of the reward it locks, and of its partner and organisation (not locked).
+_REWARD_READ = (
+    "id",
+    "partner_id",
+    "name",
+    "points_price",
+    "stock",
+    "per_person_limit",
+    "valid_from",
+    "valid_to",
+)
+_REWARD_READ += ("place", "is_active")
+_REWARD_PARENTS = (
+    ("partner", AlliancePartner, ("id", "district_id", "organization_id", "state", "address")),
+    ("partner.organization", Organization, ("id", "name", "district_id")),
+)
+
+
 def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
     # The reward locked (only its row) with its partner and organisation, in one statement.
-    reward = (
-        Reward.objects.select_for_update(of=("self",))
-        .select_related("partner__organization")
-        .get(pk=reward.pk)
-    )
+    reward = ledger.row_locked(Reward, reward.pk, _REWARD_READ, _REWARD_PARENTS)
     partner = reward.partner
     if partner.district_id != person.district_id:
         raise RewardError(_("只能兑换本区道德联盟单位的物品"))
@@ -275,19 +289,40 @@ def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
         raise RewardError(_("「%(r)s」的兑换期已经结束，请看看其他物品") % {"r": reward.name})
     if reward.stock <= 0:
         raise RewardError(_("「%(r)s」已经兑完了，请看看其他物品") % {"r": reward.name})
-    # Counted in its own statement, after the lock: on PostgreSQL a statement that waited for
-    # the lock still reads with the snapshot it started with, so a count taken in the locking
-    # SELECT would miss the voucher that the request holding the lock just committed.
-    taken = Redemption.objects.filter(
-        reward=reward, person=person, state__in=[RedemptionState.PENDING, RedemptionState.COLLECTED]
-    ).count()
-    if taken >= reward.per_person_limit:
-        raise RewardError(
-            _("「%(r)s」每人限兑 %(n)d 份，您已经兑换了 %(t)d 份")
-            % {"r": reward.name, "n": reward.per_person_limit, "t": taken}
-        )
+    # The voucher and the stock ride in the ledger's statement, which runs after the lock. The
+    # per-person limit is the voucher's guard, counted in that statement: on PostgreSQL a
+    # statement that waited for the lock still reads with the snapshot it started with, so a
+    # count taken in the locking SELECT would miss the voucher that the request holding the
+    # lock just committed. The code's uniqueness is the database's: a code drawn twice is a
+    # unique violation that finds no voucher to replay, so the use case runs again.
+    code, expires_at = _new_code(), _voucher_expiry(reward, now)
+    voucher = ledger.Row(
+        Redemption,
+        {
+            "district_id": person.district_id,
+            "reward_id": reward.pk,
+            "partner_id": partner.pk,
+            "person_id": person.pk,
+            "points": reward.points_price,
+            "code": code,
+            "state": RedemptionState.PENDING,
+            "expires_at": expires_at,
+            "created_at": now,
+            "cancelled_by_resident": False,
+        },
+        guard=_TAKEN_BELOW,
+        guard_params=(
+            reward.pk,
+            person.pk,
+            RedemptionState.PENDING,
+            RedemptionState.COLLECTED,
+            reward.per_person_limit,
+        ),
+    )
+    stock = ledger.Row(Reward, {}, adds={"stock": -1}, transfer=None, pk=reward.pk)
     try:
-        hold = ledger.transfer(
+        hold, (made, _stock) = ledger.transfer_with(
+            [voucher, stock],
             district=person.district_id,
             pending=True,
             key=key,
@@ -306,20 +341,35 @@ def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
             )
             % {"r": reward.name, "need": reward.points_price, "have": exc.available}
         ) from None
+    if made is None:  # the guard: the limit is reached (the use case rolls back the hold)
+        taken = Redemption.objects.filter(
+            reward=reward, person=person, state__in=[RedemptionState.PENDING, RedemptionState.COLLECTED]
+        ).count()
+        raise RewardError(
+            _("「%(r)s」每人限兑 %(n)d 份，您已经兑换了 %(t)d 份")
+            % {"r": reward.name, "n": reward.per_person_limit, "t": taken}
+        )
     reward.stock -= 1
-    reward.save(update_fields=["stock"])
-    # The code's uniqueness is the database's: a code drawn twice is a unique violation that
-    # finds no voucher to replay, so the use case runs again and draws another.
-    return Redemption.objects.create(
+    return Redemption(
+        id=made[0],
         district_id=person.district_id,
         reward=reward,
         partner=partner,
         person=person,
         points=reward.points_price,
-        code=_new_code(),
+        code=code,
+        state=RedemptionState.PENDING,
         transfer=hold,
-        expires_at=_voucher_expiry(reward, now),
+        expires_at=expires_at,
+        created_at=now,
     )
+
+
+# The voucher's guard: fewer pending or collected vouchers of this reward for this person than the limit.
+_TAKEN_BELOW = (
+    f"(SELECT count(*) FROM {Redemption._meta.db_table} z WHERE z.reward_id = %s AND z.person_id = %s "
+    "AND z.state IN (%s, %s)) < %s"
+)
 
 
 def _lock(pk: int, reward_id: int) -> Redemption:
@@ -350,9 +400,17 @@ def redemption_collect(
 ) -> Redemption:
     """The partner hands over the reward: the held points are posted to the partner.
 
-    An expired voucher is refused; its points go back to the resident at once.
+    A pending voucher of this partner, within its time, is found, locked, posted and closed
+    in the ledger's one statement. Anything else (no such code, another partner's voucher,
+    one already closed or expired) takes the long way, which says what is wrong; an expired
+    voucher is refused there and its points go back to the resident at once.
     """
     now = now or timezone.now()
+    wanted = normalise_code(code)
+    if wanted:
+        r = ledger.one_transaction(lambda: _collect_at_once(partner, wanted, user, now))
+        if r is not None:
+            return r
     found = redemption_get_by_code(partner=partner, code=code)
     r, expired = ledger.one_transaction(lambda: _collect(found, user, now))
     if expired:
@@ -360,6 +418,36 @@ def redemption_collect(
             _("这张兑换券已于 %(t)s 过期，不能领取。积分已退回居民账户，请居民重新兑换。")
             % {"t": timezone.localtime(r.expires_at).strftime("%Y-%m-%d %H:%M")}
         )
+    return r
+
+
+_REDEMPTION_FIELDS = tuple(f.attname for f in Redemption._meta.concrete_fields)
+_COLLECTABLE = (
+    "y.district_id = %s AND y.code = %s AND y.partner_id = %s AND y.state = %s AND y.expires_at > %s"
+)
+
+
+def _collect_at_once(partner: AlliancePartner, code: str, user, now: dt.datetime) -> Redemption | None:
+    """The voucher locked (only its row: posting does not touch the reward's stock), its hold posted
+    and the voucher closed, in one statement; None when no collectable voucher has that code."""
+    find = ledger.Find(
+        Redemption, _COLLECTABLE, (partner.district_id, code, partner.pk, RedemptionState.PENDING, now)
+    )
+    close = ledger.Row(
+        Redemption,
+        {
+            "state": RedemptionState.COLLECTED,
+            "resolved_at": now,
+            "collected_by_id": getattr(user, "pk", None),
+        },
+        match=True,
+        returning=_REDEMPTION_FIELDS,
+    )
+    posted, (row,) = ledger.post_found(find, [close])
+    if not posted:
+        return None
+    r = Redemption.from_db(connection.alias, _REDEMPTION_FIELDS, row)
+    r.transfer = posted[0]
     return r
 
 

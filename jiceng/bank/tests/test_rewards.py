@@ -318,6 +318,10 @@ def test_it_enforces_the_per_person_limit(personas, alliance):
     with pytest.raises(RewardError, match="每人限兑 1 份，您已经兑换了 1 份"):
         redeem(person, alliance["reward_a"])
     assert wallet(person).available == 80
+    # The refused voucher's guard ran in the ledger's statement: its hold and stock rolled back with it.
+    assert Reward.objects.get(pk=alliance["reward_a"].pk).stock == 9
+    assert Redemption.objects.filter(person=person).count() == 1
+    assert Transfer.objects.filter(kind="redemption", debit__person=person).count() == 1
 
 
 def test_it_says_how_many_points_are_missing(personas, alliance):
