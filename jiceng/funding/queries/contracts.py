@@ -2,6 +2,7 @@
 and the district's year-end target (every subdistrict served by a social organisation)."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from jiceng.alliance.models import Need, NeedStatus
 from jiceng.core.scope import scoped
 from jiceng.funding.models import ContractStatus, PurchasedService
 from jiceng.orgs.models import Kind, Organization
-from jiceng.regions.models import Level, Region
+from jiceng.regions.models import PREFIX_LEN, Level, Region
 
 
 @dataclass
@@ -132,10 +133,12 @@ def year_target(district: Region, *, year: int, today: dt.date | None = None) ->
         .exclude(status=ActivityStatus.CANCELLED)
         .values_list("community__code", "organizer_org")
     )
+    cut = PREFIX_LEN[Level.SUBDISTRICT]
+    per_sub = Counter(code[:cut] for code in communities)
     rows = []
     for sub in subs:
         row = SubdistrictTarget(subdistrict=sub)
-        row.communities = sum(1 for code in communities if code.startswith(sub.prefix))
+        row.communities = per_sub[sub.prefix]
         mine = [c for c in contracts if sub.contains(c.buyer)]
         served_here = {
             code
