@@ -382,7 +382,7 @@ def _targets(
         )
     )
     district = region if region.level == Level.DISTRICT else Region.objects.get(code=region.district_code)
-    rows = year_target(district, year=year, today=today)["rows"]
+    rows = year_target(district, year=year, today=today, within=region)["rows"]
     mine = [r for r in rows if region.contains(r.subdistrict) or r.subdistrict.contains(region)]
     targets.append(
         Target(
