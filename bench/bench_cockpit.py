@@ -9,8 +9,8 @@ and 20M award transfers (the cockpit reads no claims, so none are generated).
 
 Then times, for the district, one subdistrict and one community: `cockpit_get` summed live (the
 fallback before any roll-up), the roll-up's first refresh (`rollup_refresh`, every figure from
-scratch), `cockpit_get` reading the roll-up (what the page does), and a second refresh after 10,000
-more awards (the incremental one the worker runs every `COCKPIT_ROLLUP_SECONDS`).
+scratch), `cockpit_get` reading the roll-up (what the page does), the page itself through the test
+client (view, queries and template), and a second refresh after 10,000 more awards (the incremental one the worker runs every `COCKPIT_ROLLUP_SECONDS`).
 
 Usage: python bench/bench_cockpit.py [sqlite|postgresql] [--residents N] [--awards N] [--scale] [--all]
 (BENCH_NAME names the scratch database, default "cockpit", so two runs on one server do not collide.)
@@ -226,6 +226,32 @@ def more_awards(world: dict, n: int) -> None:
         _copy(cur, connection, "bank_transfer", columns, rows)
 
 
+def page(world: dict, region):
+    """The whole cockpit page of `region` (view, queries and template) as a district administrator
+    sees it, through Django's test client; the static files are served unhashed (no collectstatic)."""
+    from django.test import Client, override_settings
+    from django.urls import reverse
+
+    from jiceng.core.models import Role, RoleGrant, User
+
+    user, _new = User.objects.get_or_create(username="bench-district", defaults={"display_name": "基准"})
+    RoleGrant.objects.get_or_create(user=user, role=Role.DISTRICT_ADMIN, region=world["district"])
+    client = Client()
+    client.force_login(user)
+    url = reverse("cockpit:region", args=[region.code])
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+    def get() -> None:
+        with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=storages):
+            assert client.get(url).status_code == 200
+
+    get()  # the session and the templates are loaded once
+    return get
+
+
 def run(backend: str, residents: int, awards: int) -> None:
     _django.setup(backend, os.environ.get("BENCH_NAME", "cockpit"))
     from jiceng.cockpit.queries.board import cockpit_get
@@ -279,6 +305,14 @@ def run(backend: str, residents: int, awards: int) -> None:
         median, worst = timed(lambda r=region: (cockpit_get(r), region_overview_get(r)))
         _django.emit(
             label=f"cockpit_get({level}) and region_overview_get reading the roll-up (every figure of the page): {what}",
+            median_ms=round(median, 1),
+            max_ms=round(worst, 1),
+            **common,
+        )
+    for level, what, region in levels:
+        median, worst = timed(page(world, region), repeat=5)
+        _django.emit(
+            label=f"GET cockpit:region ({level}) through the test client, a district administrator: {what}",
             median_ms=round(median, 1),
             max_ms=round(worst, 1),
             **common,

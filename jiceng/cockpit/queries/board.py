@@ -42,6 +42,7 @@ from jiceng.bank.models import (
     TransferKind,
     TransferState,
 )
+from jiceng.cockpit.queries.overview import overview_from
 from jiceng.funding.queries.contracts import year_target
 from jiceng.funding.queries.funds import region_figures
 from jiceng.linkage.queries.assignments import outcome_counts_by_region
@@ -154,6 +155,7 @@ class Cockpit:
     trend: dict
     circle_note: str = ""
     computed_at: dt.datetime | None = None  # when the rolled-up figures were computed; None: summed now
+    overview: tuple | None = None  # the population table (`region_overview_get`), from the same rows
 
     @property
     def days_left(self) -> int:
@@ -358,7 +360,14 @@ def _circle(region: Region):
 
 
 def _targets(
-    region: Region, year: int, today: dt.date, total: Row, communities: list[Region], awarded, report
+    region: Region,
+    year: int,
+    today: dt.date,
+    total: Row,
+    subtree: list[Region],
+    communities: list[Region],
+    awarded,
+    report,
 ):
     targets = []
     missing = [c.name for c in communities if not awarded.get(c.code)]
@@ -372,8 +381,8 @@ def _targets(
             missing=missing,
         )
     )
-    district = Region.objects.get(code=region.district_code)
-    rows = year_target(district, year=year, today=today)["rows"]
+    district = region if region.level == Level.DISTRICT else Region.objects.get(code=region.district_code)
+    rows = year_target(district, year=year, today=today, within=region)["rows"]
     mine = [r for r in rows if region.contains(r.subdistrict) or r.subdistrict.contains(region)]
     targets.append(
         Target(
@@ -387,7 +396,7 @@ def _targets(
     lo, hi = _day_start(dt.date(year, 1, 1)), _day_start(dt.date(year + 1, 1, 1))
     # Every subdistrict in view (a community looks at its own) owes six symposia of its alliance.
     if region.level in (Level.DISTRICT, Level.SUBDISTRICT):
-        subs = list(Region.objects.filter(region.subtree_q(), level=Level.SUBDISTRICT, is_active=True))
+        subs = [r for r in subtree if r.level == Level.SUBDISTRICT]
     else:
         subs = list(Region.objects.filter(code=region.subdistrict_code))
     subs.sort(key=lambda r: r.code)
@@ -395,7 +404,7 @@ def _targets(
         Meeting.objects.filter(
             alliance__level=AllianceLevel.SUBDISTRICT,
             alliance__is_active=True,
-            alliance__region__in=subs,
+            alliance__region__in=[sub.pk for sub in subs],
             kind=MeetingKind.SYMPOSIUM,
             status=MeetingStatus.HELD,
             scheduled_at__gte=lo,
@@ -427,7 +436,8 @@ def _targets(
             done=report.total.residents > 0 and not report.total.below,
             figure=_("每万人 %(v)s 人，目标 %(t)s 人") % {"v": report.total.per_10k, "t": report.target},
             missing=[
-                _("%(c)s 每万人 %(v)s 人，差 %(m)s 人") % {"c": c.region.name, "v": c.per_10k, "m": c.missing}
+                line % {"c": c.region.name, "v": c.per_10k, "m": c.missing}
+                for line in [_("%(c)s 每万人 %(v)s 人，差 %(m)s 人")]
                 for c in short_staffed
             ],
             missing_label=_("%(n)s 个社区低于目标") % {"n": len(short_staffed)},
@@ -515,7 +525,11 @@ def cockpit_get(region: Region, *, today: dt.date | None = None, live: bool = Fa
     else:
         by_code = community_figures(region, year)
     groups: dict[str, Counter] = {name: Counter() for name in (*ROLLED_COUNTS, "issued", "redeemed")}
+    people = {name: Counter() for name in ("households", "party_members")}
     for code, figures in by_code.items():
+        for name, counter in people.items():
+            if figures.get(name):
+                counter[code] = figures[name]
         for name in ROLLED_COUNTS:
             if figures.get(name):
                 groups[name][code] = figures[name]
@@ -524,7 +538,7 @@ def cockpit_get(region: Region, *, today: dt.date | None = None, live: bool = Fa
                 groups[name[:-2]][code] = sum(figures[name])
     trend = _trend(by_code)
     by_id = {c.pk: by_code.get(c.code, {}).get("residents", 0) for c in communities}
-    staffing = staffing_report(region, year, residents=by_id)
+    staffing = staffing_report(region, year, residents=by_id, communities=communities)
     groups.update(_alliance(region, lo, hi))
     sectors = _sectors(region)
     nodes = [region, *children]
@@ -538,9 +552,13 @@ def cockpit_get(region: Region, *, today: dt.date | None = None, live: bool = Fa
         return owners[code]
 
     for name, counter in groups.items():
+        sums = [0] * len(rows)
+        index = {id(row): i for i, row in enumerate(rows)}
         for code, n in counter.items():
             for row in rows_of(code):
-                setattr(row, name, getattr(row, name) + n)
+                sums[index[id(row)]] += n
+        for row, n in zip(rows, sums, strict=True):
+            setattr(row, name, n)
     for c in communities:
         for row in rows_of(c.code):
             row.communities += 1
@@ -551,7 +569,7 @@ def cockpit_get(region: Region, *, today: dt.date | None = None, live: bool = Fa
         row.sector_covered = sum(1 for code, c, _f in sectors if c and _under(code, r))
         row.sector_faded = sum(1 for code, _c, f in sectors if f and _under(code, r))
     total = rows[0]
-    targets = _targets(region, year, today, total, communities, groups["awards"], staffing)
+    targets = _targets(region, year, today, total, subtree, communities, groups["awards"], staffing)
     lines = {line.region.pk: line for line in [staffing.total, *staffing.subdistricts, *staffing.communities]}
     money = region_figures(nodes, year=year, residents=groups["residents"])
     outcomes = outcome_counts_by_region(region)
@@ -586,6 +604,9 @@ def cockpit_get(region: Region, *, today: dt.date | None = None, live: bool = Fa
         trend=trend,
         circle_note=_population_note(total, stand_in, error),
         computed_at=stamp.computed_at if stamp is not None else None,
+        overview=overview_from(
+            region, subtree, groups["residents"], people["households"], people["party_members"]
+        ),
     )
 
 

@@ -20,6 +20,9 @@ class Figures:
     party_members: int = 0
 
 
+FIELDS = ("subdistricts", "communities", "residents", "households", "party_members")
+
+
 def people_counts_by_community(region: Region) -> tuple[Counter, Counter, Counter]:
     """Active residents, households and party members per community code: three grouped queries over
     the subtree, whatever its size."""
@@ -68,22 +71,32 @@ def _counts(region: Region) -> tuple[Counter, Counter, Counter]:
 def region_overview_get(region: Region) -> tuple[Figures, list[Figures]]:
     """Figures for `region` and for each of its direct children."""
     subtree = list(Region.objects.filter(region.subtree_q(), is_active=True).order_by("code"))
-    people, households, members = _counts(region)
+    return overview_from(region, subtree, *_counts(region))
+
+
+def overview_from(
+    region: Region, subtree: list[Region], people: Counter, households: Counter, members: Counter
+) -> tuple[Figures, list[Figures]]:
+    """`region_overview_get` from the active regions of the subtree and the counts per community code
+    that a caller has read already (the cockpit, from the same roll-up rows)."""
     child_level = CHILD_LEVEL.get(Level(region.level))
     children = [r for r in subtree if r.level == child_level and r.parent_id == region.id]
 
+    # Every count is added once under each prefix length in use, so a node's figure is the bucket of
+    # its own prefix: one pass over the communities' groups, not one per child.
+    cuts = {len(n.prefix) for n in (region, *children)}
+    at: dict[str, Counter] = {name: Counter() for name in FIELDS}
+    for r in subtree:
+        if r.level in (Level.SUBDISTRICT, Level.COMMUNITY):
+            for cut in cuts:
+                at["subdistricts" if r.level == Level.SUBDISTRICT else "communities"][r.code[:cut]] += 1
+    for counter, name in ((people, "residents"), (households, "households"), (members, "party_members")):
+        for code, n in counter.items():
+            for cut in cuts:
+                at[name][code[:cut]] += n
+
     def figures_for(node: Region) -> Figures:
-        prefix = node.prefix
-        f = Figures(region=node)
-        for r in subtree:
-            if r.code.startswith(prefix):
-                if r.level == Level.SUBDISTRICT:
-                    f.subdistricts += 1
-                elif r.level == Level.COMMUNITY:
-                    f.communities += 1
-        for counter, attr in ((people, "residents"), (households, "households"), (members, "party_members")):
-            setattr(f, attr, sum(n for code, n in counter.items() if code.startswith(prefix)))
-        return f
+        return Figures(region=node, **{name: at[name][node.prefix] for name in FIELDS})
 
     return figures_for(region), [figures_for(c) for c in children]
 

@@ -49,6 +49,7 @@ def assert_same(rolled, live):
     assert rolled.targets == live.targets
     assert rolled.trend == live.trend
     assert rolled.circle_note == live.circle_note
+    assert rolled.overview == live.overview == region_overview_get(rolled.region)
 
 
 def _every_level(regions):
@@ -160,3 +161,42 @@ def test_the_command_the_worker_and_the_demo_refresh_it(regions, personas, world
     assert loaders()[-1] is load_cockpit_demo
     load_cockpit_demo(regions["district"], None)
     assert_same(cockpit_get(regions["A"]), cockpit_get(regions["A"], live=True))
+
+
+def _page_queries(client, url) -> int:
+    from django.db import connection
+
+    calls = []
+
+    def count(execute, sql, params, many, context):
+        calls.append(sql)
+        return execute(sql, params, many, context)
+
+    client.get(url)  # the service circle's coverage is computed once per process
+    with connection.execute_wrapper(count):
+        assert client.get(url).status_code == 200
+    return len(calls)
+
+
+def test_the_page_s_query_count_does_not_grow_with_the_communities(client, regions, personas, world):  # noqa: F811
+    from jiceng.regions.models import Level, Region
+
+    populate(regions)
+    rollup_refresh(district=regions["district"])
+    client.force_login(personas["district_admin"])
+    urls = [reverse("cockpit:region", args=[regions[k].code]) for k in ("district", "A", "A1")]
+    before = [_page_queries(client, url) for url in urls]
+    a, district = regions["A"], regions["district"]
+    new_sub = Region.objects.create(
+        code=district.code[:6] + "990000", name="新设街道", level=Level.SUBDISTRICT, parent=district
+    )
+    for n in range(1, 4):
+        for parent in (a, new_sub):
+            c = Region.objects.create(
+                code=parent.code[:9] + f"{900 + n}", name=f"新设社区{n}", level=Level.COMMUNITY, parent=parent
+            )
+            make_person(c, f"新居民{n}")
+    rollup_refresh(district=district)
+    after = [_page_queries(client, url) for url in urls]
+    assert after == before
+    assert cockpit_get(district).total.communities == cockpit_get(district, live=True).total.communities

@@ -2,6 +2,7 @@
 and the district's year-end target (every subdistrict served by a social organisation)."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from jiceng.alliance.models import Need, NeedStatus
 from jiceng.core.scope import scoped
 from jiceng.funding.models import ContractStatus, PurchasedService
 from jiceng.orgs.models import Kind, Organization
-from jiceng.regions.models import Level, Region
+from jiceng.regions.models import PREFIX_LEN, Level, Region
 
 
 @dataclass
@@ -105,25 +106,34 @@ class SubdistrictTarget:
         return not self.missing
 
 
-def year_target(district: Region, *, year: int, today: dt.date | None = None) -> dict:
+def year_target(
+    district: Region, *, year: int, today: dt.date | None = None, within: Region | None = None
+) -> dict:
     """For every subdistrict: at least one social organisation with a contract running this year
-    that has held activities in its communities. Red rows say what is missing."""
+    that has held activities in its communities. Red rows say what is missing. With `within` (a
+    subdistrict or a community), only the row of its subdistrict: a subdistrict's row reads only the
+    contracts bought and the activities held inside it, so the row is the same either way."""
     today = today or timezone.localdate()
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    subs = list(Region.objects.filter(district.subtree_q(), level=Level.SUBDISTRICT, is_active=True))
+    if within is not None and within.level in (Level.SUBDISTRICT, Level.COMMUNITY):
+
+        def area(path: str = ""):
+            return within.subtree_q(path, level=Level.SUBDISTRICT)
+
+    else:
+        area = district.subtree_q
+    subs = list(Region.objects.filter(area(), level=Level.SUBDISTRICT, is_active=True))
     contracts = list(
         PurchasedService.objects.filter(
-            district.subtree_q("buyer"), starts_on__lte=end, ends_on__gte=start, provider__kind=Kind.SOCIAL
+            area("buyer"), starts_on__lte=end, ends_on__gte=start, provider__kind=Kind.SOCIAL
         ).select_related("buyer", "provider")
     )
     communities = list(
-        Region.objects.filter(district.subtree_q(), level=Level.COMMUNITY, is_active=True).values_list(
-            "code", flat=True
-        )
+        Region.objects.filter(area(), level=Level.COMMUNITY, is_active=True).values_list("code", flat=True)
     )
     served = set(
         Activity.objects.filter(
-            district.subtree_q("community"),
+            area("community"),
             organizer_kind=OrganizerKind.SOCIAL,
             starts_at__gte=_day_start(start),
             starts_at__lte=timezone.now(),
@@ -132,10 +142,12 @@ def year_target(district: Region, *, year: int, today: dt.date | None = None) ->
         .exclude(status=ActivityStatus.CANCELLED)
         .values_list("community__code", "organizer_org")
     )
+    cut = PREFIX_LEN[Level.SUBDISTRICT]
+    per_sub = Counter(code[:cut] for code in communities)
     rows = []
     for sub in subs:
         row = SubdistrictTarget(subdistrict=sub)
-        row.communities = sum(1 for code in communities if code.startswith(sub.prefix))
+        row.communities = per_sub[sub.prefix]
         mine = [c for c in contracts if sub.contains(c.buyer)]
         served_here = {
             code

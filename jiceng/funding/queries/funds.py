@@ -5,6 +5,7 @@ A region's figures cover its whole subtree through `region.subtree_q`: each tabl
 grouped by region code, and each region adds up the groups under its code prefix.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -119,7 +120,11 @@ def region_figures(
     if not regions:
         return []
     in_any = {"region": Q(pk__in=[]), "budget__region": Q(pk__in=[]), "target__region": Q(pk__in=[])}
-    for r in regions:
+    # A region inside another of the list adds nothing to the filter (the cockpit's children).
+    outer = [
+        r for r in regions if not any(o.prefix != r.prefix and r.code.startswith(o.prefix) for o in regions)
+    ]
+    for r in dict.fromkeys(outer):
         for path in in_any:
             in_any[path] |= r.subtree_q(path)
     own = list(
@@ -141,17 +146,30 @@ def region_figures(
         .order_by()
     )
     people = residents if residents is not None else _residents(regions)
+    # Each group is added once under every prefix length in use: a region's sum is then the bucket of
+    # its own prefix (a code is under a region exactly when it starts with the region's prefix).
+    cuts = {len(r.prefix) for r in regions}
+
+    def by_prefix(pairs) -> Counter:
+        out = Counter()
+        for code, v in pairs:
+            for cut in cuts:
+                out[code[:cut]] += v
+        return out
+
+    own_at = by_prefix(own)
+    spent_at = by_prefix((code, v) for code, _kind, v in spent)
+    service_at = by_prefix((code, v) for code, kind, v in spent if kind == BudgetKind.SERVICE)
+    people_at = by_prefix(people.items())
     rows = []
     for r in regions:
         f = Figures(region=r)
-        f.budget = sum((v for code, v in own if _under(code, r)), ZERO)
+        f.budget = own_at.get(r.prefix, ZERO)
         f.budget += sum((v for src, dst, v in flows if _under(dst, r) and not _under(src, r)), ZERO)
         f.allocated = sum((v for src, _dst, v in flows if src == r.code), ZERO)
-        f.spent = sum((v for code, _kind, v in spent if _under(code, r)), ZERO)
-        f.service_spent = sum(
-            (v for code, kind, v in spent if _under(code, r) and kind == BudgetKind.SERVICE), ZERO
-        )
-        f.residents = sum(n for code, n in people.items() if _under(code, r))
+        f.spent = spent_at.get(r.prefix, ZERO)
+        f.service_spent = service_at.get(r.prefix, ZERO)
+        f.residents = people_at.get(r.prefix, 0)
         rows.append(f)
     return rows
 

@@ -182,3 +182,14 @@ def test_the_year_target_is_green_only_where_an_organisation_serves(regions, per
     rows = {r.subdistrict.code: r for r in year_target(regions["district"], year=YEAR)["rows"]}
     assert rows[regions["A"].code].met and rows[regions["A"].code].served_communities == 1
     assert not rows[regions["B"].code].met
+
+
+def test_the_year_target_within_a_subdistrict_or_community_is_its_subdistrict_s_row(regions, personas, setup):
+    _hosted(regions, personas, setup["org"])
+    rows = {r.subdistrict.code: r for r in year_target(regions["district"], year=YEAR)["rows"]}
+    for within in (regions["A"], regions["A1"]):
+        (row,) = year_target(regions["district"], year=YEAR, within=within)["rows"]
+        assert row == rows[regions["A"].code]
+        assert row.met and row.served_communities == 1 and row.contracts == [(setup["contract"], 1)]
+    (row,) = year_target(regions["district"], year=YEAR, within=regions["B1"])["rows"]
+    assert row == rows[regions["B"].code] and not row.met

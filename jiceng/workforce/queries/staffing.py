@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from jiceng.people.models import Person
-from jiceng.regions.models import Level, Region
+from jiceng.regions.models import PREFIX_LEN, Level, Region
 from jiceng.workforce.models import CommunityWorker, EventKind, Qualification, WorkerEvent
 from jiceng.workforce.queries.settings import settings_get
 
@@ -95,19 +95,27 @@ def worker_placement_on(region: Region, on: dt.date) -> dict[int, int]:
 
 
 def staffing_report(
-    region: Region, year: int, on: dt.date | None = None, *, residents: dict[int, int] | None = None
+    region: Region,
+    year: int,
+    on: dt.date | None = None,
+    *,
+    residents: dict[int, int] | None = None,
+    communities: list[Region] | None = None,
 ) -> StaffingReport:
     """Per community and subdistrict of `region`: residents, workers, per 10,000 and qualified share.
 
     Workers are those in post now, or with `on` those in post on that day (`worker_placement_on`),
     counting the qualifications they held by then. Residents are the roll as it stands; `residents`
     (active residents per community id) is given by a caller that has counted them already (the
-    cockpit's roll-up), so 1M residents are not counted again.
+    cockpit's roll-up), so 1M residents are not counted again; `communities` (the active communities
+    of `region`) likewise by a caller that has read them. The subdistricts' lines are added up in one
+    pass over the communities' lines, whatever their number.
     """
     district = Region.objects.get(code=region.district_code)
     settings = settings_get(district, year)
     target, q_target = settings.staffing_target, settings.qualified_target
-    communities = list(Region.objects.filter(region.subtree_q(), level=Level.COMMUNITY, is_active=True))
+    if communities is None:
+        communities = list(Region.objects.filter(region.subtree_q(), level=Level.COMMUNITY, is_active=True))
     residents = (
         residents
         if residents is not None
@@ -144,8 +152,12 @@ def staffing_report(
     ]
     subs = {}
     if region.level in (Level.DISTRICT, Level.SUBDISTRICT):
+        by_sub: dict[str, list[StaffingLine]] = {}
+        cut = PREFIX_LEN[Level.SUBDISTRICT]
+        for line in lines:
+            by_sub.setdefault(line.region.code[:cut], []).append(line)
         for s in Region.objects.filter(region.subtree_q(), level=Level.SUBDISTRICT):
-            mine = [line for line in lines if s.contains(line.region)]
+            mine = by_sub.get(s.prefix, [])
             subs[s.pk] = StaffingLine(
                 s,
                 sum(m.residents for m in mine),
