@@ -5,7 +5,8 @@ active residents, `--awards` posted awards, needs, activities and check-ins; `--
 residents and 20M awards), publishes a subdistrict scheme and a community scheme holding every
 computed indicator of the catalogue that applies to the subject (equal weights adding up to 100),
 and times `run_compute` of each over the year so far. Each computation is timed on its own too
-(wrapped, not changed), and the slowest are printed, so an indicator over budget is named.
+(wrapped, not changed), and the slowest are printed, so an indicator over budget is named (a computation with a batch
+form is called once per run, so its calls count 1).
 Budget: ≤ 60 s for the whole district at 1M residents.
 
 Usage: python bench/bench_assessment.py [sqlite|postgresql] [--residents N] [--awards N] [--scale] [--all]
@@ -47,20 +48,24 @@ def _schemes(district, year: int):
 
 
 def _timed_catalogue(spent: dict) -> None:
-    """Wrap every computation so its time per call is added to `spent[code]`."""
+    """Wrap every computation (and its batch form) so its time per call is added to `spent[code]`."""
     from jiceng.assessment.catalogue.registry import CATALOGUE
 
-    for code, c in list(CATALOGUE.items()):
-
-        def fn(region, start, end, _fn=c.fn, _code=code):
+    def timed(f, code):
+        def wrapped(*args):
             t = time.perf_counter()
             try:
-                return _fn(region, start, end)
+                return f(*args)
             finally:
-                spent[_code][0] += time.perf_counter() - t
-                spent[_code][1] += 1
+                spent[code][0] += time.perf_counter() - t
+                spent[code][1] += 1
 
-        CATALOGUE[code] = dataclasses.replace(c, fn=fn)
+        return wrapped
+
+    for code, c in list(CATALOGUE.items()):
+        CATALOGUE[code] = dataclasses.replace(
+            c, fn=timed(c.fn, code), batch=timed(c.batch, code) if c.batch else None
+        )
 
 
 def run(backend: str, residents: int, awards: int) -> None:

@@ -3,8 +3,36 @@
 from django.utils import timezone
 
 from jiceng.alliance.models import Action, ActionStatus, Meeting, MeetingKind, MeetingStatus
-from jiceng.assessment.catalogue.registry import Result, computation, ids, share, window
+from jiceng.assessment.catalogue.registry import (
+    Result,
+    Subtrees,
+    batch_of,
+    computation,
+    ids,
+    share,
+    window,
+)
 from jiceng.regions.models import Region
+
+
+def _symposia_held(q, start, end, *extra) -> list[tuple]:
+    lo, hi = window(start, end)
+    return list(
+        Meeting.objects.filter(
+            q,
+            kind=MeetingKind.SYMPOSIUM,
+            status=MeetingStatus.HELD,
+            scheduled_at__gte=lo,
+            scheduled_at__lt=hi,
+        )
+        .exclude(minutes="")
+        .values_list("pk", *extra)
+    )
+
+
+def _count(rows) -> Result:
+    found = ids("alliance.Meeting", [pk for pk, *_rest in rows])
+    return Result(len(found), found)
 
 
 @computation(
@@ -16,20 +44,31 @@ from jiceng.regions.models import Region
     target=6,
 )
 def symposia(region: Region, start, end) -> Result:
-    lo, hi = window(start, end)
-    rows = (
-        Meeting.objects.filter(
-            region.subtree_q("alliance__region"),
-            kind=MeetingKind.SYMPOSIUM,
-            status=MeetingStatus.HELD,
-            scheduled_at__gte=lo,
-            scheduled_at__lt=hi,
+    return _count(_symposia_held(region.subtree_q("alliance__region"), start, end))
+
+
+@batch_of("alliance.symposia")
+def symposia_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    tree = Subtrees(subjects)
+    rows = _symposia_held(tree.within("alliance__region"), start, end, "alliance__region")
+    return {pk: _count(r) for pk, r in tree.spread(rows).items()}
+
+
+def _actions_due(q, start, end, *extra) -> list[tuple]:
+    return list(
+        Action.objects.filter(q, due_on__gte=start, due_on__lte=end).values_list(
+            "pk", "status", "due_on", "closed_at", *extra
         )
-        .exclude(minutes="")
-        .values_list("pk", flat=True)
     )
-    found = ids("alliance.Meeting", rows)
-    return Result(len(found), found)
+
+
+def _on_time(rows) -> Result:
+    on_time = sum(
+        1
+        for _pk, status, due, closed in rows
+        if status == ActionStatus.DONE and closed and timezone.localtime(closed).date() <= due
+    )
+    return Result(share(on_time, len(rows)), ids("alliance.Action", [r[0] for r in rows]))
 
 
 @computation(
@@ -41,14 +80,11 @@ def symposia(region: Region, start, end) -> Result:
     target=100,
 )
 def actions_on_time(region: Region, start, end) -> Result:
-    rows = list(
-        Action.objects.filter(
-            region.subtree_q("alliance__region"), due_on__gte=start, due_on__lte=end
-        ).values_list("pk", "status", "due_on", "closed_at")
-    )
-    on_time = sum(
-        1
-        for _pk, status, due, closed in rows
-        if status == ActionStatus.DONE and closed and timezone.localtime(closed).date() <= due
-    )
-    return Result(share(on_time, len(rows)), ids("alliance.Action", [r[0] for r in rows]))
+    return _on_time(_actions_due(region.subtree_q("alliance__region"), start, end))
+
+
+@batch_of("alliance.actions_on_time")
+def actions_on_time_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    tree = Subtrees(subjects)
+    rows = _actions_due(tree.within("alliance__region"), start, end, "alliance__region")
+    return {pk: _on_time(r) for pk, r in tree.spread(rows).items()}

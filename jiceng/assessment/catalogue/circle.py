@@ -8,11 +8,13 @@ places, points and network are unchanged, so a run computes it once for all its 
 import datetime as dt
 from decimal import Decimal
 
+import numpy as np
+
 from jiceng.activities.queries.places import IDLE_DAYS, place_list_idle
-from jiceng.assessment.catalogue.registry import Result, computation, ids, window
+from jiceng.assessment.catalogue.registry import Result, Subtrees, batch_of, computation, ids, window
 from jiceng.circle.models import ServicePlace
 from jiceng.circle.queries.district import coverage_get
-from jiceng.circle.queries.figures import point_mask
+from jiceng.circle.queries.figures import code_in_region, point_mask
 from jiceng.circle.queries.params import CircleParams
 from jiceng.regions.models import Region
 
@@ -30,7 +32,10 @@ def coverage(region: Region, start, end) -> Result:
     cov = coverage_get(Region.objects.get(code=region.district_code), CircleParams())
     if cov.result is None or cov.points.stand_in:
         return Result(None)
-    mask = point_mask(cov, region)
+    return _covered_share(cov, point_mask(cov, region))
+
+
+def _covered_share(cov, mask) -> Result:
     population = float(cov.points.population[mask].sum())
     if population <= 0:
         return Result(None)
@@ -41,6 +46,25 @@ def coverage(region: Region, start, end) -> Result:
     points = [cov.points.ids[i] for i in mask.nonzero()[0].tolist()]
     places = {cov.places.ids[cov.nearest[i]] for i in covered.nonzero()[0].tolist() if cov.nearest[i] >= 0}
     return Result(value, ids("circle.ResidentialPoint", points) + ids("circle.ServicePlace", places))
+
+
+@batch_of("circle.coverage")
+def coverage_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    """The district's coverage is computed once (and cached by `coverage_get`); each subject's mask is
+    read from the points' distinct community codes, not from every point once per subject."""
+    out = {}
+    for district in {s.district_code for s in subjects}:
+        mine = [s for s in subjects if s.district_code == district]
+        cov = coverage_get(Region.objects.get(code=district), CircleParams())
+        if cov.result is None or cov.points.stand_in:
+            out.update({s.pk: Result(None) for s in mine})
+            continue
+        codes = np.array(cov.points.community_codes, dtype=object)
+        distinct = set(cov.points.community_codes)
+        for s in mine:
+            inside = [c for c in distinct if code_in_region(c, s)]
+            out[s.pk] = _covered_share(cov, np.isin(codes, inside))
+    return out
 
 
 @computation(
@@ -54,7 +78,20 @@ def coverage(region: Region, start, end) -> Result:
     per_event=-10,
 )
 def idle_places(region: Region, start, end) -> Result:
-    _lo, hi = window(start, end)
-    places = ServicePlace.objects.filter(region.subtree_q("community"), created_at__lt=hi)
-    idle = list(place_list_idle(places, hi - dt.timedelta(microseconds=1)).values_list("pk", flat=True))
+    idle = [pk for pk, _c in _idle(region.subtree_q("community"), start, end)]
     return Result(len(idle), ids("circle.ServicePlace", idle))
+
+
+def _idle(q, start, end) -> list[tuple[int, int]]:
+    _lo, hi = window(start, end)
+    places = ServicePlace.objects.filter(q, created_at__lt=hi)
+    return list(place_list_idle(places, hi - dt.timedelta(microseconds=1)).values_list("pk", "community_id"))
+
+
+@batch_of("activities.idle_places")
+def idle_places_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    tree = Subtrees(subjects)
+    found = tree.spread((pk, c, c) for pk, c in _idle(tree.within("community"), start, end))
+    return {
+        pk: Result(len(rows), ids("circle.ServicePlace", [p for p, _c in rows])) for pk, rows in found.items()
+    }

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from jiceng.assessment.catalogue.registry import Result, computation, ids
+from jiceng.assessment.catalogue.registry import Result, Subtrees, batch_of, computation, ids
 from jiceng.funding.models import Expense, PurchasedService
 from jiceng.funding.queries.funds import region_figures
 from jiceng.orgs.models import Kind
@@ -19,12 +19,26 @@ from jiceng.regions.models import Region
     target=1,
 )
 def social_org(region: Region, start, end) -> Result:
-    rows = list(
+    return _providers(_contracts(region.subtree_q("buyer"), start, end))
+
+
+def _contracts(q, start, end, *extra) -> list[tuple]:
+    return list(
         PurchasedService.objects.filter(
-            region.subtree_q("buyer"), provider__kind=Kind.SOCIAL, starts_on__lte=end, ends_on__gte=start
-        ).values_list("pk", "provider_id")
+            q, provider__kind=Kind.SOCIAL, starts_on__lte=end, ends_on__gte=start
+        ).values_list("pk", "provider_id", *extra)
     )
+
+
+def _providers(rows) -> Result:
     return Result(len({p for _pk, p in rows}), ids("funding.PurchasedService", [pk for pk, _p in rows]))
+
+
+@batch_of("funding.social_org")
+def social_org_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    tree = Subtrees(subjects)
+    rows = tree.spread(_contracts(tree.within("buyer"), start, end, "buyer"))
+    return {pk: _providers(r) for pk, r in rows.items()}
 
 
 @computation(
@@ -43,3 +57,21 @@ def execution(region: Region, start, end) -> Result:
         "pk", flat=True
     )
     return Result(Decimal(fig.execution_rate), ids("funding.Expense", rows))
+
+
+@batch_of("funding.execution")
+def execution_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    # region_figures sums each table once, grouped by region code, whatever the number of regions
+    tree = Subtrees(subjects)
+    figures = region_figures(subjects, year=end.year)
+    rows = tree.spread(
+        Expense.objects.filter(tree.within("budget__region"), budget__year=end.year).values_list(
+            "pk", "budget__region"
+        )
+    )
+    return {
+        s.pk: Result(None)
+        if fig.execution_rate is None
+        else Result(Decimal(fig.execution_rate), ids("funding.Expense", [pk for (pk,) in rows[s.pk]]))
+        for s, fig in zip(subjects, figures, strict=True)
+    }

@@ -4,8 +4,58 @@ import statistics
 from decimal import Decimal
 
 from jiceng.alliance.models import Need, NeedStatus
-from jiceng.assessment.catalogue.registry import Result, computation, ids, share, window
+from jiceng.assessment.catalogue.registry import (
+    Result,
+    Subtrees,
+    batch_of,
+    computation,
+    ids,
+    share,
+    window,
+)
 from jiceng.regions.models import Region
+
+
+def _raised(q, start, end, *extra) -> list[tuple]:
+    lo, hi = window(start, end)
+    return list(
+        Need.objects.filter(q, created_at__gte=lo, created_at__lt=hi)
+        .exclude(status=NeedStatus.WITHDRAWN)
+        .values_list("pk", "status", *extra)
+    )
+
+
+def _resolved(q, start, end, *fields) -> list[tuple]:
+    lo, hi = window(start, end)
+    return list(
+        Need.objects.filter(
+            q, status=NeedStatus.RESOLVED, resolved_at__gte=lo, resolved_at__lt=hi
+        ).values_list("pk", *fields)
+    )
+
+
+def _resolved_share(rows) -> Result:
+    resolved = sum(1 for _pk, s in rows if s == NeedStatus.RESOLVED)
+    return Result(share(resolved, len(rows)), ids("alliance.Need", [pk for pk, _s in rows]))
+
+
+def _mean_rating(rows) -> Result:
+    if not rows:
+        return Result(None)
+    value = (Decimal(sum(r for _pk, r in rows)) / len(rows)).quantize(Decimal("0.01"))
+    return Result(value, ids("alliance.Need", [pk for pk, _r in rows]))
+
+
+def _median_days(rows) -> Result:
+    if not rows:
+        return Result(None)
+    days = [(resolved - created).total_seconds() / 86400 for _pk, created, resolved in rows]
+    value = Decimal(str(statistics.median(days))).quantize(Decimal("0.1"))
+    return Result(value, ids("alliance.Need", [pk for pk, _c, _r in rows]))
+
+
+def _rated(rows) -> list[tuple]:
+    return [(pk, r) for pk, r in rows if r is not None]
 
 
 @computation(
@@ -17,14 +67,14 @@ from jiceng.regions.models import Region
     target=100,
 )
 def needs_resolved(region: Region, start, end) -> Result:
-    lo, hi = window(start, end)
-    rows = list(
-        Need.objects.filter(region.subtree_q("community"), created_at__gte=lo, created_at__lt=hi)
-        .exclude(status=NeedStatus.WITHDRAWN)
-        .values_list("pk", "status")
-    )
-    resolved = sum(1 for _pk, s in rows if s == NeedStatus.RESOLVED)
-    return Result(share(resolved, len(rows)), ids("alliance.Need", [pk for pk, _s in rows]))
+    return _resolved_share(_raised(region.subtree_q("community"), start, end))
+
+
+@batch_of("lists.needs_resolved")
+def needs_resolved_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    tree = Subtrees(subjects)
+    rows = tree.spread(_raised(tree.within("community"), start, end, "community"))
+    return {pk: _resolved_share(r) for pk, r in rows.items()}
 
 
 @computation(
@@ -36,20 +86,14 @@ def needs_resolved(region: Region, start, end) -> Result:
     target=5,
 )
 def needs_rating(region: Region, start, end) -> Result:
-    lo, hi = window(start, end)
-    rows = list(
-        Need.objects.filter(
-            region.subtree_q("community"),
-            status=NeedStatus.RESOLVED,
-            resolved_at__gte=lo,
-            resolved_at__lt=hi,
-            rating__isnull=False,
-        ).values_list("pk", "rating")
-    )
-    if not rows:
-        return Result(None)
-    value = (Decimal(sum(r for _pk, r in rows)) / len(rows)).quantize(Decimal("0.01"))
-    return Result(value, ids("alliance.Need", [pk for pk, _r in rows]))
+    return _mean_rating(_rated(_resolved(region.subtree_q("community"), start, end, "rating")))
+
+
+@batch_of("lists.needs_rating")
+def needs_rating_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    tree = Subtrees(subjects)
+    rows = tree.spread(_resolved(tree.within("community"), start, end, "rating", "community"))
+    return {pk: _mean_rating(_rated(r)) for pk, r in rows.items()}
 
 
 @computation(
@@ -61,17 +105,12 @@ def needs_rating(region: Region, start, end) -> Result:
     target=14,
 )
 def resolution_days(region: Region, start, end) -> Result:
-    lo, hi = window(start, end)
-    rows = list(
-        Need.objects.filter(
-            region.subtree_q("community"),
-            status=NeedStatus.RESOLVED,
-            resolved_at__gte=lo,
-            resolved_at__lt=hi,
-        ).values_list("pk", "created_at", "resolved_at")
-    )
-    if not rows:
-        return Result(None)
-    days = [(resolved - created).total_seconds() / 86400 for _pk, created, resolved in rows]
-    value = Decimal(str(statistics.median(days))).quantize(Decimal("0.1"))
-    return Result(value, ids("alliance.Need", [pk for pk, _c, _r in rows]))
+    return _median_days(_resolved(region.subtree_q("community"), start, end, "created_at", "resolved_at"))
+
+
+@batch_of("lists.resolution_days")
+def resolution_days_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    tree = Subtrees(subjects)
+    fields = ("created_at", "resolved_at", "community")
+    rows = tree.spread(_resolved(tree.within("community"), start, end, *fields))
+    return {pk: _median_days(r) for pk, r in rows.items()}

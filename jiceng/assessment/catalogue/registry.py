@@ -8,17 +8,25 @@ and returns the value together with the records behind it, as (model label, id) 
 used only by unit schemes (`indicator_add` refuses it elsewhere, and refuses region
 computations in unit schemes). No computation may read page views, likes, log-ins or time spent
 (`tests/test_catalogue_source.py` inspects this package's source for them).
+
+A computation may also have a batch form (`@batch_of(code)`): the same indicator for a whole
+list of subjects at once, `batch(subjects, start, end) -> {subject.pk: Result}`, reading the
+district in one or a few grouped queries and adding up per subject in Python (`Subtrees`). A run
+calls it once per indicator; the per-subject `fn` stays the definition, and
+`tests/test_catalogue_batch.py` checks that both give exactly the same results.
 """
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from jiceng.orgs.models import Organization
-from jiceng.regions.models import Region
+from jiceng.regions.models import PREFIX_LEN, Level, Region, ancestor_code, subtree_q
 
 
 @dataclass
@@ -38,6 +46,8 @@ class Computation:
     fn: Callable[[Region | Organization, dt.date, dt.date], Result]  # the subject, then the period
     # the scoring a new scheme suggests: rule, floor, target (linear) or base, per event
     suggest: dict = field(default_factory=dict)
+    # the same for many subjects at once: (subjects, start, end) -> {subject.pk: Result}
+    batch: Callable[[list, dt.date, dt.date], dict[int, Result]] | None = None
 
 
 CATALOGUE: dict[str, Computation] = {}
@@ -53,6 +63,64 @@ def computation(
         return fn
 
     return wrap
+
+
+def batch_of(code):
+    """Register the decorated function as the batch form of the computation `code`."""
+
+    def wrap(fn):
+        c = CATALOGUE[code]
+        if c.batch is not None:
+            raise ValueError(f"duplicate batch form for {code}")
+        CATALOGUE[code] = dataclasses.replace(c, batch=fn)
+        return fn
+
+    return wrap
+
+
+class Subtrees:
+    """Which of `subjects` (regions) hold each region of their districts, from one read of the regions.
+
+    `within(path)` limits a queryset to the subjects' districts; `spread(rows)` hands each row
+    (its last item the id of the row's region) to every subject whose subtree holds that region.
+    """
+
+    def __init__(self, subjects: list[Region]):
+        self.subjects = subjects
+        self.districts = sorted({s.district_code for s in subjects})
+        by_code = {s.code: s for s in subjects}
+        levels = {s.level for s in subjects}
+        self.owners: dict[int, list[int]] = {}
+        self.regions: dict[int, Region] = {}
+        for r in Region.objects.filter(self.within()).only("pk", "code", "level", "is_active"):
+            self.regions[r.pk] = r
+            for level in levels:
+                if PREFIX_LEN[r.level] < PREFIX_LEN[level]:
+                    continue
+                s = by_code.get(ancestor_code(r.code, level))
+                if s is not None and s.contains(r):
+                    self.owners.setdefault(r.pk, []).append(s.pk)
+
+    def within(self, path: str = "") -> Q:
+        q = Q(pk__in=[])
+        for code in self.districts:
+            q |= subtree_q(code, Level.DISTRICT, path)
+        return q
+
+    def spread(self, rows) -> dict[int, list[tuple]]:
+        out: dict[int, list[tuple]] = {s.pk: [] for s in self.subjects}
+        for *row, region_id in rows:
+            for pk in self.owners.get(region_id, ()):
+                out[pk].append(tuple(row))
+        return out
+
+    def communities(self, pk: int) -> set[int]:
+        """The active communities in the subtree of the subject `pk`."""
+        return {
+            r.pk
+            for r in self.regions.values()
+            if r.level == Level.COMMUNITY and r.is_active and pk in self.owners.get(r.pk, ())
+        }
 
 
 def window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -4,8 +4,23 @@ from django.db.models import Q
 
 from jiceng.alliance.models import ReportIn
 from jiceng.alliance.queries.report_in import service_rows_between
-from jiceng.assessment.catalogue.registry import Result, computation, ids, share
+from jiceng.assessment.catalogue.registry import Result, Subtrees, batch_of, computation, ids, share
 from jiceng.regions.models import Region
+
+
+def _reported_in(q, start, end) -> list[ReportIn]:
+    return list(
+        ReportIn.objects.filter(q, reported_on__lte=end).filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=start)
+        )
+    )
+
+
+def _served(report_ins: list[ReportIn], rows: dict[int, list]) -> Result:
+    served_ids = [r.pk for r in report_ins if rows[r.pk]]
+    checkins = [c.pk for r in report_ins for c in rows[r.pk]]
+    records = ids("alliance.ReportIn", [r.pk for r in report_ins]) + ids("activities.CheckIn", checkins)
+    return Result(share(len(served_ids), len(report_ins)), records)
 
 
 @computation(
@@ -18,13 +33,14 @@ from jiceng.regions.models import Region
     target=90,
 )
 def served(region: Region, start, end) -> Result:
-    report_ins = list(
-        ReportIn.objects.filter(region.subtree_q("community"), reported_on__lte=end).filter(
-            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=start)
-        )
-    )
-    rows = service_rows_between(report_ins, start, end)
-    served_ids = [pk for pk, found in rows.items() if found]
-    checkins = [c.pk for found in rows.values() for c in found]
-    records = ids("alliance.ReportIn", [r.pk for r in report_ins]) + ids("activities.CheckIn", checkins)
-    return Result(share(len(served_ids), len(report_ins)), records)
+    report_ins = _reported_in(region.subtree_q("community"), start, end)
+    return _served(report_ins, service_rows_between(report_ins, start, end))
+
+
+@batch_of("reportin.served")
+def served_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    tree = Subtrees(subjects)
+    report_ins = _reported_in(tree.within("community"), start, end)
+    rows = service_rows_between(report_ins, start, end)  # one read for the whole district
+    mine = tree.spread((r, r.community_id) for r in report_ins)
+    return {pk: _served([r for (r,) in found], rows) for pk, found in mine.items()}

@@ -6,17 +6,38 @@ last day so a past period is not rewritten by what happened after it.
 
 from jiceng.alliance.models import SectorBranch
 from jiceng.alliance.queries.coverage import DEFAULT_FADE_MONTHS, sector_branch_is_faded
-from jiceng.assessment.catalogue.registry import Result, computation, ids, share
+from jiceng.assessment.catalogue.registry import Result, Subtrees, batch_of, computation, ids, share
 from jiceng.orgs.models import Kind, Organization
 from jiceng.regions.models import Region
 
 
-def _sector_orgs(region: Region) -> list[int]:
+def _sector_orgs(q) -> list[tuple[int, int]]:
+    """The active new-sector organisations under `q`, with the region of each, by id."""
     return list(
-        Organization.objects.filter(region.subtree_q("region"), kind=Kind.NEW_SECTOR, is_active=True)
+        Organization.objects.filter(q, kind=Kind.NEW_SECTOR, is_active=True)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "region_id")
     )
+
+
+def _alive(orgs: list[int], end) -> list[tuple[int, int]]:
+    return list(
+        SectorBranch.objects.filter(sector_org__in=orgs, founded_on__lte=end)
+        .exclude(ended_on__lte=end)
+        .values_list("pk", "sector_org_id")
+    )
+
+
+def _coverage(orgs: list[int], alive: list[tuple[int, int]]) -> Result:
+    covered = {o for _pk, o in alive}
+    records = ids("orgs.Organization", orgs) + ids("alliance.SectorBranch", [pk for pk, _o in alive])
+    return Result(share(len(covered), len(orgs)), records)
+
+
+def _by_subject(tree: Subtrees) -> dict[int, list[int]]:
+    return {
+        pk: [o for (o,) in found] for pk, found in tree.spread(_sector_orgs(tree.within("region"))).items()
+    }
 
 
 @computation(
@@ -29,15 +50,34 @@ def _sector_orgs(region: Region) -> list[int]:
     target=100,
 )
 def coverage(region: Region, start, end) -> Result:
-    orgs = _sector_orgs(region)
-    alive = list(
-        SectorBranch.objects.filter(sector_org__in=orgs, founded_on__lte=end)
-        .exclude(ended_on__lte=end)
-        .values_list("pk", "sector_org_id")
+    orgs = [pk for pk, _r in _sector_orgs(region.subtree_q("region"))]
+    return _coverage(orgs, _alive(orgs, end))
+
+
+@batch_of("sectors.coverage")
+def coverage_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    tree = Subtrees(subjects)
+    orgs = _by_subject(tree)
+    alive = _alive(sorted({o for found in orgs.values() for o in found}), end)
+    out = {}
+    for pk, found in orgs.items():
+        mine = set(found)
+        out[pk] = _coverage(found, [(b, o) for b, o in alive if o in mine])
+    return out
+
+
+def _faded(orgs: list[int], start, end) -> list[SectorBranch]:
+    return [
+        b
+        for b in SectorBranch.objects.filter(sector_org__in=orgs, ended_on__gte=start, ended_on__lte=end)
+        if sector_branch_is_faded(b, DEFAULT_FADE_MONTHS)
+    ]
+
+
+def _faded_count(branches: list[SectorBranch]) -> Result:
+    return Result(
+        len({b.sector_org_id for b in branches}), ids("alliance.SectorBranch", [b.pk for b in branches])
     )
-    covered = {o for _pk, o in alive}
-    records = ids("orgs.Organization", orgs) + ids("alliance.SectorBranch", [pk for pk, _o in alive])
-    return Result(share(len(covered), len(orgs)), records)
 
 
 @computation(
@@ -51,13 +91,17 @@ def coverage(region: Region, start, end) -> Result:
     per_event=-25,
 )
 def faded(region: Region, start, end) -> Result:
-    branches = [
-        b
-        for b in SectorBranch.objects.filter(
-            sector_org__in=_sector_orgs(region), ended_on__gte=start, ended_on__lte=end
-        )
-        if sector_branch_is_faded(b, DEFAULT_FADE_MONTHS)
-    ]
-    return Result(
-        len({b.sector_org_id for b in branches}), ids("alliance.SectorBranch", [b.pk for b in branches])
-    )
+    orgs = [pk for pk, _r in _sector_orgs(region.subtree_q("region"))]
+    return _faded_count(_faded(orgs, start, end))
+
+
+@batch_of("sectors.faded")
+def faded_batch(subjects: list[Region], start, end) -> dict[int, Result]:
+    tree = Subtrees(subjects)
+    orgs = _by_subject(tree)
+    branches = _faded(sorted({o for found in orgs.values() for o in found}), start, end)
+    out = {}
+    for pk, found in orgs.items():
+        mine = set(found)
+        out[pk] = _faded_count([b for b in branches if b.sector_org_id in mine])
+    return out

@@ -27,8 +27,15 @@ def run_inputs(scheme: Scheme, start: dt.date, end: dt.date) -> tuple[list, str]
         (m.indicator_id, m.region_id): m
         for m in ManualEntry.objects.filter(indicator__in=indicators, approved_by__isnull=False)
     }
+    subjects = subject_list(scheme)
+    # one call per indicator for every subject when the computation has a batch form
+    batched = {
+        ind.code: CATALOGUE[ind.code].batch(subjects, start, end)
+        for ind in indicators
+        if not ind.is_manual and CATALOGUE[ind.code].batch is not None
+    }
     out = []
-    for subject in subject_list(scheme):
+    for subject in subjects:
         cells = []
         is_region = not scheme.assesses_units
         for ind in indicators:
@@ -38,7 +45,10 @@ def run_inputs(scheme: Scheme, start: dt.date, end: dt.date) -> tuple[list, str]
                 value = m.value if m else None
                 records = [("assessment.ManualEntry", m.pk)] if m else []
             else:
-                res = CATALOGUE[ind.code].fn(subject, start, end)
+                if ind.code in batched:
+                    res = batched[ind.code][subject.pk]
+                else:
+                    res = CATALOGUE[ind.code].fn(subject, start, end)
                 value = None if res.value is None else Decimal(res.value)
                 records = sorted(res.records)
             cells.append((ind, value, records))
