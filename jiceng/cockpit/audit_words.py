@@ -4,5 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 SENTENCES = {
     "cockpit.export": _("%(actor)s 导出了驾驶舱数据「%(target)s」"),
-    "cockpit.rollup": _("%(actor)s 重新汇总了驾驶舱数据「%(target)s」"),
 }

@@ -21,7 +21,6 @@ from django.utils import timezone
 from jiceng.bank.models import Transfer, TransferState
 from jiceng.cockpit.models import Rollup, RollupStamp
 from jiceng.cockpit.queries.board import awards_by_community, community_figures
-from jiceng.core.audit import audit
 from jiceng.regions.models import Level, Region
 
 SETTLE_SECONDS = 60
@@ -105,7 +104,6 @@ def rollup_refresh(*, district: Region, today: dt.date | None = None) -> RollupS
         "circle_error": cov.error or "",
     }
     stamp, _created = RollupStamp.objects.update_or_create(district=district, year=year, defaults=values)
-    audit(None, "cockpit.rollup", district, after={"year": year, "mark": mark, "rows": len(codes)})
     return stamp
 
 
