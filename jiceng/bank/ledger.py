@@ -15,20 +15,17 @@ Every transfer carries a caller-given idempotency key, unique per district. Repl
 a key returns the original transfer; the same key with another payload is refused.
 """
 
-import datetime as dt
-import functools
 import hashlib
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
-import psycopg
 from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiceng.bank import statements as st
 from jiceng.bank.accounts import (  # noqa: F401 - services name accounts through the ledger
     _ACCOUNT_IDS,
     _find_account,
@@ -45,14 +42,8 @@ from jiceng.bank.accounts import (  # noqa: F401 - services name accounts throug
     wallet_id,
     wallet_open,
 )
-from jiceng.bank.models import (
-    MAY_GO_NEGATIVE,
-    UNCACHED_KINDS,
-    Account,
-    Transfer,
-    TransferKind,
-    TransferState,
-)
+from jiceng.bank.models import MAY_GO_NEGATIVE, UNCACHED_KINDS, Account, Transfer, TransferKind, TransferState
+from jiceng.bank.statements import Find, Row  # noqa: F401 - services build their riding rows as ledger.Row
 from jiceng.bank.transactions import (  # noqa: F401 - services run their use cases through the ledger's name
     ATTEMPTS,
     REPLAYS,
@@ -117,121 +108,6 @@ class Spec:
         return self.credit if isinstance(self.credit, int) else self.credit.pk
 
 
-@dataclass(frozen=True)
-class Row:
-    """A use case's own row that rides in the ledger's statement (ARCHITECTURE.md, "Ledger writes").
-
-    The ledger writes it only where it wrote the transfer row: inserted (a used key writes
-    nothing) or, for `post_found`, resolved. `values` are columns set from parameters (by
-    attname, `donor_id`), `adds` columns moved by a delta (`stock`: -1); `transfer` names
-    the column the ledger fills with the transfer's id (None: none). An insert unless `pk`
-    names the row to update; `match=True` updates the row whose `transfer` column points
-    to the resolved transfer. `guard` is an SQL condition (`%s` parameters in
-    `guard_params`) the write must meet, evaluated in the same statement: the row's id
-    comes back None when it did not, and the caller refuses (its transaction rolls back).
-    `returning` names the columns that come back (attnames).
-    """
-
-    model: type
-    values: dict
-    adds: dict = field(default_factory=dict)
-    transfer: str | None = "transfer_id"
-    pk: int | None = None
-    match: bool = False
-    guard: str = ""
-    guard_params: tuple = ()
-    returning: tuple[str, ...] = ("id",)
-
-    @property
-    def update(self) -> bool:
-        return self.pk is not None or self.match
-
-
-_ROW_SQL: dict[tuple, tuple[str, str]] = {}
-
-
-def _row_sql(row: Row, source: str) -> tuple[str, str]:
-    """The row's statement for PostgreSQL (a CTE body reading the transfer as `x` from `source`)
-    and for SQLite (the transfer's id a parameter); built once per shape."""
-    shape = (row.model, tuple(row.values), tuple(row.adds), row.transfer, row.update, row.match)
-    shape += (row.guard, row.returning, source)
-    found = _ROW_SQL.get(shape)
-    if found is not None:
-        return found
-    meta = row.model._meta
-    table = meta.db_table
-    col = {f.attname: f for f in meta.concrete_fields}
-
-    def cast(name: str) -> str:
-        return (
-            f"CAST(%s AS {col[name].cast_db_type(connection)})" if connection.vendor == "postgresql" else "%s"
-        )
-
-    ret = ", ".join(f"y.{col[n].column}" for n in row.returning)
-    bare = ", ".join(col[n].column for n in row.returning)
-    guard = f" AND ({row.guard})" if row.guard else ""
-    if row.update:
-        sets = [f"{col[n].column} = {cast(n)}" for n in row.values]
-        sets += [f"{col[n].column} = y.{col[n].column} + %s" for n in row.adds]
-        pg_sets, lite_sets = list(sets), list(sets)
-        if row.transfer and not row.match:
-            pg_sets.append(f"{col[row.transfer].column} = x.id")
-            lite_sets.append(f"{col[row.transfer].column} = %s")
-        where = "y.id = %s" if not row.match else f"y.{col[row.transfer].column} = x.id"
-        lite_where = "y.id = %s" if not row.match else f"y.{col[row.transfer].column} = %s"
-        pg = f"UPDATE {table} y SET {', '.join(pg_sets)} FROM {source} x WHERE {where}{guard} RETURNING {ret}"
-        lite = f"UPDATE {table} AS y SET {', '.join(lite_sets)} WHERE {lite_where}{guard} RETURNING {bare}"
-    else:
-        names = [col[n].column for n in row.values] + ([col[row.transfer].column] if row.transfer else [])
-        marks = [cast(n) for n in row.values]
-        pg_marks = marks + (["x.id"] if row.transfer else [])
-        lite_marks = marks + (["%s"] if row.transfer else [])
-        into = f"INSERT INTO {table} ({', '.join(names)})"
-        pg = f"{into} SELECT {', '.join(pg_marks)} FROM {source} x WHERE true{guard} RETURNING {bare}"
-        lite = f"{into} SELECT {', '.join(lite_marks)} WHERE 1{guard} RETURNING {bare}"
-    _ROW_SQL[shape] = (pg, lite)
-    return pg, lite
-
-
-def _row_params(row: Row, transfer_id: int | None = None) -> list:
-    """The row's parameters in statement order; `transfer_id` for SQLite (PostgreSQL reads it from `x`)."""
-    params = [*row.values.values(), *row.adds.values()]
-    lite = transfer_id is not None
-    if row.update:
-        if row.transfer and not row.match and lite:
-            params.append(transfer_id)
-        if not row.match:
-            params.append(row.pk)
-        elif lite:
-            params.append(transfer_id)
-    elif row.transfer and lite:
-        params.append(transfer_id)
-    return _adapted([*params, *row.guard_params])
-
-
-def _adapted(params: list) -> list:
-    """Dates and times as the ORM stores them (SQLite: naive UTC text), so comparisons hold."""
-    ops = connection.ops
-    out = []
-    for value in params:
-        if isinstance(value, dt.datetime):
-            value = ops.adapt_datetimefield_value(value)
-        elif isinstance(value, dt.date):
-            value = ops.adapt_datefield_value(value)
-        out.append(value)
-    return out
-
-
-def _rows_sqlite(rows: Sequence[Row], transfer_id: int) -> list[tuple | None]:
-    """SQLite: write the riding rows after the transfer, in the same transaction; what each returned."""
-    out: list[tuple | None] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            cursor.execute(_row_sql(row, "")[1], _row_params(row, transfer_id))
-            out.append(cursor.fetchone())
-    return out
-
-
 # ---------------------------------------------------------------- transactions
 # One transaction per use case, with its retries and replays: `bank/transactions.py`.
 
@@ -274,7 +150,7 @@ def _lock_accounts(ids: Iterable[int]) -> dict[int, Account]:
             if postgres:
                 cursor.execute(
                     f"SELECT {columns} FROM {table} WHERE id IN ({marks}) "
-                    f"AND kind NOT IN ({_kinds(UNCACHED_KINDS)}) ORDER BY id FOR NO KEY UPDATE",
+                    f"AND kind NOT IN ({st._kinds(UNCACHED_KINDS)}) ORDER BY id FOR NO KEY UPDATE",
                     chunk,
                 )
                 locked = cursor.fetchall()
@@ -345,7 +221,7 @@ def _move_few(deltas: dict[int, list[int]], district_id: int) -> bool:
             cursor.execute(
                 f"UPDATE {table} SET posted = posted + {when}, pending_in = pending_in + {when}, "
                 f"pending_out = pending_out + {when} WHERE id IN ({marks}) AND district_id = %s "
-                f"AND kind NOT IN ({_kinds(UNCACHED_KINDS)}) RETURNING id, kind, name, posted, pending_out",
+                f"AND kind NOT IN ({st._kinds(UNCACHED_KINDS)}) RETURNING id, kind, name, posted, pending_out",
                 [*params, *ids, district_id],
             )
         except IntegrityError as exc:
@@ -359,7 +235,7 @@ def _move_few(deltas: dict[int, list[int]], district_id: int) -> bool:
         if rest:
             cursor.execute(
                 f"SELECT id FROM {table} WHERE id IN ({', '.join(['%s'] * len(rest))}) AND district_id = %s "
-                f"AND kind IN ({_kinds(UNCACHED_KINDS)})",
+                f"AND kind IN ({st._kinds(UNCACHED_KINDS)})",
                 [*rest, district_id],
             )
             found = {row[0] for row in cursor.fetchall()}
@@ -441,66 +317,6 @@ def _insert(rows: list[tuple]) -> dict[str, int]:
     return found
 
 
-def _prepared(sql: str, params: list) -> list[tuple]:
-    """PostgreSQL: run one of the ledger's hot statements as a prepared statement; its rows.
-
-    Django's cursor binds parameters on the client, so the server plans every statement
-    anew, and planning the ledger's one-statement CTEs costs more than running them. A
-    server-binding cursor with `prepare=True` plans each shape once per connection (which
-    lives across requests, CONN_MAX_AGE). Errors are wrapped as Django's, and the
-    connection's execute wrappers and query log see the statement like any other.
-    """
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        raw = psycopg.Cursor(cursor.cursor.connection)
-
-        def execute(sql, params, many, context):
-            raw.execute(sql, params, prepare=True)
-            return raw.fetchall()
-
-        run = execute
-        for wrapper in reversed(connection.execute_wrappers):
-            run = functools.partial(wrapper, run)
-        start = time.monotonic()
-        try:
-            return run(sql, params, False, {"connection": connection, "cursor": cursor})
-        finally:
-            raw.close()
-            if connection.queries_logged:
-                connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - start:.3f}"})
-
-
-def _kinds(kinds: Iterable[str]) -> str:
-    return ", ".join(f"'{k}'" for k in sorted(kinds))  # model constants, never user input
-
-
-def _balance_ctes(
-    source: str, debit: tuple[str, str, str], credit: tuple[str, str, str], where: str = ""
-) -> str:
-    """PostgreSQL CTEs that move cached balances for the transfer rows in CTE `source`.
-
-    d: (posted, pending_in, pending_out) deltas per account, from the debit and credit
-    expressions; l: the cached accounts among them, locked in id order; u: their update
-    (only where `where` holds), returning the ids it updated.
-    """
-    accounts = Account._meta.db_table
-    return f"""d AS (
-    SELECT id, sum(dp)::bigint AS dp, sum(di)::bigint AS di, sum(dout)::bigint AS dout FROM (
-        SELECT debit_id AS id, {debit[0]} AS dp, {debit[1]} AS di, {debit[2]} AS dout FROM {source}
-        UNION ALL
-        SELECT credit_id, {credit[0]}, {credit[1]}, {credit[2]} FROM {source}
-    ) x GROUP BY id
-), l AS MATERIALIZED (
-    SELECT a.id FROM {accounts} a
-    WHERE a.id IN (SELECT id FROM d) AND a.kind NOT IN ({_kinds(UNCACHED_KINDS)})
-    ORDER BY a.id FOR NO KEY UPDATE
-), u AS (
-    UPDATE {accounts} a
-    SET posted = a.posted + d.dp, pending_in = a.pending_in + d.di, pending_out = a.pending_out + d.dout
-    FROM d WHERE a.id = d.id AND a.id IN (SELECT id FROM l) {where}
-    RETURNING a.id
-)"""
-
-
 def _write_few(
     district_id: int, rows: list[tuple], pending: bool, riding: Sequence[Row] = ()
 ) -> tuple[dict[str, int], list[tuple | None]]:
@@ -515,7 +331,7 @@ def _write_few(
     """
     transfers, accounts = Transfer._meta.db_table, Account._meta.db_table
     p, q = (0, 1) if pending else (1, 0)
-    ctes = "".join(f", r{i} AS ({_row_sql(row, 'ins')[0]})" for i, row in enumerate(riding))
+    ctes = "".join(f", r{i} AS ({st._row_sql(row, 'ins')[0]})" for i, row in enumerate(riding))
     extra = "".join(f", r{i}.*" for i in range(len(riding)))
     joins = "".join(f" LEFT JOIN r{i} ON true" for i in range(len(riding)))
     nulls = ", NULL" * sum(len(row.returning) for row in riding)
@@ -525,12 +341,12 @@ WITH ins AS (
     ON CONFLICT (district_id, key) DO NOTHING
     RETURNING id, key, debit_id, credit_id, amount
 ), {
-        _balance_ctes(
+        st._balance_ctes(
             "ins",
             (f"-{p} * amount", "0 * amount", f"{q} * amount"),
             (f"{p} * amount", f"{q} * amount", "0 * amount"),
             "AND a.district_id = %s "
-            f"AND (a.kind IN ({_kinds(MAY_GO_NEGATIVE)}) OR a.posted + d.dp >= a.pending_out + d.dout)",
+            f"AND (a.kind IN ({st._kinds(MAY_GO_NEGATIVE)}) OR a.posted + d.dp >= a.pending_out + d.dout)",
         )
     }{ctes}
 SELECT 0, ins.id, ins.key, NULL, NULL, NULL, NULL, NULL{extra} FROM ins{joins}
@@ -542,8 +358,8 @@ FROM {accounts} a JOIN d ON a.id = d.id
 """
     params = [v for row in rows for v in row] + [district_id]
     for row in riding:
-        params += _row_params(row)
-    result = _prepared(sql, params)
+        params += st._row_params(row)
+    result = st._prepared(sql, params)
     inserted = {r[2]: r[1] for r in result if r[0] == 0}
     seen = {r[1]: r for r in result if r[0] == 1}
     involved = {row[i] for row in rows if row[1] in inserted for i in (3, 4)}
@@ -555,18 +371,7 @@ FROM {accounts} a JOIN d ON a.id = d.id
         _tag, _pk, name, kind, _d, available, change, updated = found[:8]
         if kind not in UNCACHED_KINDS and not updated:
             raise InsufficientPoints(name, available, -change)
-    return inserted, _split_rows(riding, [r[8:] for r in result if r[0] == 0], 0)
-
-
-def _split_rows(riding: Sequence[Row], tails: list[tuple], start: int) -> list[tuple | None]:
-    """What each riding row returned, from the columns after `start` of the statement's one row."""
-    out: list[tuple | None] = []
-    tail = tails[0] if tails else ()
-    for row in riding:
-        part = tuple(tail[start : start + len(row.returning)]) if tail else ()
-        out.append(part if part and part[0] is not None else None)
-        start += len(row.returning)
-    return out
+    return inserted, st._split_rows(riding, [r[8:] for r in result if r[0] == 0], 0)
 
 
 def _existing(district_id: int, keys: list[str]) -> dict[str, Transfer]:
@@ -657,7 +462,7 @@ def _create(
             _check_district(deltas, accounts, district_id)
             _apply_deltas(deltas, accounts)
         if riding and inserted:
-            written = _rows_sqlite(riding, inserted[fresh[0][1]])
+            written = st._rows_sqlite(riding, inserted[fresh[0][1]])
     if got is not None:
         got[:] = written
     used = [row[1] for row in fresh if row[1] not in inserted]
@@ -864,29 +669,18 @@ WITH t AS (
     UPDATE {transfers} SET state = %s, resolved_at = %s WHERE {_lock_pending(transfers, len(wanted))}
     RETURNING {columns}
 ), {
-        _balance_ctes(
+        st._balance_ctes(
             "t", (f"-{p} * amount", "0 * amount", "-amount"), (f"{p} * amount", "-amount", "0 * amount")
         )
     }
 SELECT {columns}, (SELECT count(*) FROM u) FROM t
 """
-    rows = _prepared(sql, [target, now, *wanted, TransferState.PENDING])
+    rows = st._prepared(sql, [target, now, *wanted, TransferState.PENDING])
     changed = {}
     for row in rows:
         t = Transfer.from_db(connection.alias, _TRANSFER_FIELDS, row[:-1])
         changed[t.pk] = t
     return changed
-
-
-@dataclass(frozen=True)
-class Find:
-    """Pending transfers named by a use case's own rows, which are locked first (their lock order):
-    `SELECT {transfer} FROM {model} y WHERE {where} FOR UPDATE`, `where` with `%s` parameters."""
-
-    model: type
-    where: str
-    params: tuple
-    transfer: str = "transfer_id"
 
 
 def _post_found(find: Find, riding: Sequence[Row]) -> tuple[list[Transfer], list[tuple | None]]:
@@ -896,7 +690,7 @@ def _post_found(find: Find, riding: Sequence[Row]) -> tuple[list[Transfer], list
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT y.{column} FROM {table} y WHERE {find.where}", _adapted(list(find.params))
+                f"SELECT y.{column} FROM {table} y WHERE {find.where}", st._adapted(list(find.params))
             )
             ids = [row[0] for row in cursor.fetchall()]
         changed = _mark(ids, TransferState.POSTED, now) if ids else {}
@@ -911,12 +705,12 @@ def _post_found(find: Find, riding: Sequence[Row]) -> tuple[list[Transfer], list
         if not (len(deltas) <= FEW_ACCOUNTS and _move_few(deltas, next(iter(changed.values())).district_id)):
             _apply_deltas(deltas, _lock_accounts(deltas))
         transfers = list(changed.values())
-        return transfers, _rows_sqlite(riding, transfers[0].pk) if len(transfers) == 1 else [None] * len(
+        return transfers, st._rows_sqlite(riding, transfers[0].pk) if len(transfers) == 1 else [None] * len(
             riding
         )
     transfers_table = Transfer._meta.db_table
     columns = ", ".join(f.column for f in Transfer._meta.concrete_fields)
-    ctes = "".join(f", r{i} AS ({_row_sql(row, 't')[0]})" for i, row in enumerate(riding))
+    ctes = "".join(f", r{i} AS ({st._row_sql(row, 't')[0]})" for i, row in enumerate(riding))
     extra = "".join(f", r{i}.*" for i in range(len(riding)))
     joins = "".join(f" LEFT JOIN r{i} ON true" for i in range(len(riding)))
     sql = f"""
@@ -927,16 +721,16 @@ WITH f AS MATERIALIZED (
         SELECT id FROM {transfers_table} WHERE id IN (SELECT id FROM f) AND state = %s ORDER BY id FOR UPDATE
     )
     RETURNING {columns}
-), {_balance_ctes("t", ("-1 * amount", "0 * amount", "-amount"), ("1 * amount", "-amount", "0 * amount"))}{ctes}
+), {st._balance_ctes("t", ("-1 * amount", "0 * amount", "-amount"), ("1 * amount", "-amount", "0 * amount"))}{ctes}
 SELECT {", ".join(f"t.{c}" for c in columns.split(", "))}, (SELECT count(*) FROM u){extra} FROM t{joins}
 """
-    params = [*_adapted(list(find.params)), TransferState.POSTED, now, TransferState.PENDING]
+    params = [*st._adapted(list(find.params)), TransferState.POSTED, now, TransferState.PENDING]
     for row in riding:
-        params += _row_params(row)
-    result = _prepared(sql, params)
+        params += st._row_params(row)
+    result = st._prepared(sql, params)
     n = len(_TRANSFER_FIELDS)
     transfers = [Transfer.from_db(connection.alias, _TRANSFER_FIELDS, row[:n]) for row in result]
-    return transfers, _split_rows(riding, [row[n + 1 :] for row in result], 0)
+    return transfers, st._split_rows(riding, [row[n + 1 :] for row in result], 0)
 
 
 def post_found(find: Find, riding: Sequence[Row] = ()) -> tuple[list[Transfer], list[tuple | None]]:

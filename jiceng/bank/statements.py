@@ -1,0 +1,214 @@
+"""The building blocks of the ledger's SQL: they build statements and run them, and decide nothing.
+
+`bank/ledger.py` is still the only code that moves points: it calls these to build the one
+statement of a transfer (`_balance_ctes`), to carry a use case's own rows in it (`Row`, `Find`,
+ARCHITECTURE.md "Ledger writes") and to run it prepared on PostgreSQL (`_prepared`).
+"""
+
+import datetime as dt
+import functools
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import psycopg
+from django.db import connection
+
+from jiceng.bank.models import UNCACHED_KINDS, Account
+
+
+@dataclass(frozen=True)
+class Row:
+    """A use case's own row that rides in the ledger's statement (ARCHITECTURE.md, "Ledger writes").
+
+    The ledger writes it only where it wrote the transfer row: inserted (a used key writes
+    nothing) or, for `post_found`, resolved. `values` are columns set from parameters (by
+    attname, `donor_id`), `adds` columns moved by a delta (`stock`: -1); `transfer` names
+    the column the ledger fills with the transfer's id (None: none). An insert unless `pk`
+    names the row to update; `match=True` updates the row whose `transfer` column points
+    to the resolved transfer. `guard` is an SQL condition (`%s` parameters in
+    `guard_params`) the write must meet, evaluated in the same statement: the row's id
+    comes back None when it did not, and the caller refuses (its transaction rolls back).
+    `returning` names the columns that come back (attnames).
+    """
+
+    model: type
+    values: dict
+    adds: dict = field(default_factory=dict)
+    transfer: str | None = "transfer_id"
+    pk: int | None = None
+    match: bool = False
+    guard: str = ""
+    guard_params: tuple = ()
+    returning: tuple[str, ...] = ("id",)
+
+    @property
+    def update(self) -> bool:
+        return self.pk is not None or self.match
+
+
+_ROW_SQL: dict[tuple, tuple[str, str]] = {}
+
+
+def _row_sql(row: Row, source: str) -> tuple[str, str]:
+    """The row's statement for PostgreSQL (a CTE body reading the transfer as `x` from `source`)
+    and for SQLite (the transfer's id a parameter); built once per shape."""
+    shape = (row.model, tuple(row.values), tuple(row.adds), row.transfer, row.update, row.match)
+    shape += (row.guard, row.returning, source)
+    found = _ROW_SQL.get(shape)
+    if found is not None:
+        return found
+    meta = row.model._meta
+    table = meta.db_table
+    col = {f.attname: f for f in meta.concrete_fields}
+
+    def cast(name: str) -> str:
+        return (
+            f"CAST(%s AS {col[name].cast_db_type(connection)})" if connection.vendor == "postgresql" else "%s"
+        )
+
+    ret = ", ".join(f"y.{col[n].column}" for n in row.returning)
+    bare = ", ".join(col[n].column for n in row.returning)
+    guard = f" AND ({row.guard})" if row.guard else ""
+    if row.update:
+        sets = [f"{col[n].column} = {cast(n)}" for n in row.values]
+        sets += [f"{col[n].column} = y.{col[n].column} + %s" for n in row.adds]
+        pg_sets, lite_sets = list(sets), list(sets)
+        if row.transfer and not row.match:
+            pg_sets.append(f"{col[row.transfer].column} = x.id")
+            lite_sets.append(f"{col[row.transfer].column} = %s")
+        where = "y.id = %s" if not row.match else f"y.{col[row.transfer].column} = x.id"
+        lite_where = "y.id = %s" if not row.match else f"y.{col[row.transfer].column} = %s"
+        pg = f"UPDATE {table} y SET {', '.join(pg_sets)} FROM {source} x WHERE {where}{guard} RETURNING {ret}"
+        lite = f"UPDATE {table} AS y SET {', '.join(lite_sets)} WHERE {lite_where}{guard} RETURNING {bare}"
+    else:
+        names = [col[n].column for n in row.values] + ([col[row.transfer].column] if row.transfer else [])
+        marks = [cast(n) for n in row.values]
+        pg_marks = marks + (["x.id"] if row.transfer else [])
+        lite_marks = marks + (["%s"] if row.transfer else [])
+        into = f"INSERT INTO {table} ({', '.join(names)})"
+        pg = f"{into} SELECT {', '.join(pg_marks)} FROM {source} x WHERE true{guard} RETURNING {bare}"
+        lite = f"{into} SELECT {', '.join(lite_marks)} WHERE 1{guard} RETURNING {bare}"
+    _ROW_SQL[shape] = (pg, lite)
+    return pg, lite
+
+
+def _row_params(row: Row, transfer_id: int | None = None) -> list:
+    """The row's parameters in statement order; `transfer_id` for SQLite (PostgreSQL reads it from `x`)."""
+    params = [*row.values.values(), *row.adds.values()]
+    lite = transfer_id is not None
+    if row.update:
+        if row.transfer and not row.match and lite:
+            params.append(transfer_id)
+        if not row.match:
+            params.append(row.pk)
+        elif lite:
+            params.append(transfer_id)
+    elif row.transfer and lite:
+        params.append(transfer_id)
+    return _adapted([*params, *row.guard_params])
+
+
+def _adapted(params: list) -> list:
+    """Dates and times as the ORM stores them (SQLite: naive UTC text), so comparisons hold."""
+    ops = connection.ops
+    out = []
+    for value in params:
+        if isinstance(value, dt.datetime):
+            value = ops.adapt_datetimefield_value(value)
+        elif isinstance(value, dt.date):
+            value = ops.adapt_datefield_value(value)
+        out.append(value)
+    return out
+
+
+def _rows_sqlite(rows: Sequence[Row], transfer_id: int) -> list[tuple | None]:
+    """SQLite: write the riding rows after the transfer, in the same transaction; what each returned."""
+    out: list[tuple | None] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            cursor.execute(_row_sql(row, "")[1], _row_params(row, transfer_id))
+            out.append(cursor.fetchone())
+    return out
+
+
+def _prepared(sql: str, params: list) -> list[tuple]:
+    """PostgreSQL: run one of the ledger's hot statements as a prepared statement; its rows.
+
+    Django's cursor binds parameters on the client, so the server plans every statement
+    anew, and planning the ledger's one-statement CTEs costs more than running them. A
+    server-binding cursor with `prepare=True` plans each shape once per connection (which
+    lives across requests, CONN_MAX_AGE). Errors are wrapped as Django's, and the
+    connection's execute wrappers and query log see the statement like any other.
+    """
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        raw = psycopg.Cursor(cursor.cursor.connection)
+
+        def execute(sql, params, many, context):
+            raw.execute(sql, params, prepare=True)
+            return raw.fetchall()
+
+        run = execute
+        for wrapper in reversed(connection.execute_wrappers):
+            run = functools.partial(wrapper, run)
+        start = time.monotonic()
+        try:
+            return run(sql, params, False, {"connection": connection, "cursor": cursor})
+        finally:
+            raw.close()
+            if connection.queries_logged:
+                connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - start:.3f}"})
+
+
+def _kinds(kinds: Iterable[str]) -> str:
+    return ", ".join(f"'{k}'" for k in sorted(kinds))  # model constants, never user input
+
+
+def _balance_ctes(
+    source: str, debit: tuple[str, str, str], credit: tuple[str, str, str], where: str = ""
+) -> str:
+    """PostgreSQL CTEs that move cached balances for the transfer rows in CTE `source`.
+
+    d: (posted, pending_in, pending_out) deltas per account, from the debit and credit
+    expressions; l: the cached accounts among them, locked in id order; u: their update
+    (only where `where` holds), returning the ids it updated.
+    """
+    accounts = Account._meta.db_table
+    return f"""d AS (
+    SELECT id, sum(dp)::bigint AS dp, sum(di)::bigint AS di, sum(dout)::bigint AS dout FROM (
+        SELECT debit_id AS id, {debit[0]} AS dp, {debit[1]} AS di, {debit[2]} AS dout FROM {source}
+        UNION ALL
+        SELECT credit_id, {credit[0]}, {credit[1]}, {credit[2]} FROM {source}
+    ) x GROUP BY id
+), l AS MATERIALIZED (
+    SELECT a.id FROM {accounts} a
+    WHERE a.id IN (SELECT id FROM d) AND a.kind NOT IN ({_kinds(UNCACHED_KINDS)})
+    ORDER BY a.id FOR NO KEY UPDATE
+), u AS (
+    UPDATE {accounts} a
+    SET posted = a.posted + d.dp, pending_in = a.pending_in + d.di, pending_out = a.pending_out + d.dout
+    FROM d WHERE a.id = d.id AND a.id IN (SELECT id FROM l) {where}
+    RETURNING a.id
+)"""
+
+
+def _split_rows(riding: Sequence[Row], tails: list[tuple], start: int) -> list[tuple | None]:
+    """What each riding row returned, from the columns after `start` of the statement's one row."""
+    out: list[tuple | None] = []
+    tail = tails[0] if tails else ()
+    for row in riding:
+        part = tuple(tail[start : start + len(row.returning)]) if tail else ()
+        out.append(part if part and part[0] is not None else None)
+        start += len(row.returning)
+    return out
+
+
+@dataclass(frozen=True)
+class Find:
+    """Pending transfers named by a use case's own rows, which are locked first (their lock order):
+    `SELECT {transfer} FROM {model} y WHERE {where} FOR UPDATE`, `where` with `%s` parameters."""
+
+    model: type
+    where: str
+    params: tuple
+    transfer: str = "transfer_id"
