@@ -19,18 +19,27 @@ def postgres_available() -> bool:
     return False
 
 
-def setup(backend: str, name: str) -> None:
-    """Point Django at a new, empty, migrated database for this benchmark run."""
+def setup(backend: str, name: str, *, reuse: bool = False) -> None:
+    """Point Django at a new, empty, migrated database for this benchmark run.
+
+    `reuse` keeps the database an earlier run of the same `name` built (PostgreSQL's
+    `jiceng_bench_<name>`, or SQLite's `<BENCH_SQLITE_DIR>/<name>.sqlite3`), so a district built once
+    at scale serves several benchmarks; without it the database is made anew."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "jiceng.settings"
     os.environ["JICENG_ALLOW_DEV_SECRET"] = "1"
     os.environ.setdefault("JICENG_VAR_DIR", tempfile.mkdtemp(prefix="jiceng-bench-"))
     if backend == "sqlite":
-        path = Path(tempfile.mkdtemp(prefix="jiceng-bench-")) / f"{name}.sqlite3"
+        folder = os.environ.get("BENCH_SQLITE_DIR") or tempfile.mkdtemp(prefix="jiceng-bench-")
+        path = Path(folder) / f"{name}.sqlite3"
+        if reuse and not path.exists():
+            raise SystemExit(f"没有可复用的基准数据库 {path}：先不加 --reuse 运行一次")
+        if not reuse:
+            path.unlink(missing_ok=True)
         os.environ["SQLITE_PATH"] = str(path)
         os.environ.pop("DATABASE_URL", None)
     else:
         db = f"jiceng_bench_{name}"
-        for sql in (f"DROP DATABASE IF EXISTS {db}", f"CREATE DATABASE {db}"):
+        for sql in () if reuse else (f"DROP DATABASE IF EXISTS {db}", f"CREATE DATABASE {db}"):
             subprocess.run(
                 ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", sql], check=True
             )

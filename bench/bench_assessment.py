@@ -9,8 +9,11 @@ and times `run_compute` of each over the year so far. Each computation is timed 
 form is called once per run, so its calls count 1).
 Budget: ≤ 60 s for the whole district at 1M residents.
 
-Usage: python bench/bench_assessment.py [sqlite|postgresql] [--residents N] [--awards N] [--scale] [--all]
-(BENCH_NAME names the scratch database, default "assessment".)
+Usage: python bench/bench_assessment.py [sqlite|postgresql] [--residents N] [--awards N] [--scale] [--all] [--reuse]
+(BENCH_NAME names the scratch database, default "assessment". `--reuse` runs on the district that
+`bench_cockpit.py` left in the database of the same BENCH_NAME, so the scale is built once:
+`BENCH_NAME=scale BENCH_SQLITE_DIR=var/bench python bench/bench_cockpit.py sqlite --scale`, then
+`BENCH_NAME=scale BENCH_SQLITE_DIR=var/bench python bench/bench_assessment.py sqlite --reuse`.)
 """
 
 import argparse
@@ -68,18 +71,26 @@ def _timed_catalogue(spent: dict) -> None:
         )
 
 
-def run(backend: str, residents: int, awards: int) -> None:
-    _django.setup(backend, os.environ.get("BENCH_NAME", "assessment"))
+def run(backend: str, residents: int, awards: int, reuse: bool = False) -> None:
+    _django.setup(backend, os.environ.get("BENCH_NAME", "assessment"), reuse=reuse)
     import bench_cockpit
     from django.utils import timezone
 
     from jiceng.assessment.services import run_compute
+    from jiceng.bank.models import Transfer
+    from jiceng.people.models import Person
 
-    t = time.perf_counter()
-    world = bench_cockpit.build(residents, awards)
-    build_s = time.perf_counter() - t
-    common = {"backend": backend, "residents": residents, "awards": awards, "load": _django.load()}
-    _django.emit(label="build (bulk)", seconds=round(build_s, 1), **common)
+    if reuse:
+        world = bench_cockpit.world_find()
+        residents = Person.objects.filter(district=world["district"]).count()
+        awards = Transfer.objects.filter(district=world["district"], kind="award").count()
+        common = {"backend": backend, "residents": residents, "awards": awards, "load": _django.load()}
+    else:
+        t = time.perf_counter()
+        world = bench_cockpit.build(residents, awards)
+        build_s = time.perf_counter() - t
+        common = {"backend": backend, "residents": residents, "awards": awards, "load": _django.load()}
+        _django.emit(label="build (bulk)", seconds=round(build_s, 1), **common)
     today = timezone.localdate()
     schemes = _schemes(world["district"], today.year)
     spent: dict[str, list] = defaultdict(lambda: [0.0, 0])
@@ -117,11 +128,16 @@ def main() -> None:
     parser.add_argument("--awards", type=int, default=20_000)
     parser.add_argument("--scale", action="store_true", help="1M residents, 20M award transfers")
     parser.add_argument("--all", action="store_true", help="SQLite, then PostgreSQL when it is there")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="run on the district a bench_cockpit.py run of the same BENCH_NAME left (built once at scale)",
+    )
     args = parser.parse_args()
     if args.scale:
         args.residents, args.awards = 1_000_000, 20_000_000
     if args.backend:
-        run(args.backend, args.residents, args.awards)
+        run(args.backend, args.residents, args.awards, args.reuse)
         return
     for backend in ["sqlite"] + (["postgresql"] if args.all and _django.postgres_available() else []):
         cmd = [
@@ -132,6 +148,7 @@ def main() -> None:
             str(args.residents),
             "--awards",
             str(args.awards),
+            *(["--reuse"] if args.reuse else []),
         ]
         subprocess.run(cmd, check=True)
 

@@ -107,7 +107,7 @@ def evidence_clean(upload):
 
 class ManualEntryForm(Form):
     indicator = forms.ModelChoiceField(label=_("人工指标"), queryset=None)
-    region = forms.ModelChoiceField(label=_("考核对象"), queryset=None)
+    subject = forms.ModelChoiceField(label=_("考核对象"), queryset=None)
     value = forms.DecimalField(label=_("指标值"), max_digits=14, decimal_places=3)
     evidence = forms.FileField(label=_("证明材料（PDF 或照片）"), required=False)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
@@ -115,7 +115,7 @@ class ManualEntryForm(Form):
     def __init__(self, *args, indicators, subjects, **kw):
         super().__init__(*args, **kw)
         self.fields["indicator"].queryset = indicators
-        self.fields["region"].queryset = subjects
+        self.fields["subject"].queryset = subjects
 
     def clean_evidence(self):
         return evidence_clean(self.cleaned_data.get("evidence"))

@@ -349,7 +349,7 @@ def build_world(regions, personas) -> dict:
     w["scheme"] = assessment.scheme_publish(scheme=w["scheme"])
     w["manual_entry"] = assessment.manual_enter(
         indicator=manual,
-        region=a1,
+        subject=a1,
         value=1,
         evidence=ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf"),
         by=admin,

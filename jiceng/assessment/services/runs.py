@@ -24,8 +24,10 @@ def run_inputs(scheme: Scheme, start: dt.date, end: dt.date) -> tuple[list, str]
     """Every subject's value and records per indicator, and the SHA-256 of their canonical JSON."""
     indicators = list(scheme.indicators.all())
     manual = {
-        (m.indicator_id, m.region_id): m
-        for m in ManualEntry.objects.filter(indicator__in=indicators, approved_by__isnull=False)
+        (m.indicator_id, subject_key(m.subject)): m
+        for m in ManualEntry.objects.filter(
+            indicator__in=indicators, approved_by__isnull=False
+        ).select_related("region", "organization")
     }
     subjects = subject_list(scheme)
     # one call per indicator for every subject when the computation has a batch form
@@ -37,11 +39,9 @@ def run_inputs(scheme: Scheme, start: dt.date, end: dt.date) -> tuple[list, str]
     out = []
     for subject in subjects:
         cells = []
-        is_region = not scheme.assesses_units
         for ind in indicators:
             if ind.is_manual:
-                # manual entries name a region; a unit scheme has none (indicator_add refuses them)
-                m = manual.get((ind.pk, subject.pk)) if is_region else None
+                m = manual.get((ind.pk, subject_key(subject)))
                 value = m.value if m else None
                 records = [("assessment.ManualEntry", m.pk)] if m else []
             else:

@@ -57,12 +57,6 @@ def indicator_add(*, scheme: Scheme, code: str, weight, name: str = "", by=None,
     comp = CATALOGUE.get(code)
     if comp and scheme.subject_type not in comp.subjects:
         raise AssessmentError(_("指标“%(name)s”不适用于这类考核对象。") % {"name": comp.name})
-    if code == MANUAL and scheme.assesses_units:
-        raise AssessmentError(
-            _(
-                "驻区单位考核暂不支持人工指标：请选用按台账计算的指标（联席会议出席、活动联办、议题转化为决议）。"
-            )
-        )
     if code == MANUAL and not name:
         raise AssessmentError(_("人工指标需要填写指标名称。"))
     if comp:

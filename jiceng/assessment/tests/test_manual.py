@@ -36,7 +36,7 @@ def test_without_evidence_it_is_refused(scheme, regions, personas):
     ind = scheme.indicators.get(code="manual")
     with pytest.raises(AssessmentError, match="必须上传证明材料"):
         manual_enter(
-            indicator=ind, region=regions["A"], value=1, evidence=None, by=personas["district_admin"]
+            indicator=ind, subject=regions["A"], value=1, evidence=None, by=personas["district_admin"]
         )
     assert not ManualEntry.objects.exists()
 
@@ -44,7 +44,7 @@ def test_without_evidence_it_is_refused(scheme, regions, personas):
 def test_the_person_who_entered_it_cannot_approve_it(scheme, regions, personas):
     ind = scheme.indicators.get(code="manual")
     entry = manual_enter(
-        indicator=ind, region=regions["A"], value=1, evidence=pdf(), by=personas["district_admin"]
+        indicator=ind, subject=regions["A"], value=1, evidence=pdf(), by=personas["district_admin"]
     )
     with pytest.raises(AssessmentError, match="另一人复核"):
         manual_approve(entry=entry, by=personas["district_admin"])
@@ -55,7 +55,7 @@ def test_the_person_who_entered_it_cannot_approve_it(scheme, regions, personas):
 def test_only_an_approved_entry_counts_in_a_run(scheme, regions, personas, period):
     ind = scheme.indicators.get(code="manual")
     entry = manual_enter(
-        indicator=ind, region=regions["A"], value=1, evidence=pdf(), by=personas["district_admin"]
+        indicator=ind, subject=regions["A"], value=1, evidence=pdf(), by=personas["district_admin"]
     )
     before = run_compute(scheme=scheme, period_start=period[0], period_end=period[1])
     line = before.scores.get(region=regions["A"]).lines.get(indicator=ind)
@@ -75,5 +75,5 @@ def test_a_computed_indicator_cannot_be_typed_in(scheme, regions, personas):
     ind = scheme.indicators.get(code="bank.coverage")
     with pytest.raises(AssessmentError, match="不能人工填报"):
         manual_enter(
-            indicator=ind, region=regions["A"], value=100, evidence=pdf(), by=personas["district_admin"]
+            indicator=ind, subject=regions["A"], value=100, evidence=pdf(), by=personas["district_admin"]
         )

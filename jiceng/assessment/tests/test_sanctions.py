@@ -42,7 +42,7 @@ def manual_run(regions, personas, period):
     )
     ind = scheme.indicators.get(code="manual")
     entry = manual_enter(
-        indicator=ind, region=regions["A"], value=0, evidence=pdf(), by=personas["district_admin"]
+        indicator=ind, subject=regions["A"], value=0, evidence=pdf(), by=personas["district_admin"]
     )
     manual_approve(entry=entry, by=personas["outsider_sub_admin"])
     run = run_compute(
@@ -68,7 +68,7 @@ def test_an_upheld_objection_corrects_the_record_and_makes_a_new_version(manual_
     # the correction is made on the record, never on the score
     ind = line.indicator
     entry = manual_enter(
-        indicator=ind, region=regions["A"], value=1, evidence=pdf(), by=personas["district_admin"]
+        indicator=ind, subject=regions["A"], value=1, evidence=pdf(), by=personas["district_admin"]
     )
     manual_approve(entry=entry, by=personas["outsider_sub_admin"])
     new = run_recompute(run=manual_run, by=personas["district_admin"])

@@ -19,6 +19,7 @@ from jiceng.assessment.errors import AssessmentError
 from jiceng.assessment.models import Grade, Sanction, SanctionKind, SubjectType
 from jiceng.assessment.services import (
     indicator_add,
+    manual_enter,
     objection_raise,
     plan_submit,
     run_compute,
@@ -169,17 +170,77 @@ def test_honours_and_criticisms_of_units_and_the_criticised_units_plan(unit_worl
     assert criticism.plan_by == personas["outsider_unit"]
 
 
-def test_a_unit_scheme_takes_no_manual_or_region_indicator(regions):
+def test_a_unit_scheme_takes_no_region_indicator(regions):
     scheme = scheme_create(
         district=regions["district"], year=YEAR, subject_type=SubjectType.UNIT, name="单位"
     )
-    with pytest.raises(AssessmentError, match="人工指标"):
-        indicator_add(scheme=scheme, code="manual", name="安全生产", weight=50)
     with pytest.raises(AssessmentError, match="不适用"):
         indicator_add(scheme=scheme, code="bank.coverage", weight=50)
     community = scheme_create(district=regions["district"], year=YEAR, subject_type="community", name="社区")
     with pytest.raises(AssessmentError, match="不适用"):
         indicator_add(scheme=community, code="alliance.unit_attendance", weight=50)
+
+
+def test_a_units_manual_indicator_counts_with_evidence_and_a_second_approver(
+    unit_world, regions, personas, client, settings, tmp_path
+):
+    """安全生产 has no record in the product: the district enters it per unit with evidence, and it
+    counts for that unit only once another administrator approved it; a region is not a unit's subject."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import make_user
+    from jiceng.assessment.models import ManualEntry
+    from jiceng.core.models import Role
+
+    settings.MEDIA_ROOT = tmp_path
+    scheme = published_scheme(
+        regions["district"],
+        YEAR,
+        SubjectType.UNIT,
+        [
+            ("alliance.unit_attendance", Decimal(40), {}),
+            ("alliance.unit_proposals_adopted", Decimal(40), {}),
+            ("manual", Decimal(20), {"name": "安全生产", "target": Decimal(1)}),
+        ],
+        **BANDS,
+    )
+    ind = scheme.indicators.get(code="manual")
+    unit, outside = unit_world["unit"], Organization.objects.get(name="外部单位")
+    with pytest.raises(AssessmentError, match="不是本方案的考核对象"):
+        manual_enter(
+            indicator=ind,
+            subject=regions["A1"],
+            value=1,
+            evidence=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x"),
+            by=personas["district_admin"],
+        )
+    url = reverse("assessment:manual", args=[scheme.pk])
+    login_client(client, personas["district_admin"])
+    page = client.get(url).content.decode()
+    assert "示范单位" in page and "外部单位" in page  # the scheme's units are the choices
+    r = client.post(url, {"indicator": ind.pk, "subject": unit.pk, "value": "1"})
+    assert "必须上传证明材料" in r.content.decode() and not ManualEntry.objects.exists()
+    pdf = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 evidence")
+    r = client.post(
+        url, {"indicator": ind.pk, "subject": unit.pk, "value": "1", "evidence": pdf}, follow=True
+    )
+    entry = ManualEntry.objects.get()
+    assert (entry.organization, entry.region, entry.subject) == (unit, None, unit)
+    assert "示范单位" in r.content.decode()
+    period = {"period_start": TODAY - dt.timedelta(days=30), "period_end": TODAY}
+    before = run_compute(scheme=scheme, **period).scores.get(organization=unit)
+    assert before.lines.get(indicator=ind).value is None  # not approved yet
+    second = make_user("d_admin_units", Role.DISTRICT_ADMIN, region=regions["district"])
+    login_client(client, second)
+    client.post(reverse("assessment:manual_approve", args=[entry.pk]))
+    entry.refresh_from_db()
+    assert entry.approved_by == second
+    run = run_compute(scheme=scheme, **period)
+    line = run.scores.get(organization=unit).lines.get(indicator=ind)
+    assert (line.value, line.points, line.is_manual) == (Decimal(1), Decimal("100.0"), True)
+    assert line.records == [["assessment.ManualEntry", entry.pk]]
+    assert run.scores.get(organization=unit).total == before.total + Decimal("20.0")  # weight 20 of 100
+    assert run.scores.get(organization=outside).lines.get(indicator=ind).value is None
 
 
 def _reported_member(unit, regions, personas):

@@ -15,13 +15,14 @@ from jiceng.assessment.queries.subjects import subject_list
 from jiceng.assessment.views.common import EDITORS, editor_scope
 from jiceng.assessment.views.schemes import _scheme
 from jiceng.core.scope import get_scoped_or_404
+from jiceng.orgs.models import Organization
 from jiceng.regions.models import Region
 
 
 def _entry(request, pk: int) -> ManualEntry:
     return get_scoped_or_404(
         request.user,
-        ManualEntry.objects.select_related("indicator__scheme", "region", "entered_by"),
+        ManualEntry.objects.select_related("indicator__scheme", "region", "organization", "entered_by"),
         region="indicator__scheme__district",
         roles=EDITORS,
         pk=pk,
@@ -33,12 +34,9 @@ def manual_entries(request: HttpRequest, pk: int) -> HttpResponse:
     editor_scope(request)
     scheme = _scheme(request, pk)
     indicators = scheme.indicators.filter(code=MANUAL)
-    # manual entries name a region: a unit scheme has no manual indicators (indicator_add refuses them)
-    subjects = (
-        Region.objects.none()
-        if scheme.assesses_units
-        else Region.objects.filter(pk__in=[r.pk for r in subject_list(scheme)])
-    )
+    # a unit scheme's subjects are organisations, the others' regions: the choice lists the scheme's own
+    model = Organization if scheme.assesses_units else Region
+    subjects = model.objects.filter(pk__in=[s.pk for s in subject_list(scheme)]).order_by("name")
     form = ManualEntryForm(
         request.POST or None, request.FILES or None, indicators=indicators, subjects=subjects
     )
@@ -47,7 +45,7 @@ def manual_entries(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.manual_enter(
                 indicator=d["indicator"],
-                region=d["region"],
+                subject=d["subject"],
                 value=d["value"],
                 evidence=d["evidence"],
                 note=d["note"],
@@ -59,7 +57,7 @@ def manual_entries(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已登记，须由另一名管理员复核后计入考核。"))
             return redirect("assessment:manual", scheme.pk)
     entries = ManualEntry.objects.filter(indicator__in=indicators).select_related(
-        "indicator", "region", "entered_by", "approved_by"
+        "indicator", "region", "organization", "entered_by", "approved_by"
     )
     return render(
         request,

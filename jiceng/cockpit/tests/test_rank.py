@@ -36,7 +36,7 @@ def subdistrict_run(regions, personas, *, published_days_ago: int | None):
     ind = scheme.indicators.get(code="manual")
     for key, value in (("A", 1), ("B", 0)):
         entry = manual_enter(
-            indicator=ind, region=regions[key], value=value, evidence=pdf(), by=personas["district_admin"]
+            indicator=ind, subject=regions[key], value=value, evidence=pdf(), by=personas["district_admin"]
         )
         manual_approve(entry=entry, by=personas["outsider_sub_admin"])
     run = run_compute(
