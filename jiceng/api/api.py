@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import django_auth
@@ -219,7 +219,7 @@ def my_proof(request, transfer_id: int):
     try:
         return log.inclusion_bundle(t)
     except LookupError:
-        return 409, Error(detail="这笔积分还没有记入公开账本，下一次签发检查点后即可下载证明")
+        return Status(409, Error(detail="这笔积分还没有记入公开账本，下一次签发检查点后即可下载证明"))
 
 
 @api.get("/rules", response=list[Rule], summary="我可以申报的积分规则")
@@ -247,8 +247,11 @@ def claim_create(request, payload: ClaimIn):
     # Only the rules open to the resident: another subdistrict's rule is not even named back.
     rule = rule_list_for(person.community, payload.deed_date).filter(pk=payload.rule_id).first()
     if rule is None:
-        return 400, Error(
-            detail=f"找不到这条积分规则，或它在 {payload.deed_date} 不适用于您的社区；可申报的规则见 /api/rules"
+        return Status(
+            400,
+            Error(
+                detail=f"找不到这条积分规则，或它在 {payload.deed_date} 不适用于您的社区；可申报的规则见 /api/rules"
+            ),
         )
     # The web form's own validation, so its limits (1,000 characters of text …) hold here too.
     form = ClaimForm(
@@ -262,12 +265,12 @@ def claim_create(request, payload: ClaimIn):
         rules=type(rule).objects.filter(pk=rule.pk),
     )
     if not form.is_valid():
-        return 422, Error(detail=form_errors_text(form))
+        return Status(422, Error(detail=form_errors_text(form)))
     try:
         claim = claim_file(filer=request.user, data=form.claim_input(person))
     except ClaimError as exc:
-        return 400, Error(detail=str(exc))
-    return 201, ClaimOut(id=claim.pk, state=claim.state, points=claim.points)
+        return Status(400, Error(detail=str(exc)))
+    return Status(201, ClaimOut(id=claim.pk, state=claim.state, points=claim.points))
 
 
 @api.get("/notices/{code}", response=list[NoticeOut], summary="公示栏（姓名已脱敏）")
