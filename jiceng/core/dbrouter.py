@@ -171,20 +171,21 @@ def _close_quietly(conn) -> None:
 
 _WORD = re.compile(r"[\s(]*([A-Za-z]+)")
 _READ_WORDS = frozenset({"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW", "EXPLAIN", "VALUES"})
-_COUNTED_WORDS = frozenset({"INSERT", "UPDATE", "DELETE"})
+_COUNTED_WORDS = frozenset({"UPDATE", "DELETE"})
 
 
 def statement_writes(sql: str, many: bool, cursor) -> bool:
     """Whether a statement that ran on the primary changed anything another request may read.
 
-    An INSERT, UPDATE or DELETE counts when its row count is not 0 (an expiry sweep that
-    found nothing writes nothing); anything that is not a plain read (a ``WITH`` that
-    inserts, DDL) counts, whatever it returned."""
+    An UPDATE or DELETE counts when its row count is not 0 (an expiry sweep that found
+    nothing writes nothing); with RETURNING, or run for many parameter sets, the count is
+    not known before its rows are read, so it counts. Anything else that is not a plain
+    read (an INSERT, a ``WITH`` that inserts, DDL) counts, whatever it returned."""
     found = _WORD.match(sql)
     word = found.group(1).upper() if found else ""
     if word in _READ_WORDS:
         return False
-    if word in _COUNTED_WORDS and not many:
+    if word in _COUNTED_WORDS and not many and "RETURNING" not in sql:
         return getattr(cursor, "rowcount", -1) != 0
     return True
 
