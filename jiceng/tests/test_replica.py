@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from jiceng.core.tests.pg_pair import PgPair, pg_bin
+from jiceng.tests.pg_pair import PgPair, pg_bin
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = pg_bin()
 pytestmark = pytest.mark.skipif(
     BIN is None,
@@ -57,7 +57,7 @@ def seen(pair) -> dict:
     }
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "jiceng.core.tests.replica_scenario"],
+        [sys.executable, "-m", "jiceng.tests.replica_scenario"],
         cwd=ROOT,
         env=env,
         capture_output=True,
