@@ -47,7 +47,9 @@ def test_settings_add_the_replica_only_when_asked_and_refuse_what_cannot_work():
         f" '{MIDDLEWARE}' in s.MIDDLEWARE and s.MIDDLEWARE.index('{MIDDLEWARE}'),"
         " s.DATABASES.get('replica', {}).get('TEST')])"
     )
-    plain = _settings_in_subprocess(show=show, DEBUG="True", DATABASE_URL="postgresql://u@127.0.0.1:5432/db")
+    plain = _settings_in_subprocess(
+        show=show, DEBUG="True", DATABASE_URL="postgresql://u@127.0.0.1:5432/db", DATABASE_REPLICA_URL=""
+    )
     assert json.loads(plain.stdout) == [[], ["default"], False, None], plain.stderr
     both = _settings_in_subprocess(
         show=show,
