@@ -153,6 +153,34 @@ if DATABASE_URL:
 else:
     DATABASES = {"default": _sqlite(env_str("SQLITE_PATH", str(VAR_DIR / "jiceng.sqlite3")))}
 
+# A streaming read replica (docs/deploy.md, 只读副本; jiceng/core/dbrouter.py): GET requests read
+# from it; writes, transactions, other requests' reads and a client's reads until the replica has
+# replayed their last write stay on the primary, and so does every read while the replica lags
+# more than DATABASE_REPLICA_MAX_LAG_SECONDS or does not answer.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 5)
+if DATABASE_REPLICA_MAX_LAG_SECONDS < 1:
+    raise ImproperlyConfigured("DATABASE_REPLICA_MAX_LAG_SECONDS 必须是正整数（秒）")
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "设置 DATABASE_REPLICA_URL（只读副本）时，DATABASE_URL 也必须是 postgresql:// 主库"
+        )
+    if urlparse(DATABASE_REPLICA_URL).scheme not in ("postgres", "postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL 必须是 postgresql:// 开头的流复制备库地址")
+    DATABASES["replica"] = _database_from_url(DATABASE_REPLICA_URL) | {
+        # A replica that does not answer costs a request at most this long, then reads go to the primary.
+        "OPTIONS": {"connect_timeout": 2},
+        # Tests: the replica is the primary's test database, and the router then reads from the primary.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["jiceng.core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "jiceng.core.dbrouter.ReplicaMiddleware",
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["jiceng.core.auth.PhoneOrUsernameBackend"]
