@@ -6,7 +6,6 @@ subdistrict boundaries: a place just over the line serves them too.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -16,12 +15,12 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from jiceng.circle.coverage import (
-    DISTANCE_TOLERANCE_M,
     CoverageResult,
     SnapResult,
     compute_coverage,
     coverage_by_group,
 )
+from jiceng.circle.coverage.search import coverage_of_snaps
 from jiceng.circle.models import (
     PointSource,
     ResidentialPoint,
@@ -125,20 +124,23 @@ def _points(district: Region) -> PointSet:
             "grid__code",
         )
     )
-    if rows:
-        return PointSet(
-            ids=[r[0] for r in rows],
-            lonlat=np.array([[r[1], r[2]] for r in rows], dtype=np.float64),
-            population=np.array([point_population(r[3], r[4]) for r in rows], dtype=np.float64),
-            community_codes=[r[7] or "" for r in rows],
-            grid_codes=[r[8] or "" for r in rows],
-            buildings=[r[5] for r in rows],
-            households=[r[3] for r in rows],
-            residents=[r[4] for r in rows],
-            stand_in=False,
-            synthetic=np.array([r[6] == PointSource.SYNTHETIC for r in rows], dtype=bool),
-        )
-    return _stand_in_points(district)
+    if not rows:
+        return _stand_in_points(district)
+    ids, lon, lat, households, residents, buildings, sources, communities, grids = (
+        list(c) for c in zip(*rows, strict=True)
+    )
+    return PointSet(
+        ids=ids,
+        lonlat=np.column_stack([np.array(lon, dtype=np.float64), np.array(lat, dtype=np.float64)]),
+        population=np.array(list(map(point_population, households, residents)), dtype=np.float64),
+        community_codes=[c or "" for c in communities],
+        grid_codes=[g or "" for g in grids],
+        buildings=buildings,
+        households=households,
+        residents=residents,
+        stand_in=False,
+        synthetic=np.array([src == PointSource.SYNTHETIC for src in sources], dtype=bool),
+    )
 
 
 def _stand_in_points(district: Region) -> PointSet:
@@ -218,9 +220,12 @@ class DistrictCoverage:
     """Coverage of a whole district under one set of filters.
 
     ``result`` is None when the district has no usable walking network; ``error``
-    then says why. Per point, ``distance_m`` and ``nearest`` (an index into
-    ``places``, -1 for none) reach out to ``HORIZON_FACTOR`` × the limit, while
-    ``covered`` applies the limit itself.
+    then says why. ``result`` and ``covered`` come from one search that goes only
+    as far as the limit. Per point, ``distance_m`` and ``nearest`` (an index into
+    ``places``, -1 for none) reach out to ``HORIZON_FACTOR`` × the limit, so that an
+    uncovered resident learns how far the nearest place is; that second search
+    runs only when they are first read (the map, the list of uncovered points), and
+    a covered point keeps the distance and place of the first search.
     """
 
     district: Region
@@ -233,11 +238,47 @@ class DistrictCoverage:
     error: str
     by_community: dict[str, Figures]
     by_grid: dict[str, Figures]  # grid code → figures of the points in that grid
-    distance_m: np.ndarray
-    nearest: np.ndarray
+    distance_within: np.ndarray  # per point, the walk to the nearest counted place; inf when not covered
+    nearest_within: np.ndarray  # index into places, -1 when not covered
     covered: np.ndarray
     regions: dict[str, Region] = field(default_factory=dict)
     cache_key: tuple = ()
+    _horizon: tuple | None = field(default=None, init=False, repr=False)
+    _horizon_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def distance_m(self) -> np.ndarray:
+        return self._horizon_arrays()[0]
+
+    @property
+    def nearest(self) -> np.ndarray:
+        return self._horizon_arrays()[1]
+
+    def _horizon_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        with self._horizon_lock:
+            if self._horizon is None:
+                self._horizon = self._horizon_search()
+            return self._horizon
+
+    def _horizon_search(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distances and nearest places out to ``HORIZON_FACTOR`` × the limit (see the class)."""
+        if self.result is None or self.covered.all():
+            return self.distance_within, self.nearest_within
+        res = self.result
+        far = coverage_of_snaps(
+            self.graph,
+            res.places,
+            res.points,
+            res.population,
+            self.params.limit_m * HORIZON_FACTOR,
+            res.include_snap_distance,
+        )
+        counted = np.flatnonzero(self.places.counted)
+        far_nearest = _place_index(far.nearest_place, counted)
+        return (
+            np.where(self.covered, self.distance_within, far.distance_m),
+            np.where(self.covered, self.nearest_within, far_nearest),
+        )
 
     @property
     def synthetic(self) -> bool:
@@ -333,18 +374,12 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
             error = str(exc)
     if graph is not None:
         counted = np.flatnonzero(places.counted)
-        horizon = compute_coverage(
-            graph,
-            places.lonlat[counted],
-            points.lonlat,
-            points.population,
-            limit_m=params.limit_m * HORIZON_FACTOR,
+        result = compute_coverage(
+            graph, places.lonlat[counted], points.lonlat, points.population, limit_m=params.limit_m
         )
-        distance = horizon.distance_m
-        if counted.size:
-            nearest = np.where(horizon.nearest_place >= 0, counted[np.maximum(horizon.nearest_place, 0)], -1)
-        covered = distance <= params.limit_m + DISTANCE_TOLERANCE_M
-        result = dataclasses.replace(horizon, limit_m=float(params.limit_m), covered=covered)
+        distance = result.distance_m
+        nearest = _place_index(result.nearest_place, counted)
+        covered = result.covered
 
     by_community: dict[str, Figures] = {}
     by_grid: dict[str, Figures] = {}
@@ -382,11 +417,18 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
         error=error,
         by_community=by_community,
         by_grid=by_grid,
-        distance_m=distance,
-        nearest=nearest,
+        distance_within=distance,
+        nearest_within=nearest,
         covered=covered,
         regions=regions,
     )
+
+
+def _place_index(nearest_counted: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """Indices into the counted places, turned into indices into all places (-1 stays -1)."""
+    if not counted.size:
+        return np.full(nearest_counted.shape[0], -1, dtype=np.int64)
+    return np.where(nearest_counted >= 0, counted[np.maximum(nearest_counted, 0)], -1)
 
 
 def _figures(g, code: str, name: str, level: str, result: CoverageResult | None) -> Figures:
