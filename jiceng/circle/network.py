@@ -311,8 +311,9 @@ class WalkGraph:
         """The sparse matrix and the default snapping tree, as plain arrays for the file.
 
         The tree is saved as the state its pickling gives (its node buffer and
-        arrays), so that loading it runs no code from the file; it is used again
-        only under the same SciPy version, and built anew otherwise.
+        arrays; its points are the eligible nodes' positions, which loading computes),
+        so that loading it runs no code from the file; it is used again only under
+        the same SciPy version, and built anew otherwise.
         """
         csr = self.csr()
         out = {"csr_indptr": csr.indptr, "csr_indices": csr.indices, "csr_data": csr.data}
@@ -324,7 +325,6 @@ class WalkGraph:
                 kd_min_component=np.int64(DEFAULT_MIN_COMPONENT_NODES),
                 kd_eligible=eligible,
                 kd_buffer=np.asarray(buf).view(np.uint8),
-                kd_data=data,
                 kd_sizes=np.array([n, m, leafsize], dtype=np.int64),
                 kd_maxes=maxes,
                 kd_mins=mins,
@@ -358,18 +358,17 @@ class WalkGraph:
 def _tree_restore(graph: WalkGraph, data) -> tuple[cKDTree, np.ndarray] | None:
     """The saved snapping tree, or None when it does not fit the graph (it is then built)."""
     eligible = data["kd_eligible"].astype(np.int32)
-    points, order = data["kd_data"], data["kd_indices"]
+    order = data["kd_indices"]
     n, m, leafsize = (int(v) for v in data["kd_sizes"])
     k = eligible.shape[0]
     if not (
         (n, m) == (k, 2)
-        and points.shape == (k, 2)
         and order.shape == (k,)
         and (k == 0 or (eligible.min() >= 0 and eligible.max() < graph.n_nodes))
-        and np.array_equal(points, graph.node_xy()[eligible])
         and (k == 0 or (order.min() >= 0 and order.max() < k and np.bincount(order, minlength=k).max() == 1))
     ):
         return None
+    points = graph.node_xy()[eligible]
     state = (data["kd_buffer"].view("S1"), points, n, m, leafsize, data["kd_maxes"], data["kd_mins"], order)
     tree = cKDTree.__new__(cKDTree)
     try:

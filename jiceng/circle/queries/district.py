@@ -17,21 +17,20 @@ from django.utils.translation import gettext as _
 from jiceng.circle.coverage import (
     CoverageResult,
     SnapResult,
-    compute_coverage,
-    coverage_by_group,
+    snap_points,
 )
+from jiceng.circle.coverage.figures import coverage_by_labels
 from jiceng.circle.coverage.search import coverage_of_snaps
 from jiceng.circle.models import (
-    PointSource,
     ResidentialPoint,
     ServicePlace,
     WalkNetwork,
     hours_display,
-    point_population,
 )
 from jiceng.circle.network import NetworkImportError, WalkGraph
 from jiceng.circle.queries.network import graph_load, network_get
 from jiceng.circle.queries.params import CircleParams
+from jiceng.circle.queries.points import PointSet, points_read
 from jiceng.people.models import Person
 from jiceng.regions.models import Level, Region
 
@@ -53,25 +52,6 @@ class PlaceSet:
     services: list[str]
     addresses: list[str]
     counted: np.ndarray  # passes the filters
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-@dataclass
-class PointSet:
-    """The district's residential points (or the stand-ins for them)."""
-
-    ids: list[int | None]
-    lonlat: np.ndarray
-    population: np.ndarray
-    community_codes: list[str]  # "" when the point has no community
-    grid_codes: list[str]  # "" when the point is in no grid
-    buildings: list[str]
-    households: list[int | None]
-    residents: list[int | None]
-    stand_in: bool
-    synthetic: np.ndarray  # per point
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -105,76 +85,6 @@ def _places(district: Region, params: CircleParams) -> PlaceSet:
         services=[r[9] for r in rows],
         addresses=[r[10] for r in rows],
         counted=np.array([params.counts(r[2], r[6], r[7], r[8]) for r in rows], dtype=bool),
-    )
-
-
-def _points(district: Region) -> PointSet:
-    rows = list(
-        ResidentialPoint.objects.filter(district=district)
-        .order_by("id")
-        .values_list(
-            "id",
-            "lon",
-            "lat",
-            "households",
-            "residents",
-            "building",
-            "source",
-            "community__code",
-            "grid__code",
-        )
-    )
-    if not rows:
-        return _stand_in_points(district)
-    ids, lon, lat, households, residents, buildings, sources, communities, grids = (
-        list(c) for c in zip(*rows, strict=True)
-    )
-    return PointSet(
-        ids=ids,
-        lonlat=np.column_stack([np.array(lon, dtype=np.float64), np.array(lat, dtype=np.float64)]),
-        population=np.array(list(map(point_population, households, residents)), dtype=np.float64),
-        community_codes=[c or "" for c in communities],
-        grid_codes=[g or "" for g in grids],
-        buildings=buildings,
-        households=households,
-        residents=residents,
-        stand_in=False,
-        synthetic=np.array([src == PointSource.SYNTHETIC for src in sources], dtype=bool),
-    )
-
-
-def _stand_in_points(district: Region) -> PointSet:
-    """Each community's registered residents, placed at the community's centre.
-
-    Used while a district has imported no residential points, so the figures are
-    rough but never empty.
-    """
-    counts = dict(
-        Person.objects.filter(district=district, is_active=True)
-        .values("community")
-        .annotate(n=Count("id"))
-        .values_list("community", "n")
-    )
-    communities = list(
-        Region.objects.filter(
-            district.subtree_q(),
-            level=Level.COMMUNITY,
-            id__in=list(counts),
-            lon__isnull=False,
-            lat__isnull=False,
-        ).order_by("code")
-    )
-    return PointSet(
-        ids=[None] * len(communities),
-        lonlat=np.array([[c.lon, c.lat] for c in communities], dtype=np.float64).reshape(-1, 2),
-        population=np.array([counts[c.id] for c in communities], dtype=np.float64),
-        community_codes=[c.code for c in communities],
-        grid_codes=[""] * len(communities),
-        buildings=[_("%(c)s 登记居民（社区中心点）") % {"c": c.name} for c in communities],
-        households=[None] * len(communities),
-        residents=[counts[c.id] for c in communities],
-        stand_in=True,
-        synthetic=np.zeros(len(communities), dtype=bool),
     )
 
 
@@ -245,6 +155,13 @@ class DistrictCoverage:
     cache_key: tuple = ()
     _horizon: tuple | None = field(default=None, init=False, repr=False)
     _horizon_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _memo: dict = field(default_factory=dict, init=False, repr=False)
+
+    def memo(self, key, build):
+        """``build()``, computed once for this coverage (which never changes once made)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     @property
     def distance_m(self) -> np.ndarray:
@@ -345,7 +262,7 @@ def coverage_get(district: Region, params: CircleParams) -> DistrictCoverage:
         if hit is not None:
             _coverages.move_to_end(key)
             return hit
-    cov = _compute(district, network, params)
+    cov = _compute(district, network, params, key[2])
     cov.cache_key = key
     with _cov_lock:
         _coverages[key] = cov
@@ -355,14 +272,11 @@ def coverage_get(district: Region, params: CircleParams) -> DistrictCoverage:
     return cov
 
 
-def _compute(district: Region, network: WalkNetwork | None, params: CircleParams) -> DistrictCoverage:
+def _compute(
+    district: Region, network: WalkNetwork | None, params: CircleParams, stamp: tuple
+) -> DistrictCoverage:
     places = _places(district, params)
-    points = _points(district)
-    n = len(points)
     graph, result, error = None, None, ""
-    distance = np.full(n, np.inf)
-    nearest = np.full(n, -1, dtype=np.int64)
-    covered = np.zeros(n, dtype=bool)
     if network is None:
         error = _(
             "本区还没有导入步行路网，无法计算步行距离。请运行：jiceng circle import-network 本区.osm.pbf"
@@ -372,10 +286,21 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
             graph = graph_load(network)
         except NetworkImportError as exc:
             error = str(exc)
+    _places_stamp, points_stamp, _people, net, regions_count = stamp
+    points, point_snaps = points_read(district, graph, (points_stamp, regions_count, net))
+    n = len(points)
+    distance = np.full(n, np.inf)
+    nearest = np.full(n, -1, dtype=np.int64)
+    covered = np.zeros(n, dtype=bool)
     if graph is not None:
         counted = np.flatnonzero(places.counted)
-        result = compute_coverage(
-            graph, places.lonlat[counted], points.lonlat, points.population, limit_m=params.limit_m
+        result = coverage_of_snaps(
+            graph,
+            snap_points(graph, places.lonlat[counted]),
+            point_snaps,
+            points.population,
+            params.limit_m,
+            True,
         )
         distance = result.distance_m
         nearest = _place_index(result.nearest_place, counted)
@@ -388,12 +313,12 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
         for r in Region.objects.filter(district.subtree_q(), level__in=[Level.SUBDISTRICT, Level.COMMUNITY])
     }
     if n:
-        for code, g in _groups(points, points.community_codes, covered, result).items():
+        for code, g in _groups(points, "community", covered, result).items():
             region = regions.get(code)
             by_community[code] = _figures(
                 g, code, region.name if region else _("未归属社区的居民点"), Level.COMMUNITY, result
             )
-        for code, g in _groups(points, points.grid_codes, covered, result).items():
+        for code, g in _groups(points, "grid", covered, result).items():
             if code:
                 by_grid[code] = _figures(g, code, "", Level.GRID, result)
     for code in places.community_codes:
@@ -443,9 +368,10 @@ def _figures(g, code: str, name: str, level: str, result: CoverageResult | None)
     )
 
 
-def _groups(points: PointSet, keys: list[str], covered: np.ndarray, result: CoverageResult | None):
+def _groups(points: PointSet, which: str, covered: np.ndarray, result: CoverageResult | None):
+    labels, inverse = points.grouping(which)
     if result is not None:
-        return coverage_by_group(result, keys)
+        return coverage_by_labels(result, labels, inverse)
     # No network: totals without coverage, through the same grouping.
     n = len(points)
     stub = CoverageResult(
@@ -460,4 +386,4 @@ def _groups(points: PointSet, keys: list[str], covered: np.ndarray, result: Cove
         node_distance_m=np.zeros(0),
         node_place=np.zeros(0, np.int32),
     )
-    return coverage_by_group(stub, keys)
+    return coverage_by_labels(stub, labels, inverse)
