@@ -21,11 +21,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import scipy
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
 EARTH_RADIUS_M = 6_371_008.8
-FORMAT_VERSION = 1
+# Version 2 adds the structures a search needs (the sparse matrix and the snapping
+# k-d tree), so that a fresh process loads them instead of building them. Version 1
+# files still load; their structures are built on first use.
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+# Nodes of components smaller than this (other than the largest) are never snapped to.
+DEFAULT_MIN_COMPONENT_NODES = 50
 
 # PBF files start with a 4-byte big-endian BlobHeader size; the OSM PBF format caps
 # a BlobHeader at 64 KiB, and the first blob of every PBF file is the "OSMHeader".
@@ -174,9 +182,34 @@ class WalkGraph:
             self._cache["node_xy"] = self.projection.forward(self.node_lon, self.node_lat)
         return self._cache["node_xy"]
 
+    def xy_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """(lowest, highest) x and y of the nodes in the local projection (cached)."""
+        if "xy_bounds" not in self._cache:
+            xy = self.node_xy()
+            self._cache["xy_bounds"] = (xy.min(axis=0), xy.max(axis=0))
+        return self._cache["xy_bounds"]
+
     def component_sizes(self) -> np.ndarray:
         """Number of nodes of each component, indexed by label."""
         return np.bincount(self.component, minlength=1)
+
+    def snap_index(
+        self, min_component_nodes: int = DEFAULT_MIN_COMPONENT_NODES
+    ) -> tuple[cKDTree, np.ndarray]:
+        """(k-d tree, node indices) over the nodes that may be snapped to (cached).
+
+        Those are the nodes of the largest component and of every component of at
+        least ``min_component_nodes`` nodes. The default's tree is saved with the
+        graph and loaded from the file.
+        """
+
+        def build():
+            sizes = self.component_sizes()
+            big = (sizes >= min_component_nodes) | (np.arange(sizes.shape[0]) == 0)
+            eligible = np.flatnonzero(big[self.component]).astype(np.int32)
+            return cKDTree(self.node_xy()[eligible]), eligible
+
+        return self.cached(("snap_index", int(min_component_nodes)), build)
 
     def csr(self) -> sp.csr_array:
         """Symmetric sparse matrix of edge lengths (cached).
@@ -231,6 +264,7 @@ class WalkGraph:
                     edge_v=self.edge_v,
                     edge_len_m=self.edge_len_m,
                     source=np.str_(self.source),
+                    **self._derived_arrays(),
                 )
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -249,11 +283,11 @@ class WalkGraph:
         try:
             with np.load(path, allow_pickle=False) as data:
                 version = int(data["format_version"])
-                if version != FORMAT_VERSION:
+                if version not in READABLE_VERSIONS:
                     raise NetworkImportError(
                         f"路网文件版本 {version} 不受支持，请重新导入：{path}（unsupported format version）"
                     )
-                return cls(
+                graph = cls(
                     node_lon=data["node_lon"],
                     node_lat=data["node_lat"],
                     edge_u=data["edge_u"],
@@ -263,12 +297,85 @@ class WalkGraph:
                     component=data["component"],
                     source=str(data["source"]),
                 )
+                if version >= 2:
+                    graph._derived_restore(data)
+                return graph
         except NetworkImportError:
             raise
         except (OSError, ValueError, KeyError, EOFError) as exc:
             raise NetworkImportError(
                 f"路网文件已损坏或格式不对：{path}（invalid network file: {exc}）"
             ) from exc
+
+    def _derived_arrays(self) -> dict:
+        """The sparse matrix and the default snapping tree, as plain arrays for the file.
+
+        The tree is saved as the state its pickling gives (its node buffer and
+        arrays; its points are the eligible nodes' positions, which loading computes),
+        so that loading it runs no code from the file; it is used again only under
+        the same SciPy version, and built anew otherwise.
+        """
+        csr = self.csr()
+        out = {"csr_indptr": csr.indptr, "csr_indices": csr.indices, "csr_data": csr.data}
+        tree, eligible = self.snap_index()
+        buf, data, n, m, leafsize, maxes, mins, indices, boxsize, boxsize_data = tree.__getstate__()
+        if boxsize is None and boxsize_data is None:
+            out.update(
+                kd_scipy=np.str_(scipy.__version__),
+                kd_min_component=np.int64(DEFAULT_MIN_COMPONENT_NODES),
+                kd_eligible=eligible,
+                kd_buffer=np.asarray(buf).view(np.uint8),
+                kd_sizes=np.array([n, m, leafsize], dtype=np.int64),
+                kd_maxes=maxes,
+                kd_mins=mins,
+                kd_indices=indices,
+            )
+        return out
+
+    def _derived_restore(self, data) -> None:
+        """Take the saved sparse matrix and snapping tree into the cache, after checking them."""
+        n = self.n_nodes
+        indptr, indices, lengths = data["csr_indptr"], data["csr_indices"], data["csr_data"]
+        nnz = indices.shape[0]
+        if not (
+            indptr.shape == (n + 1,)
+            and lengths.shape == (nnz,)
+            and indptr[0] == 0
+            and indptr[-1] == nnz
+            and np.all(np.diff(indptr) >= 0)
+            and (nnz == 0 or (indices.min() >= 0 and indices.max() < n))
+            and np.all(np.isfinite(lengths))
+            and (nnz == 0 or lengths.min() >= 0)
+        ):
+            raise ValueError("sparse matrix does not match the nodes")
+        self._cache["csr"] = sp.csr_array((lengths, indices, indptr), shape=(n, n))
+        if "kd_scipy" in data and str(data["kd_scipy"]) == scipy.__version__:
+            tree = _tree_restore(self, data)
+            if tree is not None:
+                self._cache[("snap_index", int(data["kd_min_component"]))] = tree
+
+
+def _tree_restore(graph: WalkGraph, data) -> tuple[cKDTree, np.ndarray] | None:
+    """The saved snapping tree, or None when it does not fit the graph (it is then built)."""
+    eligible = data["kd_eligible"].astype(np.int32)
+    order = data["kd_indices"]
+    n, m, leafsize = (int(v) for v in data["kd_sizes"])
+    k = eligible.shape[0]
+    if not (
+        (n, m) == (k, 2)
+        and order.shape == (k,)
+        and (k == 0 or (eligible.min() >= 0 and eligible.max() < graph.n_nodes))
+        and (k == 0 or (order.min() >= 0 and order.max() < k and np.bincount(order, minlength=k).max() == 1))
+    ):
+        return None
+    points = graph.node_xy()[eligible]
+    state = (data["kd_buffer"].view("S1"), points, n, m, leafsize, data["kd_maxes"], data["kd_mins"], order)
+    tree = cKDTree.__new__(cKDTree)
+    try:
+        tree.__setstate__((*state, None, None))
+    except (TypeError, ValueError):
+        return None
+    return tree, eligible
 
 
 def _symmetric_csr(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> sp.csr_array:

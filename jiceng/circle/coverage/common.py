@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+# Defined with the network, whose file keeps the snapping tree for this default.
+from jiceng.circle.network import DEFAULT_MIN_COMPONENT_NODES as DEFAULT_MIN_COMPONENT_NODES
+
 DEFAULT_LIMIT_M = 1000.0
 DEFAULT_MAX_SNAP_M = 500.0
-DEFAULT_MIN_COMPONENT_NODES = 50
 # 1000 m in 15 minutes, so that a 15-minute walk and the 1000 m limit of GB 50180-2018 agree.
 DEFAULT_WALK_SPEED_M_PER_MIN = 1000.0 / 15.0
 # Distances are compared with this slack so that a resident exactly at the limit is

@@ -33,22 +33,29 @@ def coverage_by_group(result: CoverageResult, keys) -> dict:
         raise ValueError(f"分组键的个数（{len(keys)}）与居民点个数（{len(result.points)}）不一致")
     codes: dict = {}
     inverse = np.fromiter((codes.setdefault(k, len(codes)) for k in keys), dtype=np.int64, count=len(keys))
-    g = len(codes)
+    return coverage_by_labels(result, list(codes), inverse)
+
+
+def coverage_by_labels(result: CoverageResult, labels: list, inverse: np.ndarray) -> dict:
+    """:func:`coverage_by_group` with the keys given as distinct ``labels`` and, per
+    residential point, the index of its label (``labels`` in order of first appearance)."""
+    if inverse.shape[0] != len(result.points):
+        raise ValueError(f"分组键的个数（{inverse.shape[0]}）与居民点个数（{len(result.points)}）不一致")
+    g = len(labels)
     covered = result.covered
     pop = result.population
     n_points = np.bincount(inverse, minlength=g)
     n_covered = np.bincount(inverse, weights=covered.astype(np.float64), minlength=g)
     total = np.bincount(inverse, weights=pop, minlength=g)
     cov = np.bincount(inverse, weights=np.where(covered, pop, 0.0), minlength=g)
-    ordered = list(codes)
+    ordered = list(range(g))
     try:
-        ordered = sorted(ordered)
+        ordered = sorted(ordered, key=labels.__getitem__)
     except TypeError:
         pass
     out = {}
-    for key in ordered:
-        i = codes[key]
-        out[key] = GroupCoverage(
+    for i in ordered:
+        out[labels[i]] = GroupCoverage(
             points=int(n_points[i]),
             covered_points=int(n_covered[i]),
             population=float(total[i]),

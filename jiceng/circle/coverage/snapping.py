@@ -67,16 +67,27 @@ class SnapResult:
         return [self.reason(i) for i in range(len(self))]
 
 
-def snap_index(graph: WalkGraph, min_component_nodes: int):
-    """(KD-tree, node indices) over the nodes that may be snapped to (cached)."""
+# Many queries are answered faster in spatial order (the tree's nodes stay in cache);
+# the order does not change any answer.
+_SORT_QUERIES_FROM = 1000
+_QUERY_CELL_M = 500.0
 
-    def build():
-        sizes = graph.component_sizes()
-        big = (sizes >= min_component_nodes) | (np.arange(sizes.shape[0]) == 0)
-        eligible = np.flatnonzero(big[graph.component]).astype(np.int32)
-        return cKDTree(graph.node_xy()[eligible]), eligible
 
-    return graph.cached(("snap_index", int(min_component_nodes)), build)
+def snap_index(graph: WalkGraph, min_component_nodes: int) -> tuple[cKDTree, np.ndarray]:
+    """(KD-tree, node indices) over the nodes that may be snapped to (cached; see
+    :meth:`WalkGraph.snap_index`)."""
+    return graph.snap_index(min_component_nodes)
+
+
+def nearest_eligible(tree: cKDTree, xy: np.ndarray) -> np.ndarray:
+    """Index into the tree's points of the nearest one to each of ``xy``."""
+    if xy.shape[0] < _SORT_QUERIES_FROM:
+        return tree.query(xy, k=1)[1]
+    cell = np.floor((xy - xy.min(axis=0)) / _QUERY_CELL_M).astype(np.int64)
+    order = np.argsort(cell[:, 1] * (int(cell[:, 0].max()) + 1) + cell[:, 0], kind="stable")
+    nearest = np.empty(xy.shape[0], dtype=np.intp)
+    nearest[order] = tree.query(xy[order], k=1)[1]
+    return nearest
 
 
 def snap_points(
@@ -106,13 +117,11 @@ def snap_points(
     tree, eligible = snap_index(graph, min_component_nodes)
     idx = np.flatnonzero(valid)
     xy = graph.projection.forward(lon[idx], lat[idx])
-    _, nearest = tree.query(xy, k=1)
-    nearest_node = eligible[nearest]
+    nearest_node = eligible[nearest_eligible(tree, xy)]
     snap[idx] = haversine_m(lon[idx], lat[idx], graph.node_lon[nearest_node], graph.node_lat[nearest_node])
 
-    node_xy = graph.node_xy()
-    lo = node_xy.min(axis=0) - extent_margin_m
-    hi = node_xy.max(axis=0) + extent_margin_m
+    lo, hi = graph.xy_bounds()
+    lo, hi = lo - extent_margin_m, hi + extent_margin_m
     inside = np.all((xy >= lo) & (xy <= hi), axis=1)
     near = snap[idx] <= max_snap_m
     status[idx] = np.where(~inside, SNAP_OUTSIDE_EXTENT, np.where(near, SNAP_OK, SNAP_TOO_FAR))

@@ -61,7 +61,11 @@ class ResidentialPoint(models.Model):
                 name="residential_point_has_people",
             ),
         ]
-        indexes = [models.Index(fields=["district", "community"], name="circle_point_district_comm")]
+        indexes = [
+            models.Index(fields=["district", "community"], name="circle_point_district_comm"),
+            # The coverage cache's key reads the latest change of a district's points.
+            models.Index(fields=["district", "updated_at"], name="circle_point_district_changed"),
+        ]
 
     def __str__(self) -> str:
         return self.building or f"{self.lon:.5f}, {self.lat:.5f}"

@@ -6,7 +6,6 @@ subdistrict boundaries: a place just over the line serves them too.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -16,23 +15,22 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from jiceng.circle.coverage import (
-    DISTANCE_TOLERANCE_M,
     CoverageResult,
     SnapResult,
-    compute_coverage,
-    coverage_by_group,
+    snap_points,
 )
+from jiceng.circle.coverage.figures import coverage_by_labels
+from jiceng.circle.coverage.search import coverage_of_snaps
 from jiceng.circle.models import (
-    PointSource,
     ResidentialPoint,
     ServicePlace,
     WalkNetwork,
     hours_display,
-    point_population,
 )
 from jiceng.circle.network import NetworkImportError, WalkGraph
 from jiceng.circle.queries.network import graph_load, network_get
 from jiceng.circle.queries.params import CircleParams
+from jiceng.circle.queries.points import PointSet, points_read
 from jiceng.people.models import Person
 from jiceng.regions.models import Level, Region
 
@@ -54,25 +52,6 @@ class PlaceSet:
     services: list[str]
     addresses: list[str]
     counted: np.ndarray  # passes the filters
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-@dataclass
-class PointSet:
-    """The district's residential points (or the stand-ins for them)."""
-
-    ids: list[int | None]
-    lonlat: np.ndarray
-    population: np.ndarray
-    community_codes: list[str]  # "" when the point has no community
-    grid_codes: list[str]  # "" when the point is in no grid
-    buildings: list[str]
-    households: list[int | None]
-    residents: list[int | None]
-    stand_in: bool
-    synthetic: np.ndarray  # per point
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -106,73 +85,6 @@ def _places(district: Region, params: CircleParams) -> PlaceSet:
         services=[r[9] for r in rows],
         addresses=[r[10] for r in rows],
         counted=np.array([params.counts(r[2], r[6], r[7], r[8]) for r in rows], dtype=bool),
-    )
-
-
-def _points(district: Region) -> PointSet:
-    rows = list(
-        ResidentialPoint.objects.filter(district=district)
-        .order_by("id")
-        .values_list(
-            "id",
-            "lon",
-            "lat",
-            "households",
-            "residents",
-            "building",
-            "source",
-            "community__code",
-            "grid__code",
-        )
-    )
-    if rows:
-        return PointSet(
-            ids=[r[0] for r in rows],
-            lonlat=np.array([[r[1], r[2]] for r in rows], dtype=np.float64),
-            population=np.array([point_population(r[3], r[4]) for r in rows], dtype=np.float64),
-            community_codes=[r[7] or "" for r in rows],
-            grid_codes=[r[8] or "" for r in rows],
-            buildings=[r[5] for r in rows],
-            households=[r[3] for r in rows],
-            residents=[r[4] for r in rows],
-            stand_in=False,
-            synthetic=np.array([r[6] == PointSource.SYNTHETIC for r in rows], dtype=bool),
-        )
-    return _stand_in_points(district)
-
-
-def _stand_in_points(district: Region) -> PointSet:
-    """Each community's registered residents, placed at the community's centre.
-
-    Used while a district has imported no residential points, so the figures are
-    rough but never empty.
-    """
-    counts = dict(
-        Person.objects.filter(district=district, is_active=True)
-        .values("community")
-        .annotate(n=Count("id"))
-        .values_list("community", "n")
-    )
-    communities = list(
-        Region.objects.filter(
-            district.subtree_q(),
-            level=Level.COMMUNITY,
-            id__in=list(counts),
-            lon__isnull=False,
-            lat__isnull=False,
-        ).order_by("code")
-    )
-    return PointSet(
-        ids=[None] * len(communities),
-        lonlat=np.array([[c.lon, c.lat] for c in communities], dtype=np.float64).reshape(-1, 2),
-        population=np.array([counts[c.id] for c in communities], dtype=np.float64),
-        community_codes=[c.code for c in communities],
-        grid_codes=[""] * len(communities),
-        buildings=[_("%(c)s 登记居民（社区中心点）") % {"c": c.name} for c in communities],
-        households=[None] * len(communities),
-        residents=[counts[c.id] for c in communities],
-        stand_in=True,
-        synthetic=np.zeros(len(communities), dtype=bool),
     )
 
 
@@ -218,9 +130,12 @@ class DistrictCoverage:
     """Coverage of a whole district under one set of filters.
 
     ``result`` is None when the district has no usable walking network; ``error``
-    then says why. Per point, ``distance_m`` and ``nearest`` (an index into
-    ``places``, -1 for none) reach out to ``HORIZON_FACTOR`` × the limit, while
-    ``covered`` applies the limit itself.
+    then says why. ``result`` and ``covered`` come from one search that goes only
+    as far as the limit. Per point, ``distance_m`` and ``nearest`` (an index into
+    ``places``, -1 for none) reach out to ``HORIZON_FACTOR`` × the limit, so that an
+    uncovered resident learns how far the nearest place is; that second search
+    runs only when they are first read (the map, the list of uncovered points), and
+    a covered point keeps the distance and place of the first search.
     """
 
     district: Region
@@ -233,11 +148,54 @@ class DistrictCoverage:
     error: str
     by_community: dict[str, Figures]
     by_grid: dict[str, Figures]  # grid code → figures of the points in that grid
-    distance_m: np.ndarray
-    nearest: np.ndarray
+    distance_within: np.ndarray  # per point, the walk to the nearest counted place; inf when not covered
+    nearest_within: np.ndarray  # index into places, -1 when not covered
     covered: np.ndarray
     regions: dict[str, Region] = field(default_factory=dict)
     cache_key: tuple = ()
+    _horizon: tuple | None = field(default=None, init=False, repr=False)
+    _horizon_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _memo: dict = field(default_factory=dict, init=False, repr=False)
+
+    def memo(self, key, build):
+        """``build()``, computed once for this coverage (which never changes once made)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
+
+    @property
+    def distance_m(self) -> np.ndarray:
+        return self._horizon_arrays()[0]
+
+    @property
+    def nearest(self) -> np.ndarray:
+        return self._horizon_arrays()[1]
+
+    def _horizon_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        with self._horizon_lock:
+            if self._horizon is None:
+                self._horizon = self._horizon_search()
+            return self._horizon
+
+    def _horizon_search(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distances and nearest places out to ``HORIZON_FACTOR`` × the limit (see the class)."""
+        if self.result is None or self.covered.all():
+            return self.distance_within, self.nearest_within
+        res = self.result
+        far = coverage_of_snaps(
+            self.graph,
+            res.places,
+            res.points,
+            res.population,
+            self.params.limit_m * HORIZON_FACTOR,
+            res.include_snap_distance,
+        )
+        counted = np.flatnonzero(self.places.counted)
+        far_nearest = _place_index(far.nearest_place, counted)
+        return (
+            np.where(self.covered, self.distance_within, far.distance_m),
+            np.where(self.covered, self.nearest_within, far_nearest),
+        )
 
     @property
     def synthetic(self) -> bool:
@@ -304,7 +262,7 @@ def coverage_get(district: Region, params: CircleParams) -> DistrictCoverage:
         if hit is not None:
             _coverages.move_to_end(key)
             return hit
-    cov = _compute(district, network, params)
+    cov = _compute(district, network, params, key[2])
     cov.cache_key = key
     with _cov_lock:
         _coverages[key] = cov
@@ -314,14 +272,11 @@ def coverage_get(district: Region, params: CircleParams) -> DistrictCoverage:
     return cov
 
 
-def _compute(district: Region, network: WalkNetwork | None, params: CircleParams) -> DistrictCoverage:
+def _compute(
+    district: Region, network: WalkNetwork | None, params: CircleParams, stamp: tuple
+) -> DistrictCoverage:
     places = _places(district, params)
-    points = _points(district)
-    n = len(points)
     graph, result, error = None, None, ""
-    distance = np.full(n, np.inf)
-    nearest = np.full(n, -1, dtype=np.int64)
-    covered = np.zeros(n, dtype=bool)
     if network is None:
         error = _(
             "本区还没有导入步行路网，无法计算步行距离。请运行：jiceng circle import-network 本区.osm.pbf"
@@ -331,20 +286,25 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
             graph = graph_load(network)
         except NetworkImportError as exc:
             error = str(exc)
+    _places_stamp, points_stamp, _people, net, regions_count = stamp
+    points, point_snaps = points_read(district, graph, (points_stamp, regions_count, net))
+    n = len(points)
+    distance = np.full(n, np.inf)
+    nearest = np.full(n, -1, dtype=np.int64)
+    covered = np.zeros(n, dtype=bool)
     if graph is not None:
         counted = np.flatnonzero(places.counted)
-        horizon = compute_coverage(
+        result = coverage_of_snaps(
             graph,
-            places.lonlat[counted],
-            points.lonlat,
+            snap_points(graph, places.lonlat[counted]),
+            point_snaps,
             points.population,
-            limit_m=params.limit_m * HORIZON_FACTOR,
+            params.limit_m,
+            True,
         )
-        distance = horizon.distance_m
-        if counted.size:
-            nearest = np.where(horizon.nearest_place >= 0, counted[np.maximum(horizon.nearest_place, 0)], -1)
-        covered = distance <= params.limit_m + DISTANCE_TOLERANCE_M
-        result = dataclasses.replace(horizon, limit_m=float(params.limit_m), covered=covered)
+        distance = result.distance_m
+        nearest = _place_index(result.nearest_place, counted)
+        covered = result.covered
 
     by_community: dict[str, Figures] = {}
     by_grid: dict[str, Figures] = {}
@@ -353,12 +313,12 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
         for r in Region.objects.filter(district.subtree_q(), level__in=[Level.SUBDISTRICT, Level.COMMUNITY])
     }
     if n:
-        for code, g in _groups(points, points.community_codes, covered, result).items():
+        for code, g in _groups(points, "community", covered, result).items():
             region = regions.get(code)
             by_community[code] = _figures(
                 g, code, region.name if region else _("未归属社区的居民点"), Level.COMMUNITY, result
             )
-        for code, g in _groups(points, points.grid_codes, covered, result).items():
+        for code, g in _groups(points, "grid", covered, result).items():
             if code:
                 by_grid[code] = _figures(g, code, "", Level.GRID, result)
     for code in places.community_codes:
@@ -382,11 +342,18 @@ def _compute(district: Region, network: WalkNetwork | None, params: CircleParams
         error=error,
         by_community=by_community,
         by_grid=by_grid,
-        distance_m=distance,
-        nearest=nearest,
+        distance_within=distance,
+        nearest_within=nearest,
         covered=covered,
         regions=regions,
     )
+
+
+def _place_index(nearest_counted: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """Indices into the counted places, turned into indices into all places (-1 stays -1)."""
+    if not counted.size:
+        return np.full(nearest_counted.shape[0], -1, dtype=np.int64)
+    return np.where(nearest_counted >= 0, counted[np.maximum(nearest_counted, 0)], -1)
 
 
 def _figures(g, code: str, name: str, level: str, result: CoverageResult | None) -> Figures:
@@ -401,9 +368,10 @@ def _figures(g, code: str, name: str, level: str, result: CoverageResult | None)
     )
 
 
-def _groups(points: PointSet, keys: list[str], covered: np.ndarray, result: CoverageResult | None):
+def _groups(points: PointSet, which: str, covered: np.ndarray, result: CoverageResult | None):
+    labels, inverse = points.grouping(which)
     if result is not None:
-        return coverage_by_group(result, keys)
+        return coverage_by_labels(result, labels, inverse)
     # No network: totals without coverage, through the same grouping.
     n = len(points)
     stub = CoverageResult(
@@ -418,4 +386,4 @@ def _groups(points: PointSet, keys: list[str], covered: np.ndarray, result: Cove
         node_distance_m=np.zeros(0),
         node_place=np.zeros(0, np.int32),
     )
-    return coverage_by_group(stub, keys)
+    return coverage_by_labels(stub, labels, inverse)

@@ -12,7 +12,7 @@ import numpy as np
 
 from jiceng.circle.queries.district import DistrictCoverage, Figures, coverage_get
 from jiceng.circle.queries.params import CircleParams
-from jiceng.regions.models import Level, Region
+from jiceng.regions.models import PREFIX_LEN, Level, Region
 
 
 def code_in_region(code: str, region: Region) -> bool:
@@ -29,13 +29,46 @@ def place_mask(cov: DistrictCoverage, region: Region) -> np.ndarray:
     return np.array([code_in_region(c, region) for c in cov.places.community_codes], dtype=bool)
 
 
-def figures_get(cov: DistrictCoverage, region: Region) -> Figures:
-    total = Figures(
+# Figures are summed once per code prefix of these lengths (subdistricts, communities).
+_INDEXED_PREFIXES = (PREFIX_LEN[Level.SUBDISTRICT], PREFIX_LEN[Level.COMMUNITY])
+
+
+def _empty(cov: DistrictCoverage, region: Region) -> Figures:
+    return Figures(
         code=region.code,
         name=region.name,
         level=region.level,
         covered_population=0.0 if cov.result is not None else None,
     )
+
+
+def _prefix_totals(cov: DistrictCoverage) -> dict:
+    """The communities' figures summed per subdistrict and community prefix, and for the
+    district (key None), each in the order of ``by_community``, so that every sum is
+    the one a scan of the communities would make. Kept on the coverage (it never changes)."""
+
+    def build():
+        zero = Figures(code="", name="", level="", covered_population=0.0 if cov.result is not None else None)
+        totals: dict = {None: dataclasses.replace(zero)}
+        for code, f in cov.by_community.items():
+            totals[None].add(f)
+            if not code:
+                continue
+            for n in _INDEXED_PREFIXES:
+                if len(code) >= n:
+                    totals.setdefault(code[:n], dataclasses.replace(zero)).add(f)
+        return totals
+
+    return cov.memo("prefix_totals", build)
+
+
+def figures_get(cov: DistrictCoverage, region: Region) -> Figures:
+    total = _empty(cov, region)
+    if region.level == Level.DISTRICT or len(region.prefix) in _INDEXED_PREFIXES:
+        found = _prefix_totals(cov).get(None if region.level == Level.DISTRICT else region.prefix)
+        if found is not None:
+            total.add(found)
+        return total
     for code, f in cov.by_community.items():
         if code_in_region(code, region):
             total.add(f)

@@ -126,3 +126,41 @@ def test_bad_pbf_raises_chinese_error(tmp_path, kind):
 def test_import_shows_progress(capsys):
     import_pbf(HELSINKI, progress=True)
     assert "导入路网" in capsys.readouterr().err
+
+
+def test_the_file_keeps_the_search_structures_and_old_files_still_load(helsinki, tmp_path):
+    path = helsinki.save(tmp_path / "g.npz")
+    loaded = WalkGraph.load(path)
+    # Read from the file, not built: and the same as building them anew.
+    assert "csr" in loaded._cache and ("snap_index", 50) in loaded._cache
+    built = WalkGraph(
+        node_lon=helsinki.node_lon,
+        node_lat=helsinki.node_lat,
+        edge_u=helsinki.edge_u,
+        edge_v=helsinki.edge_v,
+        edge_len_m=helsinki.edge_len_m,
+    )
+    a, b = loaded.csr(), built.csr()
+    for name in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    tree, eligible = loaded.snap_index()
+    fresh_tree, fresh_eligible = built.snap_index()
+    assert np.array_equal(eligible, fresh_eligible)
+    rng = np.random.default_rng(5)
+    lo, hi = built.xy_bounds()
+    queries = rng.uniform(lo, hi, (3000, 2))
+    for got, want in zip(tree.query(queries), fresh_tree.query(queries), strict=True):
+        assert np.array_equal(got, want)
+    # A file of the first format (no structures) loads, and builds them on first use.
+    with np.load(path) as data:
+        old = {k: data[k] for k in data.files if not k.startswith(("csr_", "kd_"))}
+    old["format_version"] = np.int64(1)
+    np.savez(tmp_path / "v1.npz", **old)
+    v1 = WalkGraph.load(tmp_path / "v1.npz")
+    assert "csr" not in v1._cache and np.array_equal(v1.csr().data, b.data)
+    # A saved tree is used only under the SciPy version that wrote it.
+    with np.load(path) as data:
+        other = {k: data[k] for k in data.files}
+    other["kd_scipy"] = np.str_("0.0.0")
+    np.savez(tmp_path / "other.npz", **other)
+    assert ("snap_index", 50) not in WalkGraph.load(tmp_path / "other.npz")._cache
