@@ -187,7 +187,6 @@ def _sqlite_backup(tmp: Path, progress: Progress) -> dict:
 
 def _sqlite_restore(path: Path, clean: bool, progress: Progress) -> dict:
     target = connections["default"].settings_dict["NAME"]
-    connections["default"].close()
     src = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     try:
         try:
@@ -205,6 +204,7 @@ def _sqlite_restore(path: Path, clean: bool, progress: Progress) -> dict:
             existing = _sqlite_tables(dst)
             if existing and not clean:
                 _refuse_not_empty(existing, target)
+            connections["default"].close()  # nothing of this process holds the file while it is replaced
             pages = _sqlite_copy(src, dst, progress)
             dst.execute("PRAGMA journal_mode=WAL")
         finally:
