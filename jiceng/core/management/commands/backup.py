@@ -34,6 +34,17 @@ class ProgressBar:
             self.bar.close()
 
 
+def with_progress(desc: str, unit: str, work):
+    """`work(progress)` with a progress bar; a refusal becomes the command's error, in its words."""
+    bar = ProgressBar(desc, unit)
+    try:
+        return work(bar)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        bar.close()
+
+
 class Command(BaseCommand):
     help = "备份整个数据库到一个文件（PostgreSQL 用 pg_dump -Fc，SQLite 用在线备份），备份时服务照常运行"
     # A backup must work when the configuration is broken: that is when it is needed most.
@@ -44,13 +55,9 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="备份文件已存在时覆盖它")
 
     def handle(self, *args, file, force, **opts):
-        bar = ProgressBar(_("备份数据库"), "B")
-        try:
-            figures = database_backup(file, force=force, progress=bar)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from None
-        finally:
-            bar.close()
+        figures = with_progress(
+            _("备份数据库"), "B", lambda bar: database_backup(file, force=force, progress=bar)
+        )
         self.stdout.write(
             _("备份完成：%(file)s（%(kind)s，%(tables)d 张表，%(mb).1f MB，用时 %(s).1f 秒）")
             % {

@@ -1,11 +1,11 @@
 """`jiceng restore FILE`: restore a `jiceng backup` file into the configured (empty) database."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from jiceng.core.backup import POSTGRESQL, BackupError, database_restore
-from jiceng.core.management.commands.backup import ProgressBar
+from jiceng.core.backup import POSTGRESQL, database_restore
+from jiceng.core.management.commands.backup import with_progress
 
 
 class Command(BaseCommand):
@@ -23,13 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, clean, **opts):
         # pg_restore works through the archive's entries; SQLite copies pages.
-        bar = ProgressBar(_("恢复数据库"), _("项") if connection.vendor == POSTGRESQL else "B")
-        try:
-            figures = database_restore(file, clean=clean, progress=bar)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from None
-        finally:
-            bar.close()
+        unit = _("项") if connection.vendor == POSTGRESQL else "B"
+        figures = with_progress(
+            _("恢复数据库"), unit, lambda bar: database_restore(file, clean=clean, progress=bar)
+        )
         if figures["format"] == POSTGRESQL:
             what = _("%(n)d 个对象") % {"n": figures["entries"]}
         else:
