@@ -26,6 +26,7 @@ from jiceng.bank.models import Transfer
 from jiceng.bank.tests.factories import funded_wallet
 from jiceng.core import backup
 from jiceng.core.testing import subprocess_env
+from jiceng.core.tests.test_backup import pg_tools  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,6 +200,7 @@ def _fresh_database(tmp_path: Path):
     return subprocess_env(DATABASE_URL=f"{server}/{name}"), drop
 
 
+@pytest.mark.usefixtures("pg_tools")
 def test_a_backup_taken_under_writes_restores_a_verified_ledger(regions, tmp_path, monkeypatch):
     district = regions["district"]
     wallets = [
