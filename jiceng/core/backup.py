@@ -118,12 +118,21 @@ def database_backup(path: Path | str, *, force: bool = False, progress: Progress
     try:
         figures = (_pg_backup if vendor == POSTGRESQL else _sqlite_backup)(tmp, progress or _quiet)
         os.replace(tmp, path)
+        _sync_folder(path.parent)  # the rename survives a crash too (pg_dump and SQLite sync the file)
     finally:
         tmp.unlink(missing_ok=True)
     figures.update(
         {"format": vendor, "bytes": path.stat().st_size, "seconds": round(time.monotonic() - start, 3)}
     )
     return figures
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def database_restore(path: Path | str, *, clean: bool = False, progress: Progress | None = None) -> dict:

@@ -82,10 +82,12 @@ said("stopped")
 )
 
 # argv: backup file, district code; DATABASE_URL or SQLITE_PATH name the fresh database.
-# One process (Django starts once) runs `jiceng restore`, `jiceng ledger verify` and the checks.
+# One process runs `jiceng restore`, `jiceng ledger verify` and the checks; it starts with the
+# drill and waits for a line on stdin, so Django's start-up overlaps the backup.
 RESTORE_AND_CHECK = (
     SETUP
     + """
+sys.stdin.readline()
 import io
 from django.core.management import CommandError, call_command
 from jiceng import transparency
@@ -210,9 +212,19 @@ def test_a_backup_taken_under_writes_restores_a_verified_ledger(regions, tmp_pat
     seeded = set(Transfer.objects.filter(district=district).values_list("key", flat=True))
     # Small steps, so SQLite's backup takes many and the writer commits between each two.
     monkeypatch.setattr(backup, "SQLITE_STEP_PAGES", 16)
+    env, drop = _fresh_database(tmp_path)
+    checker = subprocess.Popen(
+        [sys.executable, "-c", RESTORE_AND_CHECK, str(tmp_path / "drill.backup"), district.code],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     writer = Writer(tmp_path, district, [w.person for w in wallets])
     try:
-        writer.wait_for(1)
+        writer.wait_for(1, timeout=120)  # Django starting, beside the checker
         assert writer.events[0] == ("ready",)
         writer.wait_for(20)  # a few checkpoints and posts already behind it
         steps = []
@@ -229,25 +241,17 @@ def test_a_backup_taken_under_writes_restores_a_verified_ledger(regions, tmp_pat
         figures = backup.database_backup(tmp_path / "drill.backup", progress=progress)
         after = len(writer.events) - 1
         events = writer.stop()
+        assert len(steps) >= 10, steps
+        assert after - before >= len(steps) - 1
+        assert figures["format"] == connection.vendor
+        out, err = checker.communicate("go\n", timeout=180)
+        assert checker.returncode == 0, err
+        got = json.loads(out.strip().splitlines()[-1])
     finally:
         writer.kill()
-    assert len(steps) >= 10, steps
-    assert after - before >= len(steps) - 1
-    assert figures["format"] == connection.vendor
-
-    env, drop = _fresh_database(tmp_path)
-    try:
-        check = subprocess.run(
-            [sys.executable, "-c", RESTORE_AND_CHECK, str(tmp_path / "drill.backup"), district.code],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert check.returncode == 0, check.stderr
-        got = json.loads(check.stdout.strip().splitlines()[-1])
-    finally:
+        if checker.poll() is None:
+            checker.kill()
+            checker.wait()
         drop()
     assert got["restore"]["ok"], got["restore"]
     assert got["verify"]["ok"] and "校验通过" in got["verify"]["out"], got["verify"]
