@@ -112,6 +112,10 @@ def run(backend: str, residents: int, awards: int) -> None:
     if backend == "postgresql":
         for db in (f"jc_{name}_bench", f"jc_{name}_bench_restore"):
             _pg(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    else:
+        for env in (source, target):
+            for suffix in ("", "-wal", "-shm"):
+                Path(env["SQLITE_PATH"] + suffix).unlink(missing_ok=True)
 
 
 def main() -> None:
