@@ -18,9 +18,9 @@ that points at one, closed), so that a table added later is checked at once:
   `(x_id) → t(id)` into `(district_id, x_id) → t(district_id, id)`) or at a reference table.
 Reference tables (`citus.REFERENCE`) point only at reference tables. Every other table stays on
 the coordinator: it holds no row of people or ledger data and no foreign key into a
-distributed table. On PostgreSQL the move's own statements (all but the Citus calls) run on a
-database that the outsiders' world filled through the services, so the composite keys are
-shown to hold on rows the product writes.
+distributed table. Over the outsiders' world, filled through the services, every link between
+two distributed tables joins rows of one district; on PostgreSQL the move's own statements (all
+but the Citus calls) then run on it, so the composite keys hold on rows the product writes.
 """
 
 import pytest
@@ -151,15 +151,35 @@ def test_the_move_script_hands_every_table_to_citus_in_order():
                 assert order.index(target) < order.index(model._meta.db_table), (model, target)
 
 
-def test_the_move_holds_on_the_rows_the_services_write(regions, personas):
-    """PostgreSQL: the move's keys and composite foreign keys are created over a world of real rows."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the move's statements are PostgreSQL DDL; SQLite is checked by the schema tests")
+def test_rows_the_services_write_live_in_the_district_of_the_rows_they_point_at(regions, personas):
+    """Over the outsiders' world (one of everything, written through the services), every link between
+    two distributed tables joins rows of one district; on PostgreSQL the move's keys and composite
+    foreign keys (every statement but the Citus calls) are then created over those rows."""
     from jiceng.tests.outsiders_world import build_world
 
     build_world(regions, personas)
-    filled = [m for m in distributed_models() if m.objects.exists()]
+    distributed = distributed_models()
+    filled = [m for m in distributed if m.objects.exists()]
     assert len(filled) >= 20, f"the world fills only {len(filled)} distributed tables"
+    strays = []
+    with connection.cursor() as cursor:
+        for model in sorted(distributed, key=label):
+            for f in citus.links(model):
+                if f.related_model not in distributed:
+                    continue
+                table, target = model._meta.db_table, f.related_model._meta.db_table
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {table} c JOIN {target} p ON p.id = c.{f.column} "
+                    "WHERE p.district_id <> c.district_id"
+                )
+                (n,) = cursor.fetchone()
+                if n:
+                    strays.append(
+                        f"{n} rows of {table} point through {f.column} at {target} rows of another district"
+                    )
+    assert not strays, "\n".join(strays)
+    if connection.vendor != "postgresql":
+        return
     statements = [s for s in citus.move_script(connection) if not citus.is_citus_call(s)]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the world's rows are checked before the DDL
