@@ -32,3 +32,14 @@ def district_added(model_name: str, *, table: str, parent_table: str, via: str) 
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=False),
         migrations.AlterField(model_name=model_name, name="district", field=_district(null=False)),
     ]
+
+
+def district_leads(model_name: str, name: str, fields: tuple[str, ...], condition=None) -> list:
+    """Put `district` first in the unique constraint `name` (on `fields`, with its `condition`)."""
+    return [
+        migrations.RemoveConstraint(model_name=model_name, name=name),
+        migrations.AddConstraint(
+            model_name=model_name,
+            constraint=models.UniqueConstraint(fields=("district", *fields), condition=condition, name=name),
+        ),
+    ]

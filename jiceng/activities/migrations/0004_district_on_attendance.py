@@ -6,7 +6,7 @@ jiceng/tests/test_citus_ready.py); the activity itself is a reference table.
 
 from django.db import migrations, models
 
-from jiceng.core.migrating import district_added
+from jiceng.core.migrating import district_added, district_leads
 
 
 class Migration(migrations.Migration):
@@ -15,20 +15,8 @@ class Migration(migrations.Migration):
     operations = [
         *district_added("signup", table="activities_signup", parent_table="people_person", via="person_id"),
         *district_added("checkin", table="activities_checkin", parent_table="people_person", via="person_id"),
-        migrations.RemoveConstraint(model_name="signup", name="one_signup_per_person"),
-        migrations.AddConstraint(
-            model_name="signup",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("cancelled_at__isnull", True)),
-                fields=("district", "activity", "person"),
-                name="one_signup_per_person",
-            ),
+        *district_leads(
+            "signup", "one_signup_per_person", ("activity", "person"), models.Q(("cancelled_at__isnull", True))
         ),
-        migrations.RemoveConstraint(model_name="checkin", name="one_checkin_per_person"),
-        migrations.AddConstraint(
-            model_name="checkin",
-            constraint=models.UniqueConstraint(
-                fields=("district", "activity", "person"), name="one_checkin_per_person"
-            ),
-        ),
+        *district_leads("checkin", "one_checkin_per_person", ("activity", "person")),
     ]

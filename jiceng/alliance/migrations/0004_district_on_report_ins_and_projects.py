@@ -8,7 +8,7 @@ For the distribution by district on Citus (jiceng/tests/test_citus_ready.py).
 import django.db.models.deletion
 from django.db import migrations, models
 
-from jiceng.core.migrating import district_added
+from jiceng.core.migrating import district_added, district_leads
 
 
 def _link(name: str, table: str, left: tuple[str, str], right: tuple[str, str]):
@@ -65,16 +65,8 @@ class Migration(migrations.Migration):
         *_once("reportinproject", ("reportin", "project"), "report_in_project_once"),
         *_once("projectresource", ("project", "resource"), "project_resource_once"),
         *district_added("reportinconfirmation", table="alliance_reportinconfirmation", parent_table="alliance_reportin", via="report_in_id"),
-        migrations.RemoveConstraint(model_name="reportinconfirmation", name="one_confirmation_per_year"),
-        migrations.AddConstraint(
-            model_name="reportinconfirmation",
-            constraint=models.UniqueConstraint(fields=("district", "report_in", "year"), name="one_confirmation_per_year"),
-        ),
-        migrations.RemoveConstraint(model_name="reportin", name="one_active_report_in_per_person"),
-        migrations.AddConstraint(
-            model_name="reportin",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "active")), fields=("district", "person"), name="one_active_report_in_per_person"
-            ),
+        *district_leads("reportinconfirmation", "one_confirmation_per_year", ("report_in", "year")),
+        *district_leads(
+            "reportin", "one_active_report_in_per_person", ("person",), models.Q(("status", "active"))
         ),
     ]

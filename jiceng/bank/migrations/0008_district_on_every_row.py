@@ -6,7 +6,7 @@ So that the ledger's tables can be distributed by district on Citus (docs/deploy
 
 from django.db import migrations, models
 
-from jiceng.core.migrating import district_added
+from jiceng.core.migrating import district_added, district_leads
 
 
 class Migration(migrations.Migration):
@@ -23,25 +23,7 @@ class Migration(migrations.Migration):
         *district_added("personinneed", table="bank_personinneed", parent_table="people_person", via="person_id"),
         *district_added("donation", table="bank_donation", parent_table="bank_transfer", via="transfer_id"),
         *district_added("reward", table="bank_reward", parent_table="bank_alliancepartner", via="partner_id"),
-        migrations.RemoveConstraint(model_name="review", name="one_review_per_reviewer"),
-        migrations.AddConstraint(
-            model_name="review",
-            constraint=models.UniqueConstraint(
-                fields=("district", "claim", "reviewer"), name="one_review_per_reviewer"
-            ),
-        ),
-        migrations.RemoveConstraint(model_name="personinneed", name="one_active_need"),
-        migrations.AddConstraint(
-            model_name="personinneed",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("is_active", True)), fields=("district", "person"), name="one_active_need"
-            ),
-        ),
-        migrations.RemoveConstraint(model_name="transfer", name="reversed_once"),
-        migrations.AddConstraint(
-            model_name="transfer",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("kind", "reversal")), fields=("district", "reverses"), name="reversed_once"
-            ),
-        ),
+        *district_leads("review", "one_review_per_reviewer", ("claim", "reviewer")),
+        *district_leads("personinneed", "one_active_need", ("person",), models.Q(("is_active", True))),
+        *district_leads("transfer", "reversed_once", ("reverses",), models.Q(("kind", "reversal"))),
     ]

@@ -5,7 +5,7 @@ So that the tables can be distributed by district on Citus (jiceng/tests/test_ci
 
 from django.db import migrations, models
 
-from jiceng.core.migrating import district_added
+from jiceng.core.migrating import district_added, district_leads
 
 WORKER = {"parent_table": "workforce_communityworker", "via": "worker_id"}
 
@@ -19,30 +19,13 @@ class Migration(migrations.Migration):
         *district_added("qualification", table="workforce_qualification", **WORKER),
         *district_added("assessmentresult", table="workforce_assessmentresult", **WORKER),
         *district_added("paysheetrow", table="workforce_paysheetrow", **WORKER),
-        migrations.RemoveConstraint(model_name="gradechange", name="one_yearly_step_per_cause"),
-        migrations.AddConstraint(
-            model_name="gradechange",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("cause__in", ["seniority", "assessment"])),
-                fields=("district", "worker", "year", "cause"),
-                name="one_yearly_step_per_cause",
-            ),
+        *district_leads(
+            "gradechange",
+            "one_yearly_step_per_cause",
+            ("worker", "year", "cause"),
+            models.Q(("cause__in", ["seniority", "assessment"])),
         ),
-        migrations.RemoveConstraint(model_name="qualification", name="one_qualification_per_level"),
-        migrations.AddConstraint(
-            model_name="qualification",
-            constraint=models.UniqueConstraint(
-                fields=("district", "worker", "level"), name="one_qualification_per_level"
-            ),
-        ),
-        migrations.RemoveConstraint(model_name="assessmentresult", name="one_result_per_year"),
-        migrations.AddConstraint(
-            model_name="assessmentresult",
-            constraint=models.UniqueConstraint(fields=("district", "worker", "year"), name="one_result_per_year"),
-        ),
-        migrations.RemoveConstraint(model_name="paysheetrow", name="one_row_per_worker"),
-        migrations.AddConstraint(
-            model_name="paysheetrow",
-            constraint=models.UniqueConstraint(fields=("district", "sheet", "worker"), name="one_row_per_worker"),
-        ),
+        *district_leads("qualification", "one_qualification_per_level", ("worker", "level")),
+        *district_leads("assessmentresult", "one_result_per_year", ("worker", "year")),
+        *district_leads("paysheetrow", "one_row_per_worker", ("sheet", "worker")),
     ]
