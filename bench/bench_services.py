@@ -122,6 +122,7 @@ def prepare() -> dict:
     today = timezone.localdate()
     rewards = [
         Reward.objects.create(
+            district_id=partner.district_id,
             partner=partner,
             name=f"鸡蛋一盒 {k}",
             points_price=1,

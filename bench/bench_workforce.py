@@ -60,6 +60,7 @@ def build(n: int):
             GradeChange.objects.bulk_create(
                 [
                     GradeChange(
+                        district_id=w.district_id,
                         worker=w,
                         cause=Cause.SENIORITY,
                         delta=1,
@@ -74,6 +75,7 @@ def build(n: int):
             Qualification.objects.bulk_create(
                 [
                     Qualification(
+                        district_id=w.district_id,
                         worker=w,
                         level=rng.choice(["junior", "intermediate", "senior"]),
                         cert_number="B1",

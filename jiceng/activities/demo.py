@@ -30,6 +30,7 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 def _attended(activity: Activity, person: Person, start: dt.datetime, method: str = CheckInMethod.QR) -> None:
     CheckIn.objects.create(
+        district_id=person.district_id,
         activity=activity,
         person=person,
         checked_in_at=start,

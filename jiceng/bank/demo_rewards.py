@@ -59,6 +59,7 @@ def _rewards(partner, items, today):
             partner=partner,
             name=name,
             defaults={
+                "district_id": partner.district_id,
                 "description": desc,
                 "points_price": price,
                 "stock": stock,

@@ -91,6 +91,7 @@ def _hosted(org: Organization, community: Region, title: str, day: dt.date, publ
     for i, person in enumerate(people):
         start = act.starts_at + dt.timedelta(minutes=i % 15)
         CheckIn.objects.create(
+            district_id=person.district_id,
             activity=act,
             person=person,
             checked_in_at=start,

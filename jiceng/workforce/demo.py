@@ -74,7 +74,14 @@ def load_workforce_demo(district: Region, progress: bool = False) -> None:
                     actor=None, person=person, community=community, post=post, hired_on=hired
                 )
                 for year in range(hired.year, today.year):
-                    results.append(AssessmentResult(worker=worker, year=year, result=rng.choice(RESULTS)))
+                    results.append(
+                        AssessmentResult(
+                            district_id=worker.district_id,
+                            worker=worker,
+                            year=year,
+                            result=rng.choice(RESULTS),
+                        )
+                    )
                 roll = rng.random()
                 level = (
                     QLevel.JUNIOR

@@ -13,6 +13,9 @@ from jiceng.activities.models.activity import Activity
 
 
 class SignUp(models.Model):
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="signups")
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="activity_signups", verbose_name=_("报名人")
@@ -26,7 +29,7 @@ class SignUp(models.Model):
         verbose_name_plural = _("报名")
         constraints = [
             models.UniqueConstraint(
-                fields=["activity", "person"],
+                fields=["district", "activity", "person"],
                 condition=Q(cancelled_at__isnull=True),
                 name="one_signup_per_person",
             )
@@ -44,6 +47,9 @@ class CheckInMethod(models.TextChoices):
 class CheckIn(models.Model):
     """A participant's presence at an activity; `minutes` is set at check-out."""
 
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="checkins")
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="checkins", verbose_name=_("参加人")
@@ -58,7 +64,9 @@ class CheckIn(models.Model):
         ordering = ["checked_in_at", "id"]
         verbose_name = _("签到")
         verbose_name_plural = _("签到")
-        constraints = [models.UniqueConstraint(fields=["activity", "person"], name="one_checkin_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "activity", "person"], name="one_checkin_per_person")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.activity}"

@@ -52,7 +52,12 @@ def checkin_record(
     elif activity.capacity is not None and activity.checkins.count() >= activity.capacity:
         raise ActivityError(_("现场人数已达上限（%(n)d 人）。") % {"n": activity.capacity})
     return CheckIn.objects.create(
-        activity=activity, person=person, checked_in_at=now, method=method, recorded_by=actor
+        district_id=person.district_id,
+        activity=activity,
+        person=person,
+        checked_in_at=now,
+        method=method,
+        recorded_by=actor,
     )
 
 

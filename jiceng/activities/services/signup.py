@@ -26,7 +26,7 @@ def signup_create(*, activity: Activity, person: Person, actor, now: dt.datetime
         raise ActivityError(
             _("报名人数已满（上限 %(n)d 人）。可以关注社区的其他活动。") % {"n": activity.capacity}
         )
-    return SignUp.objects.create(activity=activity, person=person)
+    return SignUp.objects.create(district_id=person.district_id, activity=activity, person=person)
 
 
 @transaction.atomic

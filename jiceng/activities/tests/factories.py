@@ -26,6 +26,7 @@ def activity(community, publisher, starts_at, *, hours=2, **kw) -> Activity:
 def attended(act: Activity, person, minutes: int, *, late: int = 0) -> CheckIn:
     start = act.starts_at + dt.timedelta(minutes=late)
     return CheckIn.objects.create(
+        district_id=person.district_id,
         activity=act,
         person=person,
         checked_in_at=start,

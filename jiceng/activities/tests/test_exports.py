@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_exports_are_xlsx_and_audited(client, personas, live):
     CheckIn.objects.create(
+        district_id=personas["resident"].person.district_id,
         activity=live,
         person=personas["resident"].person,
         checked_in_at=live.starts_at,

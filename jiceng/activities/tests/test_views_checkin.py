@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_organisers_page_is_closed_to_residents_and_checkout_is_scoped(client, personas, live):
     assert get(client, personas["resident"], "activities:manage", live.pk).status_code == 404
     row = CheckIn.objects.create(
+        district_id=personas["resident"].person.district_id,
         activity=live,
         person=personas["resident"].person,
         checked_in_at=timezone.now(),

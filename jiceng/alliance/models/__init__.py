@@ -9,6 +9,7 @@ from jiceng.alliance.models.lists import (
     NeedSource,
     NeedStatus,
     Project,
+    ProjectResource,
     ProjectStatus,
     Resource,
     Urgency,
@@ -28,7 +29,14 @@ from jiceng.alliance.models.meetings import (
     Resolution,
     Track,
 )
-from jiceng.alliance.models.report_in import ReportIn, ReportInConfirmation, ReportInStatus, ServicePost
+from jiceng.alliance.models.report_in import (
+    ReportIn,
+    ReportInConfirmation,
+    ReportInPost,
+    ReportInProject,
+    ReportInStatus,
+    ServicePost,
+)
 
 __all__ = [
     "Action",
@@ -51,11 +59,14 @@ __all__ = [
     "NeedSource",
     "NeedStatus",
     "Project",
+    "ProjectResource",
     "ProjectStatus",
     "RatingSource",
     "Reply",
     "ReportIn",
     "ReportInConfirmation",
+    "ReportInPost",
+    "ReportInProject",
     "ReportInStatus",
     "Resolution",
     "Resource",

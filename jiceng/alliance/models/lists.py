@@ -148,7 +148,9 @@ class Project(models.Model):
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
     )
     need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="projects", verbose_name=_("需求"))
-    resources = models.ManyToManyField(Resource, related_name="projects", verbose_name=_("资源"))
+    resources = models.ManyToManyField(
+        Resource, through="ProjectResource", related_name="projects", verbose_name=_("资源")
+    )
     title = models.CharField(_("项目"), max_length=200)
     owner = models.ForeignKey(
         "orgs.Organization",
@@ -180,3 +182,22 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProjectResource(models.Model):
+    """A resource a project uses: the table Django made for `Project.resources`, kept, with the district."""
+
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE)
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "alliance_project_resources"
+        constraints = [
+            models.UniqueConstraint(fields=["district", "project", "resource"], name="project_resource_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} → {self.resource_id}"

@@ -58,10 +58,14 @@ class ReportIn(models.Model):
         _("工作单位及党组织（未在系统中登记时填写）"), max_length=200, blank=True
     )
     posts = models.ManyToManyField(
-        ServicePost, blank=True, related_name="report_ins", verbose_name=_("认领岗位")
+        ServicePost, blank=True, through="ReportInPost", related_name="report_ins", verbose_name=_("认领岗位")
     )
     projects = models.ManyToManyField(
-        "alliance.Project", blank=True, related_name="report_ins", verbose_name=_("认领项目")
+        "alliance.Project",
+        blank=True,
+        through="ReportInProject",
+        related_name="report_ins",
+        verbose_name=_("认领项目"),
     )
     reported_on = models.DateField(_("报到日期"))
     status = models.CharField(
@@ -76,7 +80,9 @@ class ReportIn(models.Model):
         verbose_name_plural = _("党员报到")
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(status="active"), name="one_active_report_in_per_person"
+                fields=["district", "person"],
+                condition=Q(status="active"),
+                name="one_active_report_in_per_person",
             )
         ]
 
@@ -88,9 +94,51 @@ class ReportIn(models.Model):
         return self.home_branch.name if self.home_branch_id else self.home_unit_name
 
 
+# The posts and projects a member took. Their own models (the tables Django made for the two
+# many-to-many fields, kept) so that each row carries its district: set them with
+# `through_defaults={"district_id": report_in.district_id}`.
+class ReportInPost(models.Model):
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
+    reportin = models.ForeignKey(ReportIn, on_delete=models.CASCADE)
+    servicepost = models.ForeignKey(ServicePost, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "alliance_reportin_posts"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "reportin", "servicepost"], name="report_in_post_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reportin_id} → {self.servicepost_id}"
+
+
+class ReportInProject(models.Model):
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
+    reportin = models.ForeignKey(ReportIn, on_delete=models.CASCADE)
+    project = models.ForeignKey("alliance.Project", on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "alliance_reportin_projects"
+        constraints = [
+            models.UniqueConstraint(fields=["district", "reportin", "project"], name="report_in_project_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reportin_id} → {self.project_id}"
+
+
 class ReportInConfirmation(models.Model):
     """The community's yearly confirmation of what a reported-in member did, as sent to their branch."""
 
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     report_in = models.ForeignKey(ReportIn, on_delete=models.PROTECT, related_name="confirmations")
     year = models.PositiveIntegerField(_("年度"))
     activities = models.PositiveIntegerField(_("参加活动次数"))
@@ -106,7 +154,9 @@ class ReportInConfirmation(models.Model):
         verbose_name = _("年度服务确认")
         verbose_name_plural = _("年度服务确认")
         constraints = [
-            models.UniqueConstraint(fields=["report_in", "year"], name="one_confirmation_per_year")
+            models.UniqueConstraint(
+                fields=["district", "report_in", "year"], name="one_confirmation_per_year"
+            )
         ]
 
     def __str__(self) -> str:

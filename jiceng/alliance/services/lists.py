@@ -177,7 +177,7 @@ def project_create(
         ends_on=ends_on,
         created_by=actor,
     )
-    project.resources.set(resources)
+    project.resources.set(resources, through_defaults={"district_id": project.district_id})
     need.status = NeedStatus.IN_PROGRESS
     need.save(update_fields=["status"])
     audit(

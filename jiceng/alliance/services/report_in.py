@@ -89,8 +89,9 @@ def report_in_submit(
         home_unit_name="" if home_branch else home_unit_name.strip(),
         reported_on=today or timezone.localdate(),
     )
-    report.posts.set(posts)
-    report.projects.set(projects)
+    here = {"district_id": report.district_id}
+    report.posts.set(posts, through_defaults=here)
+    report.projects.set(projects, through_defaults=here)
     audit(actor, "alliance.report_in", report, after=snapshot(report))
     return report
 
@@ -103,8 +104,9 @@ def report_in_choose(
     if report_in.status != ReportInStatus.ACTIVE:
         raise AllianceError(_("报到已转出，不能再认领岗位。"))
     _check_choices(report_in.community, posts, projects)
-    report_in.posts.set(posts)
-    report_in.projects.set(projects)
+    here = {"district_id": report_in.district_id}
+    report_in.posts.set(posts, through_defaults=here)
+    report_in.projects.set(projects, through_defaults=here)
     return report_in
 
 
@@ -134,6 +136,7 @@ def report_in_confirm(*, report_in: ReportIn, year: int, actor, comment: str = "
         raise AllianceError(_("%(y)d 年度的服务情况已经确认过了。") % {"y": year})
     record = service_record_get(report_in, year)
     confirmation = ReportInConfirmation.objects.create(
+        district_id=report_in.district_id,
         report_in=report_in,
         year=year,
         activities=record.activities,

@@ -187,6 +187,9 @@ class DeedClaim(models.Model):
 
 
 class ClaimPhoto(models.Model):
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     claim = models.ForeignKey(DeedClaim, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(upload_to="claims/%Y/%m/")
 
@@ -203,6 +206,9 @@ class Review(models.Model):
         APPROVE = "approve", _("通过")
         REJECT = "reject", _("不通过")
 
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     claim = models.ForeignKey(DeedClaim, on_delete=models.PROTECT, related_name="reviews")
     reviewer = models.ForeignKey(
         "core.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("审核人")
@@ -214,7 +220,9 @@ class Review(models.Model):
     class Meta:
         verbose_name = _("审核")
         verbose_name_plural = _("审核")
-        constraints = [models.UniqueConstraint(fields=["claim", "reviewer"], name="one_review_per_reviewer")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "claim", "reviewer"], name="one_review_per_reviewer")
+        ]
 
     def __str__(self) -> str:
         return f"{self.reviewer} {self.get_decision_display()}"
@@ -266,6 +274,9 @@ class ObjectionState(models.TextChoices):
 
 
 class Objection(models.Model):
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
     objector = models.ForeignKey(
         "core.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("提出人")

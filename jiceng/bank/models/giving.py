@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class PersonInNeed(models.Model):
     """A resident the community has named as someone points may be passed on to."""
 
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     community = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区")
     )
@@ -23,7 +26,7 @@ class PersonInNeed(models.Model):
         verbose_name_plural = _("需要帮助的居民")
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=models.Q(is_active=True), name="one_active_need"
+                fields=["district", "person"], condition=models.Q(is_active=True), name="one_active_need"
             )
         ]
 
@@ -32,6 +35,9 @@ class PersonInNeed(models.Model):
 
 
 class Donation(models.Model):
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     donor = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="donations")
     community = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(

@@ -150,7 +150,9 @@ class Transfer(models.Model):
             models.UniqueConstraint(fields=["district", "key"], name="transfer_key_unique_per_district"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
             models.CheckConstraint(condition=~Q(debit=F("credit")), name="transfer_between_two_accounts"),
-            models.UniqueConstraint(fields=["reverses"], condition=Q(kind="reversal"), name="reversed_once"),
+            models.UniqueConstraint(
+                fields=["district", "reverses"], condition=Q(kind="reversal"), name="reversed_once"
+            ),
         ]
 
     def __str__(self) -> str:

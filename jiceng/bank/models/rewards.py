@@ -48,6 +48,9 @@ class AlliancePartner(models.Model):
 
 
 class Reward(models.Model):
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     partner = models.ForeignKey(AlliancePartner, on_delete=models.PROTECT, related_name="rewards")
     name = models.CharField(_("名称"), max_length=100)
     description = models.TextField(_("说明"), blank=True)

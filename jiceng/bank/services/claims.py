@@ -127,7 +127,7 @@ def claim_file(*, filer, data: ClaimInput, mode: str | None = None) -> DeedClaim
         state=ClaimState.SUBMITTED,
     )
     for photo in cleaned:
-        ClaimPhoto.objects.create(claim=claim, image=photo)
+        ClaimPhoto.objects.create(district_id=claim.district_id, claim=claim, image=photo)
     return claim
 
 

@@ -72,6 +72,7 @@ def donation_create(
     row = ledger.Row(
         Donation,
         {
+            "district_id": person.district_id,
             "donor_id": person.pk,
             "community_id": community_id,
             "recipient_id": None if recipient is None else recipient.pk,
@@ -98,6 +99,7 @@ def donation_create(
         ) from None
     return Donation(
         id=pk,
+        district_id=person.district_id,
         donor=person,
         community_id=community_id,
         recipient=recipient,
@@ -171,7 +173,11 @@ def person_in_need_name(*, user, community, person, reason: str, request=None) -
     if PersonInNeed.objects.filter(person=person, is_active=True).exists():
         raise GivingError(_("%(n)s 已经在帮扶名单上了") % {"n": person.name})
     need = PersonInNeed.objects.create(
-        community=community, person=person, reason=reason.strip()[:200], named_by=user
+        district_id=person.district_id,
+        community=community,
+        person=person,
+        reason=reason.strip()[:200],
+        named_by=user,
     )
     audit(user, "bank.need_name", need, after=snapshot(need), request=request)
     return need

@@ -60,7 +60,9 @@ def objection_file(*, user, notice: Notice, reason: str) -> Objection:
         )
     if len(reason.strip()) < 4:
         raise ClaimError(_("请写明异议理由（至少 4 个字），社区会逐条核实"))
-    return Objection.objects.create(notice=notice, objector=user, reason=reason.strip())
+    return Objection.objects.create(
+        district_id=notice.district_id, notice=notice, objector=user, reason=reason.strip()
+    )
 
 
 @ledger.use_case()

@@ -45,6 +45,7 @@ def claim_review(*, reviewer, claim: DeedClaim, approve: bool, reason: str = "")
     review = ledger.Row(
         Review,
         {
+            "district_id": claim.district_id,
             "claim_id": claim.pk,
             "reviewer_id": reviewer.pk,
             "decision": "approve",
@@ -95,7 +96,11 @@ def _award(claim: DeedClaim, reviewer, riding) -> tuple:
 def _review_on_its_own(reviewer, claim: DeedClaim, approve: bool, reason: str, now) -> DeedClaim:
     """A refusal, or an approval of a claim that needs two: the review first, then what it decides."""
     Review.objects.create(
-        claim=claim, reviewer=reviewer, decision="approve" if approve else "reject", reason=reason.strip()
+        district_id=claim.district_id,
+        claim=claim,
+        reviewer=reviewer,
+        decision="approve" if approve else "reject",
+        reason=reason.strip(),
     )
     if not approve:
         claim.state, claim.reject_reason, claim.decided_at = ClaimState.REJECTED, reason.strip()[:200], now

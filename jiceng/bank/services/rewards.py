@@ -191,7 +191,7 @@ def reward_create(*, user, partner: AlliancePartner, request=None, **fields) -> 
     partner = AlliancePartner.objects.get(pk=partner.pk)  # its state and suspension as stored now
     fields.setdefault("place", partner.address)
     _check_reward(partner, fields)
-    reward = Reward.objects.create(partner=partner, **fields)
+    reward = Reward.objects.create(district_id=partner.district_id, partner=partner, **fields)
     audit(user, "alliance.reward_create", reward, after=snapshot(reward), request=request)
     return reward
 

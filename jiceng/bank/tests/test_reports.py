@@ -193,11 +193,17 @@ def test_it_flags_a_reviewer_whose_approvals_go_to_a_few(personas, regions, rule
     many = [make_person(regions["A1"], f"居民{i}") for i in range(15)]
     for i, person in enumerate([few[0]] * 4 + [few[1]] * 2 + [few[2]] + many[:3]):
         Review.objects.create(
-            claim=claim(person, rule, f"事{i}", filed_by=worker), reviewer=worker, decision="approve"
+            district=regions["district"],
+            claim=claim(person, rule, f"事{i}", filed_by=worker),
+            reviewer=worker,
+            decision="approve",
         )
     for i, person in enumerate(many[3:]):
         Review.objects.create(
-            claim=claim(person, rule, f"件{i}", filed_by=fair), reviewer=fair, decision="approve"
+            district=regions["district"],
+            claim=claim(person, rule, f"件{i}", filed_by=fair),
+            reviewer=fair,
+            decision="approve",
         )
     flagged = signals_get(regions=[regions["district"]]).reviewers
     assert [(s["reviewer"], s["approvals"], s["percent"]) for s in flagged] == [(worker, 10, 70)]
@@ -260,6 +266,7 @@ def test_normal_data_raises_no_signal(personas, regions, rule):
     for i, text in enumerate(texts):
         person = make_person(regions["A1"], f"居民{i}")
         Review.objects.create(
+            district=regions["district"],
             claim=claim(person, rule, text, points=5 + i % 3, filed_by=worker),
             reviewer=worker,
             decision="approve",

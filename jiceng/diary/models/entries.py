@@ -27,6 +27,9 @@ class DiaryEntry(models.Model):
 
 
 class DiaryPhoto(models.Model):
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     entry = models.ForeignKey(DiaryEntry, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(upload_to="diary/%Y/%m/")
 

@@ -40,5 +40,5 @@ def diary_entry_create(
         is_shared=is_shared,
     )
     for photo in cleaned:
-        DiaryPhoto.objects.create(entry=entry, image=photo)
+        DiaryPhoto.objects.create(district_id=entry.district_id, entry=entry, image=photo)
     return entry

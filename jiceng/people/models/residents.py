@@ -30,7 +30,9 @@ class Household(models.Model):
         verbose_name = _("户")
         verbose_name_plural = _("户")
         constraints = [
-            models.UniqueConstraint(fields=["community", "number"], name="household_number_per_community")
+            models.UniqueConstraint(
+                fields=["district", "community", "number"], name="household_number_per_community"
+            )
         ]
 
     def __str__(self) -> str:

@@ -49,6 +49,9 @@ class PaySheet(models.Model):
 class PaySheetRow(models.Model):
     """One worker's line: what the month pays and how it was computed, kept as computed."""
 
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     sheet = models.ForeignKey(PaySheet, on_delete=models.CASCADE, related_name="rows")
     worker = models.ForeignKey("workforce.CommunityWorker", on_delete=models.PROTECT, related_name="pay_rows")
     name = models.CharField(_("姓名"), max_length=50)
@@ -65,7 +68,9 @@ class PaySheetRow(models.Model):
         ordering = ["community__code", "post", "name", "id"]
         verbose_name = _("工资表明细")
         verbose_name_plural = _("工资表明细")
-        constraints = [models.UniqueConstraint(fields=["sheet", "worker"], name="one_row_per_worker")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "sheet", "worker"], name="one_row_per_worker")
+        ]
 
     def __str__(self) -> str:
         return f"{self.sheet} {self.name}"

@@ -57,6 +57,9 @@ class EventKind(models.TextChoices):
 class WorkerEvent(models.Model):
     """Hiring, placement (community and post) and leaving: appended, never edited."""
 
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     worker = models.ForeignKey(CommunityWorker, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("事项"), max_length=10, choices=EventKind.choices)
     on = models.DateField(_("日期"))
@@ -86,6 +89,9 @@ class GradeChange(models.Model):
     """A step of grades (up, or down by correction only). The grade is the post's bottom plus the steps,
     kept within the post's range; `grade_after` is the grade this change produced, for reading."""
 
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     worker = models.ForeignKey(CommunityWorker, on_delete=models.PROTECT, related_name="grade_changes")
     cause = models.CharField(_("原因"), max_length=15, choices=Cause.choices)
     delta = models.SmallIntegerField(_("变动级数"))
@@ -103,7 +109,7 @@ class GradeChange(models.Model):
         constraints = [
             # The yearly promotion run appends at most one seniority and one assessment step per year.
             models.UniqueConstraint(
-                fields=["worker", "year", "cause"],
+                fields=["district", "worker", "year", "cause"],
                 condition=models.Q(cause__in=["seniority", "assessment"]),
                 name="one_yearly_step_per_cause",
             ),
@@ -120,6 +126,9 @@ class GradeChange(models.Model):
 class Qualification(models.Model):
     """A national social-work qualification held by a worker, with its certificate."""
 
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     worker = models.ForeignKey(CommunityWorker, on_delete=models.PROTECT, related_name="qualifications")
     level = models.CharField(_("等级"), max_length=15, choices=Level.choices)
     cert_number = models.CharField(_("证书编号"), max_length=40)
@@ -133,7 +142,9 @@ class Qualification(models.Model):
         verbose_name = _("社会工作者职业资格")
         verbose_name_plural = _("社会工作者职业资格")
         constraints = [
-            models.UniqueConstraint(fields=["worker", "level"], name="one_qualification_per_level")
+            models.UniqueConstraint(
+                fields=["district", "worker", "level"], name="one_qualification_per_level"
+            )
         ]
 
     def __str__(self) -> str:
@@ -153,6 +164,9 @@ PASSING = {Result.EXCELLENT, Result.PASS}
 class AssessmentResult(models.Model):
     """A worker's yearly assessment result, recorded by the subdistrict (later fed by the assessment app)."""
 
+    district = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    )
     worker = models.ForeignKey(CommunityWorker, on_delete=models.PROTECT, related_name="assessments")
     year = models.PositiveSmallIntegerField(_("年度"))
     result = models.CharField(_("考核结果"), max_length=10, choices=Result.choices)
@@ -163,7 +177,9 @@ class AssessmentResult(models.Model):
         ordering = ["year"]
         verbose_name = _("年度考核结果")
         verbose_name_plural = _("年度考核结果")
-        constraints = [models.UniqueConstraint(fields=["worker", "year"], name="one_result_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "worker", "year"], name="one_result_per_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_result_display()}"

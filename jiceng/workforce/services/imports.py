@@ -206,6 +206,7 @@ def _roster_write(rows: list[RosterRow], *, filename: str, scope_region: Region,
         summary.hired += 1
         if row.level:
             Qualification.objects.create(
+                district_id=worker.district_id,
                 worker=worker,
                 level=row.level,
                 cert_number=row.cert_number,

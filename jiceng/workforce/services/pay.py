@@ -47,6 +47,7 @@ def pay_rows_compute(subdistrict: Region, year: int, month: int) -> list[PayShee
         allowance = settings.allowance_for(levels.get(w.pk)).quantize(CENT)
         rows.append(
             PaySheetRow(
+                district_id=w.district_id,
                 worker=w,
                 name=w.person.name,
                 community_id=w.community_id,

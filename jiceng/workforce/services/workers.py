@@ -69,6 +69,7 @@ def grade_step_append(
     if delta == 0 or (delta < 0 and cause != Cause.CORRECTION):
         return None
     return GradeChange.objects.create(
+        district_id=worker.district_id,
         worker=worker,
         cause=cause,
         delta=delta,
@@ -101,6 +102,7 @@ def worker_hire(
         district=district, person=person, user=user, community=community, post=post, hired_on=hired_on
     )
     WorkerEvent.objects.create(
+        district_id=worker.district_id,
         worker=worker,
         kind=EventKind.HIRE,
         on=hired_on,
@@ -138,6 +140,7 @@ def worker_place(
     worker.community, worker.post = community, post
     worker.save(update_fields=["community", "post"])
     WorkerEvent.objects.create(
+        district_id=worker.district_id,
         worker=worker,
         kind=EventKind.PLACEMENT,
         on=on,
@@ -161,7 +164,13 @@ def worker_leave(*, actor, worker: CommunityWorker, on: dt.date, note: str = "")
     worker.left_on = on
     worker.save(update_fields=["left_on"])
     WorkerEvent.objects.create(
-        worker=worker, kind=EventKind.LEAVE, on=on, community=worker.community, note=note, created_by=actor
+        district_id=worker.district_id,
+        worker=worker,
+        kind=EventKind.LEAVE,
+        on=on,
+        community=worker.community,
+        note=note,
+        created_by=actor,
     )
     _drop_role(worker.user, worker.community)
     audit(actor, "workforce.worker_leave", worker, after={"left_on": on.isoformat()})
@@ -180,7 +189,12 @@ def qualification_record(
         raise WorkforceError(_("这一级职业资格已经登记过。"))
     held = qualification_highest([worker.pk]).get(worker.pk)
     qualification = Qualification.objects.create(
-        worker=worker, level=level, cert_number=cert_number, issued_on=issued_on, created_by=actor
+        district_id=worker.district_id,
+        worker=worker,
+        level=level,
+        cert_number=cert_number,
+        issued_on=issued_on,
+        created_by=actor,
     )
     if scan is not None:
         qualification.scan.save(f"q{qualification.pk}-{scan.name}", scan, save=True)
@@ -211,7 +225,9 @@ def assessment_record(*, actor, worker: CommunityWorker, year: int, result: str)
         raise WorkforceError(_("考核年度应在入职年份到今年之间。"))
     if AssessmentResult.objects.filter(worker=worker, year=year).exists():
         raise WorkforceError(_("%(y)d 年度的考核结果已经登记过。") % {"y": year})
-    row = AssessmentResult.objects.create(worker=worker, year=year, result=result, created_by=actor)
+    row = AssessmentResult.objects.create(
+        district_id=worker.district_id, worker=worker, year=year, result=result, created_by=actor
+    )
     audit(actor, "workforce.assessment_record", worker, after={"year": year, "result": result})
     return row
 

@@ -87,6 +87,7 @@ def test_the_promotion_run_is_idempotent_per_year(regions, personas):
     assert [(line.grade_before, line.grade_after) for line in again] == [(1, 2)]
     with pytest.raises(IntegrityError), transaction.atomic():
         GradeChange.objects.create(
+            district_id=worker.district_id,
             worker=worker,
             cause=Cause.SENIORITY,
             delta=1,
@@ -112,6 +113,7 @@ def test_the_top_of_the_post_caps_every_step_and_only_a_correction_goes_down(reg
         services.grade_correct(actor=admin, worker=worker, delta=-20, on=dt.date(2013, 2, 1), note="")
     with pytest.raises(IntegrityError), transaction.atomic():
         GradeChange.objects.create(
+            district_id=worker.district_id,
             worker=worker,
             cause=Cause.SENIORITY,
             delta=-1,
