@@ -262,6 +262,30 @@ def checkpoint(district: Region, *, batch: int = 20_000, progress=None) -> Check
         )
 
 
+def rebuild_nodes(district: Region, *, batch: int = 20_000, progress=None) -> int:
+    """Store the district's interior nodes afresh from its leaves; returns how many."""
+    with transaction.atomic():
+        _lock_log(district)
+        LogNode.objects.filter(district=district).delete()
+        builder = transparency.NodeBuilder(0, NODE_STRIDE)
+        hashes = (
+            bytes(h)
+            for h in LogLeaf.objects.filter(district=district)
+            .order_by("index")
+            .values_list("leaf_hash", flat=True)
+            .iterator(chunk_size=batch)
+        )
+        made = done = 0
+        while chunk := _take(hashes, batch):
+            nodes = builder.extend(chunk)
+            _insert_nodes(district.pk, nodes)
+            made += len(nodes)
+            done += len(chunk)
+            if progress:
+                progress(done, None)
+        return made
+
+
 def _take(rows, n: int) -> list:
     chunk = []
     for row in rows:
@@ -351,7 +375,7 @@ def tree_for(cp: Checkpoint) -> transparency.StoredTree:
 def _whole_tree(cp: Checkpoint) -> transparency.MerkleTree:
     """The slow way, from every leaf, when stored nodes are missing or do not match the root."""
     logger.error(
-        "区 %s 的日志树节点缺失或与检查点（%s 条）不符：证明改由全部叶子计算；请运行 `jiceng ledger verify --full`",
+        "区 %s 的日志树节点缺失或与检查点（%s 条）不符：证明改由全部叶子计算；请运行 `jiceng ledger nodes` 由叶子重建",
         cp.district_id,
         cp.size,
     )
