@@ -1,9 +1,11 @@
 """`ledger verify` from the last passing run's mark, and what only `--full` finds."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from jiceng.bank import ledger, log, verify
 from jiceng.bank.models import Account, Checkpoint, Transfer, VerifyMark
@@ -154,3 +156,33 @@ def test_without_a_mark_incremental_runs_in_full(regions):
     funded_wallet(regions["A1"], 10)
     problems, figures = verify_district(regions["district"], full=False)
     assert problems == [] and figures["mode"] == "full"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_reads_one_snapshot_while_transfers_commit(regions):
+    """An award committed by another connection between two reads of a run is not half seen."""
+    a1, district = regions["A1"], regions["district"]
+    wallet = funded_wallet(a1, 10)
+    log.checkpoint(district)
+    written = []
+
+    def write_award(_step):
+        if written or _step != "核对账户余额":
+            return
+
+        def award():
+            ledger.award(wallet=wallet, community=a1, key="snap-1", amount=5, reason="并发", pending=False)
+            connections.close_all()
+
+        worker = threading.Thread(target=award)  # its own database connection
+        worker.start()
+        worker.join()
+        written.append(True)
+
+    for full in (True, False):
+        written.clear()
+        problems, figures = verify_district(district, write_award, full=full)
+        assert written and problems == [], problems
+        assert VerifyMark.objects.filter(district=district).exists()
+    log.checkpoint(district)
+    assert verify_district(district, full=False)[0] == []
