@@ -171,26 +171,26 @@ def run(backend: str, million: int) -> None:
     )
 
     # 4 and 5. verify and checkpoint over ~1M transfers
+    def awards(prefix: str, n: int, reason: str) -> None:
+        specs = [
+            Spec(
+                key=f"{prefix}-{j}",
+                debit=issuance.pk,
+                credit=wallets[j % n_wallets],
+                amount=1,
+                kind="award",
+                reason=reason,
+            )
+            for j in range(n)
+        ]
+        ledger.transfer_batch(specs, district=district, objects=False)
+
     have = Transfer.objects.count()
     bar = tqdm(total=million, initial=have, desc="生成流水", file=sys.stderr, mininterval=1)
     i = 0
     while have < million:
         chunk = min(100_000, million - have)
-        ledger.transfer_batch(
-            [
-                Spec(
-                    key=f"fill-{i}-{j}",
-                    debit=issuance.pk,
-                    credit=wallets[j % n_wallets],
-                    amount=1,
-                    kind="award",
-                    reason="填充",
-                )
-                for j in range(chunk)
-            ],
-            district=district,
-            objects=False,
-        )
+        awards(f"fill-{i}", chunk, "填充")
         have += chunk
         i += 1
         bar.update(chunk)
@@ -257,21 +257,7 @@ def run(backend: str, million: int) -> None:
 
     # incremental verify after K new transfers (checkpointed), from the full run's mark
     k = max(1, million // 100)
-    ledger.transfer_batch(
-        [
-            Spec(
-                key=f"later-{j}",
-                debit=issuance.pk,
-                credit=wallets[j % n_wallets],
-                amount=1,
-                kind="award",
-                reason="增量",
-            )
-            for j in range(k)
-        ],
-        district=district,
-        objects=False,
-    )
+    awards("later", k, "增量")
     log.checkpoint(district)
     from jiceng.bank import verify as verify_module
 

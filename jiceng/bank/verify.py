@@ -228,14 +228,9 @@ class _Run:
             transfers.exclude(debit__district=district).count()
             + transfers.exclude(credit__district=district).count()
         )
-        if foreign:
-            problems.append(f"有 {foreign} 笔流水涉及其他区的账户")
-        bad_amount = transfers.filter(amount__lte=0).count()
-        if bad_amount:
-            problems.append(f"有 {bad_amount} 笔流水的积分不是正数")
-        same = transfers.filter(debit=F("credit")).count()
-        if same:
-            problems.append(f"有 {same} 笔流水转出与转入是同一账户")
+        self._transfers(
+            foreign, transfers.filter(amount__lte=0).count(), transfers.filter(debit=F("credit")).count()
+        )
 
         self.say("核对捐赠、兑换与公示的积分")
         problems.extend(verify_records(district))
@@ -255,21 +250,14 @@ class _Run:
             awaiting_checkpoint=waiting,
         )
         if check.signed is not None:
-            size, root = check.signed
+            size = check.signed[0]
             cut = _cut(district, self.started)
             open_ids = list(
                 transfers.filter(id__lte=cut)
                 .filter(Q(leaf__isnull=True) | Q(leaf__index__gte=size))
                 .values_list("id", flat=True)
             )
-            self.new_mark = {
-                "size": size,
-                "root": root,
-                "transfer_id": cut,
-                "open_ids": open_ids,
-                "balances": check.sums,
-                "full_at": None,
-            }
+            self._mark(check, cut, open_ids, None)
 
     # -- incremental
 
@@ -313,12 +301,7 @@ class _Run:
             if state in FINAL and t["leaf__index"] is None:
                 waiting += 1
                 late += t["resolved_at"] is not None and t["resolved_at"] <= late_before
-        if foreign:
-            problems.append(f"有 {foreign} 笔流水涉及其他区的账户")
-        if bad_amount:
-            problems.append(f"有 {bad_amount} 笔流水的积分不是正数")
-        if same:
-            problems.append(f"有 {same} 笔流水转出与转入是同一账户")
+        self._transfers(foreign, bad_amount, same)
 
         self.say("核对账户余额")
         self._balances(
@@ -343,21 +326,14 @@ class _Run:
             since_size=mark.size,
         )
         if check.signed is not None:
-            size, root = check.signed
+            size = check.signed[0]
             cut = _cut(district, self.started)
             open_ids = [
                 t["id"]
                 for t in rows
                 if t["id"] <= cut and (t["leaf__index"] is None or t["leaf__index"] >= size)
             ]
-            self.new_mark = {
-                "size": size,
-                "root": root,
-                "transfer_id": cut,
-                "open_ids": open_ids,
-                "balances": check.sums,
-                "full_at": mark.full_at,
-            }
+            self._mark(check, cut, open_ids, mark.full_at)
 
     def _mark_checkpoint(self, mark: VerifyMark) -> transparency.Frontier | None:
         """The frontier at the mark, from its checkpoint, which must still say what it said."""
@@ -429,6 +405,25 @@ class _Run:
             problems.append(
                 f"全区各账户缓存的已入账积分合计 {held} ≠ 各社区已发行积分合计 {issued}：有积分凭空出现或消失"
             )
+
+    def _mark(self, check: "_LogCheck", cut: int, open_ids: list[int], full_at) -> None:
+        size, root = check.signed
+        self.new_mark = {
+            "size": size,
+            "root": root,
+            "transfer_id": cut,
+            "open_ids": open_ids,
+            "balances": check.sums,
+            "full_at": full_at,
+        }
+
+    def _transfers(self, foreign: int, bad_amount: int, same: int) -> None:
+        if foreign:
+            self.problems.append(f"有 {foreign} 笔流水涉及其他区的账户")
+        if bad_amount:
+            self.problems.append(f"有 {bad_amount} 笔流水的积分不是正数")
+        if same:
+            self.problems.append(f"有 {same} 笔流水转出与转入是同一账户")
 
     def _late(self, late: int) -> None:
         if late:
