@@ -363,11 +363,13 @@ class _Run:
     def _delta(self, mark: VerifyMark) -> list[dict]:
         """Every transfer of the district that the mark's leaves do not hold, as it is now."""
         fields = ("id", "debit_id", "credit_id", "amount", "state", "resolved_at", "leaf__index")
-        transfers = Transfer.objects.filter(district=self.district)
+        transfers = Transfer.objects.filter(district=self.district).filter(
+            Q(leaf__isnull=True) | Q(leaf__index__gte=mark.size)
+        )
         rows = list(transfers.filter(id__gt=mark.transfer_id).values(*fields).iterator(chunk_size=20_000))
         for at in range(0, len(mark.open_ids), _CHUNK):
             rows += transfers.filter(id__in=mark.open_ids[at : at + _CHUNK]).values(*fields)
-        return [t for t in rows if t["leaf__index"] is None or t["leaf__index"] >= mark.size]
+        return rows
 
     # -- shared
 
