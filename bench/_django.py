@@ -38,7 +38,7 @@ def setup(backend: str, name: str, *, reuse: bool = False) -> None:
         os.environ["SQLITE_PATH"] = str(path)
         os.environ.pop("DATABASE_URL", None)
     else:
-        db = f"jiceng_bench_{name}"
+        db = os.environ.get("BENCH_PG_DATABASE") or f"jiceng_bench_{name}"
         for sql in () if reuse else (f"DROP DATABASE IF EXISTS {db}", f"CREATE DATABASE {db}"):
             subprocess.run(
                 ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", sql], check=True

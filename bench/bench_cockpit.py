@@ -167,14 +167,18 @@ def build(residents: int, awards: int) -> dict:
         ],
         batch_size=2000,
     )
-    checkins = "activity_id, person_id, checked_in_at, method, recorded_by_id"
+    checkins = "district_id, activity_id, person_id, checked_in_at, method, recorded_by_id"
     with transaction.atomic(), connection.cursor() as cur:
         _copy(
             cur,
             connection,
             "activities_checkin",
             checkins,
-            [(a.pk, first[a.community_id] + k, a.starts_at, "qr", admin.pk) for a in acts for k in range(10)],
+            [
+                (district.pk, a.pk, first[a.community_id] + k, a.starts_at, "qr", admin.pk)
+                for a in acts
+                for k in range(10)
+            ],
         )
     return {"district": district, "sub": subs[0], "community": communities[0], "year": year}
 

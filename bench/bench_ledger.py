@@ -1,7 +1,9 @@
 """Moral Bank ledger benchmarks, one JSON line per figure, on SQLite and on PostgreSQL.
 
 Budgets (ARCHITECTURE.md): batch award ≥ 40,000 transfers/s; 8 concurrent holders lose
-nothing and overdraw nothing. Verify and checkpoint over 1M are reported.
+nothing and overdraw nothing; a checkpoint of 1M new leaves ≤ 30 s on PostgreSQL. Reported:
+the checkpoint of N new leaves, `verify --full` at N transfers, the incremental verify after
+N/100 new transfers, and proofs read from the stored tree nodes.
 
 Every figure says what it measures. `ledger_transfer_direct` calls `ledger.transfer`
 with account ids and no service code around it: it is the ledger's own cost, not a
@@ -9,9 +11,11 @@ service path. The service paths (donate, redeem, collect, award) and their ratio
 pgbench are in bench_services.py.
 
 Usage: python bench/bench_ledger.py [sqlite|postgresql] [--million N]
+(`--million 1000000` is the issue's scale; `make bench` uses BENCH_LEDGER_TRANSFERS or 1M.)
 """
 
 import argparse
+import datetime
 import os
 import random
 import statistics
@@ -32,7 +36,7 @@ def run(backend: str, million: int) -> None:
 
     from jiceng.bank import ledger, log
     from jiceng.bank.ledger import InsufficientPoints, Spec
-    from jiceng.bank.models import Account, AccountKind, Transfer
+    from jiceng.bank.models import Account, AccountKind, LogLeaf, Transfer
     from jiceng.bank.verify import verify_district
     from jiceng.people.models import Person
     from jiceng.regions.models import Region
@@ -167,26 +171,26 @@ def run(backend: str, million: int) -> None:
     )
 
     # 4 and 5. verify and checkpoint over ~1M transfers
+    def awards(prefix: str, n: int, reason: str) -> None:
+        specs = [
+            Spec(
+                key=f"{prefix}-{j}",
+                debit=issuance.pk,
+                credit=wallets[j % n_wallets],
+                amount=1,
+                kind="award",
+                reason=reason,
+            )
+            for j in range(n)
+        ]
+        ledger.transfer_batch(specs, district=district, objects=False)
+
     have = Transfer.objects.count()
     bar = tqdm(total=million, initial=have, desc="生成流水", file=sys.stderr, mininterval=1)
     i = 0
     while have < million:
         chunk = min(100_000, million - have)
-        ledger.transfer_batch(
-            [
-                Spec(
-                    key=f"fill-{i}-{j}",
-                    debit=issuance.pk,
-                    credit=wallets[j % n_wallets],
-                    amount=1,
-                    kind="award",
-                    reason="填充",
-                )
-                for j in range(chunk)
-            ],
-            district=district,
-            objects=False,
-        )
+        awards(f"fill-{i}", chunk, "填充")
         have += chunk
         i += 1
         bar.update(chunk)
@@ -194,18 +198,85 @@ def run(backend: str, million: int) -> None:
     t0 = time.perf_counter()
     cp = log.checkpoint(district)
     secs = time.perf_counter() - t0
-    _django.emit(bench="ledger_checkpoint", **tag, leaves=cp.size, seconds=round(secs, 3))
+    _django.emit(
+        bench="ledger_checkpoint",
+        **tag,
+        measures=f"log.checkpoint of {cp.size} new leaves: leaves and stored tree nodes written, checkpoint signed",
+        new_leaves=cp.size,
+        seconds=round(secs, 3),
+        budget_seconds=round(30 * cp.size / 1_000_000, 1) if backend == "postgresql" else None,  # 30 s per 1M
+        ok=secs <= 30 * cp.size / 1_000_000 if backend == "postgresql" else None,
+        load=_django.load(),
+    )
+    from jiceng.bank import verify as verify_module
+
+    # Every transfer here is minutes old: with the hour's overlap the mark would hold none of them.
+    verify_module.OVERLAP = datetime.timedelta(0)
     t0 = time.perf_counter()
-    problems, figures = verify_district(district)
+    problems, figures = verify_district(district, full=True)
     secs = time.perf_counter() - t0
     _django.emit(
-        bench="ledger_verify",
+        bench="ledger_verify_full",
         **tag,
+        measures=f"ledger verify --full at {figures['transfers']} transfers and {figures['leaves']} leaves",
         transfers=figures["transfers"],
         leaves=figures["leaves"],
         seconds=round(secs, 3),
         problems=len(problems),
         ok=not problems,
+        load=_django.load(),
+    )
+
+    # proofs from stored nodes: a resident's inclusion bundle, and their page's 500 proofs
+    from jiceng import transparency
+
+    rng = random.Random(2)
+    picks = rng.sample(range(cp.size), 200)
+    ids = dict(LogLeaf.objects.filter(district=district, index__in=picks).values_list("index", "transfer_id"))
+    samples = []
+    for index in picks:
+        t = Transfer.objects.get(pk=ids[index])
+        t0 = time.perf_counter()
+        bundle = log.inclusion_bundle(t, cp)
+        samples.append((time.perf_counter() - t0) * 1000)
+    assert transparency.verify_bundle(bundle)
+    _django.emit(
+        bench="ledger_proof_stored_nodes",
+        **tag,
+        measures=f"log.inclusion_bundle from stored nodes (no in-memory tree), tree of {cp.size} leaves, 200 random leaves",
+        p50_ms=round(statistics.median(samples), 2),
+        p95_ms=round(statistics.quantiles(samples, n=20)[-1], 2),
+        load=_django.load(),
+    )
+    busy = Account.objects.get(pk=wallets[0])
+    t0 = time.perf_counter()
+    proofs = log.account_proofs(busy)
+    secs = time.perf_counter() - t0
+    _django.emit(
+        bench="ledger_account_proofs_stored_nodes",
+        **tag,
+        measures=f"log.account_proofs: {len(proofs['entries'])} inclusion proofs of one wallet, tree of {cp.size} leaves",
+        seconds=round(secs, 3),
+    )
+
+    # incremental verify after K new transfers (checkpointed), from the full run's mark
+    k = max(1, million // 100)
+    awards("later", k, "增量")
+    log.checkpoint(district)
+    t0 = time.perf_counter()
+    problems, inc = verify_district(district, full=False)
+    secs = time.perf_counter() - t0
+    _django.emit(
+        bench="ledger_verify_incremental",
+        **tag,
+        measures=f"ledger verify (incremental) after {k} new transfers on {figures['transfers']} verified ones",
+        new_transfers=k,
+        transfers_reread=inc.get("transfers"),
+        accounts=inc.get("accounts"),
+        seconds=round(secs, 3),
+        problems=len(problems),
+        ok=not problems and inc.get("mode") == "incremental",
+        load=_django.load(),
     )
 
     # 6. a resident's home page reads: balance and the last 20 entries, for random wallets

@@ -20,6 +20,8 @@ Layout
 * ``merkle``: leaf and node hashing, inclusion and consistency proofs and their
   RFC 9162 verification, and the incremental ``Frontier`` and ``MerkleTree``.
 * ``note``: Ed25519 signer and verifier keys, C2SP signed notes, and checkpoints.
+* ``stored``: ``NodeBuilder`` and ``StoredTree``, a tree kept in storage as its complete
+  subtrees, so proofs read O(log n) stored nodes instead of rebuilding the tree.
 * ``verify``: proof bundles (below), built and verified.
 * ``cli`` and ``__main__``: the ``verify`` command.
 
@@ -91,6 +93,7 @@ from .note import (
     sign_note,
     verifier_from_signer,
 )
+from .stored import NodeBuilder, StoredTree
 from .verify import consistency_bundle, inclusion_bundle, verify_bundle
 
 __all__ = [
@@ -99,8 +102,10 @@ __all__ = [
     "FormatError",
     "Frontier",
     "MerkleTree",
+    "NodeBuilder",
     "ProofError",
     "SignatureError",
+    "StoredTree",
     "VerificationError",
     "consistency_bundle",
     "consistency_proof",

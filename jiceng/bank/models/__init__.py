@@ -23,9 +23,11 @@ from jiceng.bank.models.ledger import (
     AccountKind,
     Checkpoint,
     LogLeaf,
+    LogNode,
     Transfer,
     TransferKind,
     TransferState,
+    VerifyMark,
 )
 from jiceng.bank.models.rewards import AlliancePartner, PartnerState, Redemption, RedemptionState, Reward
 
@@ -45,6 +47,7 @@ __all__ = [
     "Evidence",
     "FiledMode",
     "LogLeaf",
+    "LogNode",
     "Notice",
     "NoticeState",
     "Objection",
@@ -59,4 +62,5 @@ __all__ = [
     "Transfer",
     "TransferKind",
     "TransferState",
+    "VerifyMark",
 ]

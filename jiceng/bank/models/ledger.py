@@ -1,4 +1,6 @@
-"""The Moral Bank ledger's data. Only `bank/ledger.py` writes these tables."""
+"""The Moral Bank ledger's data. Only `bank/ledger.py` writes accounts and transfers; the
+transparency log's tables (leaves, nodes, checkpoints) are written by `bank/log.py`, and the
+verification mark by `bank/verify.py`."""
 
 from django.db import models
 from django.db.models import F, Q
@@ -198,3 +200,56 @@ class Checkpoint(models.Model):
     @property
     def root_hex(self) -> str:
         return bytes(self.root_hash).hex()
+
+
+class LogNode(models.Model):
+    """A complete interior node of the district's log tree, on every `log.NODE_STRIDE`-th level.
+
+    `level` is the subtree's height (leaves are height 0, in `LogLeaf`), `index` its position
+    on that level: the root of leaves `[index·2^level, (index+1)·2^level)`. Such a node never
+    changes once its leaves exist, so any worker answers proofs from these rows.
+    """
+
+    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        verbose_name = _("日志树节点")
+        verbose_name_plural = _("日志树节点")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "level", "index"], name="log_node_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}/{self.index}"
+
+
+class VerifyMark(models.Model):
+    """What the last passing `ledger verify` established, so the next one starts from there.
+
+    The log's first `size` leaves (committed to by the signed checkpoint of that size and
+    `root_hash`) were re-derived from their transfers, and `balances` holds each account's
+    posted sum over exactly those transfers. Every other transfer has an id above
+    `transfer_id` or is listed in `open_ids`. `seal` is an HMAC under a key derived from the
+    signing key, so the mark cannot be rewritten to hide an edit without that key.
+    """
+
+    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    size = models.BigIntegerField(_("已核验日志条数"))
+    root_hash = models.BinaryField(max_length=32)
+    transfer_id = models.BigIntegerField(_("已核验流水编号上限"))
+    open_ids = models.JSONField(default=list)  # transfers ≤ transfer_id not in the first `size` leaves
+    balances = models.BinaryField()  # (account id, posted) int64 pairs, by account id
+    seal = models.CharField(max_length=64)
+    full_at = models.DateTimeField(_("上次全量核验"))
+    verified_at = models.DateTimeField(_("核验时间"))
+
+    class Meta:
+        verbose_name = _("核验标记")
+        verbose_name_plural = _("核验标记")
+        constraints = [models.UniqueConstraint(fields=["district"], name="verify_mark_per_district")]
+
+    def __str__(self) -> str:
+        return f"{self.size}"
