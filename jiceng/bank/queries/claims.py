@@ -25,11 +25,20 @@ def claim_can_review(user, claim: DeedClaim) -> str | None:
             return _("不能审核本户家庭成员的申报")
     if claim.filed_by_id == user.pk and claim.filed_mode != FiledMode.SELF:
         return _("代办或举荐的申报需要由另一位工作人员审核")
-    if claim.reviews.filter(reviewer=user).exists():
+    if _reviewed_by(claim, user):
         return _("您已经审核过这条申报，需要另一位工作人员复核")
     if claim.state not in (ClaimState.SUBMITTED, ClaimState.UNDER_REVIEW):
         return _("这条申报的状态是“%(s)s”，无需再审核") % {"s": claim.get_state_display()}
     return None
+
+
+def _reviewed_by(claim: DeedClaim, user) -> bool:
+    """Whether `user` reviewed `claim`: from the prefetched reviews of a listed claim (one query for the
+    whole queue, not one per claim), else asked of the database (a review locks the claim first)."""
+    prefetched = getattr(claim, "_prefetched_objects_cache", {}).get("reviews")
+    if prefetched is not None:
+        return any(r.reviewer_id == user.pk for r in prefetched)
+    return claim.reviews.filter(reviewer=user).exists()
 
 
 def _waiting(user) -> QuerySet[DeedClaim]:

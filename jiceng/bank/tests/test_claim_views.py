@@ -208,3 +208,52 @@ def test_the_witness_lookup_stays_within_the_subdistrict(client, personas, regio
     make_person(regions["B1"], "远方居民", phone="13600002222")
     client.force_login(personas["resident"])
     assert "没有找到" in client.get(reverse("bank:witness_claim"), {"phone": "13600002222"}).content.decode()
+
+
+def test_the_review_queue_reads_reviews_once_and_still_refuses_a_second_review_by_the_same_worker(
+    client, personas, rules, regions
+):
+    """The queue's refusal for a claim the worker already reviewed comes from the prefetched reviews:
+    the page's queries do not grow with the claims waiting."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    EarningRule.objects.filter(pk=rules["helping"].pk).update(second_review_above=0)  # two reviews each
+    rule = EarningRule.objects.get(pk=rules["helping"].pk)
+    filed = [
+        claim_file(
+            filer=personas["outsider"],
+            data=ClaimInput(
+                claimant=make_person(regions["A1"], f"邻居{i}"),
+                rule=rule,
+                deed_date=timezone.localdate(),
+                text="帮邻居搬家",
+            ),
+        )
+        for i in range(2)
+    ]
+    claim_review(reviewer=personas["worker"], claim=filed[0], approve=True)
+    client.force_login(personas["worker"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("bank:review")).content.decode()
+        assert "您已经审核过这条申报" in page  # 邻居0's claim, reviewed once, waits for another worker
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for i in range(2, 8):
+        claim_review(
+            reviewer=personas["worker"],
+            claim=claim_file(
+                filer=personas["outsider"],
+                data=ClaimInput(
+                    claimant=make_person(regions["A1"], f"邻居{i}"),
+                    rule=rule,
+                    deed_date=timezone.localdate(),
+                    text="帮邻居搬家",
+                ),
+            ),
+            approve=True,
+        )
+    assert queries() == before
