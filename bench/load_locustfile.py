@@ -31,6 +31,7 @@ _successes = open(OUT / "successes.jsonl", "a", encoding="utf-8", buffering=1)  
 _residents = itertools.cycle(PLAN["residents"])
 _workers = itertools.cycle(PLAN["workers"])
 REWARDS = [int(k) for k in PLAN["rewards"]]
+RETRIES = 3  # posts of one redemption form when the first ones fail
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ONCE = re.compile(r'name="request_id" value="([^"]+)"')
@@ -143,18 +144,31 @@ class Resident(_LoggedIn):
         if not (token and once):
             return
         data = {"csrfmiddlewaretoken": token.group(1), "request_id": once.group(1)}
-        with self.client.post(
-            f"/bank/rewards/{reward}/redeem/",
-            data=data,
-            name="redeem",
-            allow_redirects=False,
-            catch_response=True,
-        ) as r:
-            made = VOUCHER.search(r.headers.get("Location") or "") if r.status_code == 302 else None
-            if made is None:
-                r.failure(f"兑换没有成功：HTTP {r.status_code}")
-                return
-        _success(kind="redeem", user=self.username, request_id=once.group(1), voucher=int(made.group(1)))
+        # A post that failed (a killed worker, the database restarting) is sent again with the same
+        # form id, as a resident taps again: it must lead to the one voucher, never to a second.
+        for attempt in range(1, RETRIES + 1):
+            with self.client.post(
+                f"/bank/rewards/{reward}/redeem/",
+                data=data,
+                name="redeem" if attempt == 1 else "redeem again",
+                allow_redirects=False,
+                catch_response=True,
+            ) as r:
+                made = VOUCHER.search(r.headers.get("Location") or "") if r.status_code == 302 else None
+                if made is None:
+                    r.failure(f"兑换没有成功：HTTP {r.status_code}")
+            if made is not None or r.status_code == 200:  # done, or refused in words: not a fault
+                break
+            time.sleep(1)
+        if made is None:
+            return
+        _success(
+            kind="redeem",
+            user=self.username,
+            request_id=once.group(1),
+            voucher=int(made.group(1)),
+            attempt=attempt,
+        )
         self.page(f"/bank/vouchers/{made.group(1)}/", "voucher")
 
 

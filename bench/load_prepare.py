@@ -24,7 +24,7 @@ RULE_CODE = "load-help"  # the rule of the claims the workers review
 
 
 def prepare(
-    *, residents: int = 5000, logins: int = 200, workers: int = 10, claims: int = 4000, progress: bool = True
+    *, residents: int = 5000, logins: int = 200, workers: int = 10, claims: int = 1500, progress: bool = True
 ) -> dict:
     """Make the load run's data in the database Django points at; see the module's doc."""
     from django.contrib.auth.hashers import make_password
