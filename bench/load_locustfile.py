@@ -3,8 +3,8 @@
 Run by `bench/load_run.py` (`locust --headless -f bench/load_locustfile.py ...`), which sets:
 - `LOAD_PLAN`: the JSON plan from `load_prepare.prepare` (logins, password, rewards);
 - `LOAD_OUT`: a directory for two JSON-lines files: `requests.jsonl`, one line per request
-  ([end time, name, milliseconds, ok]) and a `spawned` line once every user has started, from
-  which the driver computes throughput and percentiles; and `successes.jsonl`, one line per
+  ([end time, name, milliseconds, ok]) and a `logged_in` line per login, from which the driver
+  computes throughput and percentiles once every user is in; and `successes.jsonl`, one line per
   write that the server reported done (a redemption's form id and voucher, an approved
   claim), which `load_check.problems` later finds in the database.
 
@@ -47,11 +47,6 @@ def _log_request(request_type, name, response_time, response_length, exception, 
     )
 
 
-@events.spawning_complete.add_listener
-def _log_spawned(user_count, **_kw):
-    _requests.write(json.dumps({"spawned": round(time.time(), 3), "users": user_count}) + "\n")
-
-
 def _success(**fields) -> None:
     _successes.write(json.dumps(fields | {"t": round(time.time(), 3)}, ensure_ascii=False) + "\n")
 
@@ -83,6 +78,7 @@ class _LoggedIn(FastHttpUser):
                 r.failure(f"登录失败：{r.status_code}")
                 return False
         self.logged_in = True
+        _requests.write(json.dumps({"logged_in": round(time.time(), 3), "user": self.username}) + "\n")
         return True
 
     def page(self, path: str, name: str, hops: int = 2) -> str | None:

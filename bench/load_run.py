@@ -49,6 +49,7 @@ import load_prepare  # noqa: E402
 
 LOCUST = Path(sys.executable).parent / "locust"
 NOT_COUNTED = {"login", "login page"}  # once per simulated user, and slow by design (argon2)
+LOGIN_TIMEOUT = 600  # seconds for every simulated user to log in
 
 
 def positive_int(text: str) -> int:
@@ -162,10 +163,12 @@ class Server:
 # ---------------------------------------------------------------- one Locust run
 
 
-def locust_start(url: str, users: int, seconds: int, out: Path, plan: Path, env: dict) -> subprocess.Popen:
+def locust_start(url: str, users: int, out: Path, plan: Path, env: dict) -> subprocess.Popen:
+    """Locust headless at `users`, spawning a tenth of them a second; the driver stops it (SIGTERM),
+    and `-t` bounds it should the driver not."""
     out.mkdir(parents=True, exist_ok=True)
     cmd = [str(LOCUST), "-f", str(BENCH / "load_locustfile.py"), "--headless", "--host", url]
-    cmd += ["-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{seconds}s"]
+    cmd += ["-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{LOGIN_TIMEOUT + 900}s"]
     cmd += ["--only-summary", "--stop-timeout", "10", "--exit-code-on-error", "0", "--loglevel", "WARNING"]
     log = open(out / "locust.log", "w")  # noqa: SIM115 (the child writes to it until it ends)
     return subprocess.Popen(
@@ -173,31 +176,40 @@ def locust_start(url: str, users: int, seconds: int, out: Path, plan: Path, env:
     )
 
 
-def spawned_at(out: Path, proc: subprocess.Popen, timeout: float = 120) -> float:
-    """When every user had started (Locust's spawning_complete), read from the run's request log."""
-    deadline = time.monotonic() + timeout
-    path = out / "requests.jsonl"
+def all_logged_in(out: Path, proc: subprocess.Popen, users: int) -> float:
+    """When the last of `users` had logged in: the figures count from then, without the logins' argon2."""
+    deadline = time.monotonic() + LOGIN_TIMEOUT
     while time.monotonic() < deadline and proc.poll() is None:
-        if path.exists():
-            for line in path.read_text().splitlines():
-                if line.startswith('{"spawned"'):
-                    return json.loads(line)["spawned"]
+        logins, _rows = requests_read(out)
+        if len(logins) >= users:
+            return sorted(logins)[users - 1]
         time.sleep(0.5)
-    raise RuntimeError(f"Locust 没有在 {timeout:.0f} 秒内启动全部用户，见 {out / 'locust.log'}")
+    raise RuntimeError(f"{LOGIN_TIMEOUT} 秒内没有全部 {users} 个用户登录成功，见 {out / 'locust.log'}")
 
 
-def requests_read(out: Path) -> tuple[float, list[list]]:
-    spawned, rows = 0.0, []
-    for line in (out / "requests.jsonl").read_text().splitlines():
+def locust_stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def requests_read(out: Path) -> tuple[list[float], list[list]]:
+    """The login times and the requests ([end time, name, ms, ok]) of one run's log."""
+    logins, rows = [], []
+    path = out / "requests.jsonl"
+    for line in path.read_text().splitlines() if path.exists() else ():
         try:
             row = json.loads(line)
         except ValueError:
             continue
         if isinstance(row, dict):
-            spawned = row["spawned"]
+            logins.append(row["logged_in"])
         else:
             rows.append(row)
-    return spawned, rows
+    return logins, rows
 
 
 def percentile(values: list[float], q: int) -> float | None:
@@ -238,11 +250,12 @@ def successes(out: Path) -> dict:
 def level_run(
     server: Server, users: int, seconds: int, out: Path, plan: Path, env: dict, workers: int
 ) -> None:
-    proc = locust_start(server.url, users, seconds, out, plan, env)
-    began = spawned_at(out, proc)
-    proc.wait()
-    _spawned, rows = requests_read(out)
-    end = max((r[0] for r in rows), default=began)
+    proc = locust_start(server.url, users, out, plan, env)
+    began = all_logged_in(out, proc, users)
+    time.sleep(max(0.0, began + seconds - time.time()))
+    end = time.time()
+    locust_stop(proc)
+    _logins, rows = requests_read(out)
     done = successes(out)
     _django.emit(
         bench="load",
@@ -250,7 +263,7 @@ def level_run(
         " workers review; requests after every user logged in",
         users=users,
         seconds=round(end - began, 1),
-        **figures(rows, began, end + 0.001),
+        **figures(rows, began, end),
         redemptions=done.get("redeem", 0),
         reviews=done.get("review", 0),
         load=_django.load(),
@@ -260,8 +273,8 @@ def level_run(
 def fault_run(
     server: Server, cluster: load_cluster.Cluster, args: argparse.Namespace, out: Path, plan: Path, env: dict
 ) -> None:
-    proc = locust_start(server.url, args.fault_users, args.fault_seconds, out, plan, env)
-    began = spawned_at(out, proc)
+    proc = locust_start(server.url, args.fault_users, out, plan, env)
+    began = all_logged_in(out, proc, args.fault_users)
     gap = max(10.0, (args.fault_seconds - 15) / 3)  # before the kill, between the faults, after the restart
     time.sleep(gap)
     killed_at = time.time()
@@ -269,9 +282,10 @@ def fault_run(
     time.sleep(gap)
     restarted_at = time.time()
     restart_seconds = cluster.restart("immediate")
-    proc.wait()
-    _spawned, rows = requests_read(out)
-    end = max((r[0] for r in rows), default=restarted_at)
+    time.sleep(max(0.0, began + args.fault_seconds - time.time()))
+    end = time.time()
+    locust_stop(proc)
+    _logins, rows = requests_read(out)
 
     def fault(at: float, until: float) -> dict:
         failed = [r for r in rows if at <= r[0] < until and not r[3] and r[1] not in NOT_COUNTED]
@@ -290,8 +304,8 @@ def fault_run(
         seconds=round(end - began, 1),
         errors_before_faults=fault(began, killed_at)["errors"],
         worker_killed=fault(killed_at, restarted_at) | {"pid": killed},
-        postgres_restarted=fault(restarted_at, end + 0.001) | {"restart_s": round(restart_seconds, 2)},
-        **{k: v for k, v in figures(rows, began, end + 0.001).items() if k != "p95_ms_by_page"},
+        postgres_restarted=fault(restarted_at, end) | {"restart_s": round(restart_seconds, 2)},
+        **{k: v for k, v in figures(rows, began, end).items() if k != "p95_ms_by_page"},
         redemptions=done.get("redeem", 0),
         redemptions_done_on_a_later_post=done.get("retried", 0),
         reviews=done.get("review", 0),
