@@ -133,22 +133,36 @@ class Server:
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
-    def kill_one_worker(self) -> int:
-        """SIGKILL the worker that used the most CPU in the last fifth of a second: one mid-request."""
-
-        def cpu(pid: int) -> int:
+    def serving(self, pid: int) -> int:
+        """How many client connections worker `pid` holds open now: 1 while a sync worker is mid-request."""
+        inodes = set()
+        for fd in Path(f"/proc/{pid}/fd").glob("*"):
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                target = os.readlink(fd)
             except OSError:
-                return 0
-            return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        port = f"{self.port:04X}"
+        held = 0
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            # local address, state 01 (established), inode
+            if fields[1].endswith(":" + port) and fields[3] == "01" and fields[9] in inodes:
+                held += 1
+        return held
 
-        pids = self.worker_pids()
-        before = {pid: cpu(pid) for pid in pids}
-        time.sleep(0.2)
-        pid = max(pids, key=lambda p: cpu(p) - before[p])
-        os.kill(pid, signal.SIGKILL)
-        return pid
+    def kill_one_worker(self, wait: float = 10) -> tuple[int, int]:
+        """SIGKILL a worker caught in the middle of a request (waiting up to `wait` s for one);
+        returns its pid and the client connections it held."""
+        deadline = time.monotonic() + wait
+        while True:
+            busy = [(self.serving(pid), pid) for pid in self.worker_pids()]
+            held, pid = max(busy)
+            if held or time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                return pid, held
+            time.sleep(0.01)
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -278,7 +292,7 @@ def fault_run(
     gap = max(10.0, (args.fault_seconds - 15) / 3)  # before the kill, between the faults, after the restart
     time.sleep(gap)
     killed_at = time.time()
-    killed = server.kill_one_worker()
+    killed, in_flight = server.kill_one_worker()
     time.sleep(gap)
     restarted_at = time.time()
     restart_seconds = cluster.restart("immediate")
@@ -298,12 +312,13 @@ def fault_run(
     done = successes(out)
     _django.emit(
         bench="load-fault",
-        what="Locust load with kill -9 of one gunicorn worker, then PostgreSQL restarted -m immediate;"
-        " errors counted from each fault to the next (and to the end)",
+        what="Locust load with kill -9 of one gunicorn worker caught mid-request, then PostgreSQL restarted"
+        " -m immediate; errors the users saw, from each fault to the next (and to the end); the HTTP client,"
+        " like a browser, sends a GET again once when its connection is cut, never a POST",
         users=args.fault_users,
         seconds=round(end - began, 1),
         errors_before_faults=fault(began, killed_at)["errors"],
-        worker_killed=fault(killed_at, restarted_at) | {"pid": killed},
+        worker_killed=fault(killed_at, restarted_at) | {"pid": killed, "requests_it_was_serving": in_flight},
         postgres_restarted=fault(restarted_at, end) | {"restart_s": round(restart_seconds, 2)},
         **{k: v for k, v in figures(rows, began, end).items() if k != "p95_ms_by_page"},
         redemptions=done.get("redeem", 0),
