@@ -6,7 +6,7 @@ PYTHON  ?= python3
 STAMP   := $(VENV)/.installed
 JICENG  := $(VENV)/bin/jiceng
 
-.PHONY: run test bench lint format install serve demo clean
+.PHONY: run test bench load lint format install serve demo clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@for f in bench/bench_*.py; do $(PY) $$f || exit 1; done
+
+# Not part of `make test` or CI: Locust against gunicorn on a PostgreSQL cluster of its own
+# (started in a temp dir on a free port), at 10, 50 and 100 users, then the fault run; JSON lines.
+LOAD_STAMP := $(VENV)/.installed-load
+$(LOAD_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install -q -e '.[dev,load]'
+	@touch $(LOAD_STAMP)
+
+load: $(LOAD_STAMP)
+	$(PY) bench/load_run.py $(LOAD_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
