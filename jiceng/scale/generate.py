@@ -29,7 +29,7 @@ from jiceng.demo.district import load_regions_demo
 from jiceng.people.models import Person
 from jiceng.regions.models import Level, Region
 from jiceng.regions.services import regions_import_divisions
-from jiceng.scale import bank, civic, people
+from jiceng.scale import bank, civic, people, year
 from jiceng.scale.bulk import Bulk
 
 DEFAULT_RESIDENTS = 100_000
@@ -145,6 +145,10 @@ def district_generate(
     )
     if not communities:
         raise GenerateRefused(_("区 %(c)s 下没有社区") % {"c": region.code})
+    if residents < 2 * len(communities):
+        raise GenerateRefused(
+            _("居民人数至少是社区数的两倍：%(c)s 有 %(n)d 个社区") % {"c": region.name, "n": len(communities)}
+        )
     end = timezone.now() - dt.timedelta(minutes=1)
     start = timezone.make_aware(dt.datetime(end.astimezone(timezone.get_current_timezone()).year, 1, 1))
     if (end - start).days < 30:  # early January: the year so far is too short to hold a year's history
@@ -171,7 +175,7 @@ def district_generate(
             ids = bank.setup(world, bulk)
             bulk.finish()
         stage("居民与账号")
-        report.counts.update(bank.year(world, ids, transfers, bulk, progress=progress))
+        report.counts.update(year.year(world, ids, transfers, bulk, progress=progress))
         bulk.finish()
         stage("道德银行（含透明日志）")
         with transaction.atomic():

@@ -133,7 +133,8 @@ def residents(
     them, and a login for each resident who takes part in the Moral Bank (`wallet_share` of adults)."""
     rng, district = world.rng, world.district
     weights = rng.gamma(4.0, 1.0, len(world.communities))
-    per = np.floor(weights / weights.sum() * n).astype(np.int64)
+    # every community has residents; the rest are spread by the community's size
+    per = 1 + np.floor(weights / weights.sum() * (n - len(weights))).astype(np.int64)
     per[: n - per.sum()] += 1
     community = np.repeat(np.arange(len(world.communities)), per)
     today = dt.date.fromtimestamp(world.end)
