@@ -83,6 +83,17 @@ def _triggers_off() -> bool:
     return True
 
 
+def _session_for_bulk() -> None:
+    """A large page cache for SQLite's index updates; on PostgreSQL, commits that do not wait for the disk
+    (a crash loses at most the last moments, and a half-generated database is refused anyway)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit = off")
+        else:
+            cursor.execute("PRAGMA cache_size = -1000000")
+            cursor.execute("PRAGMA temp_store = MEMORY")
+
+
 def _triggers_on() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = DEFAULT")
@@ -163,6 +174,7 @@ def district_generate(
     )
     stage("区划")
     bulk = Bulk()
+    _session_for_bulk()
     fast = _triggers_off()
     try:
         with transaction.atomic():
