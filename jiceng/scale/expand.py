@@ -135,6 +135,8 @@ def stage_create(world: World, ids) -> None:
             ("idx", "reward_id", "partner_id", "name"),
             [(i, r[0], r[1], r[5]) for i, r in enumerate(ids.rewards)],
         )
+        if _pg():  # temporary tables are never analysed on their own; the joins need their sizes
+            cursor.execute("ANALYZE gen_wallet, gen_rule, gen_reward")
 
 
 def _copy_rows(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -227,6 +229,8 @@ def expand(rows: np.ndarray, world: World, bulk) -> None:
     offset = int(timezone.localtime(timezone.now()).utcoffset().total_seconds())
     with connection.cursor() as cursor:
         _copy_ints(cursor, "gen_tx", rows, COLUMNS)
+        if _pg():
+            cursor.execute("ANALYZE gen_tx")
         for target, select in _statements(world.district.pk, offset):
             cursor.execute(f"INSERT INTO {target} {select}")
             bulk.written[target.split(" ")[0]] = bulk.written.get(target.split(" ")[0], 0) + cursor.rowcount

@@ -24,16 +24,25 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiceng.activities.models import CheckIn
+from jiceng.alliance.models import Need
+from jiceng.bank.models import Account, DeedClaim, Donation, Notice, Redemption, Review, Transfer
+from jiceng.core.models import RoleGrant, User
 from jiceng.demo import DEMO_DISTRICT, DEMO_SOURCE
 from jiceng.demo.district import load_regions_demo
-from jiceng.people.models import Person
+from jiceng.people.models import Household, PartyMembership, Person
 from jiceng.regions.models import Level, Region
 from jiceng.regions.services import regions_import_divisions
 from jiceng.scale import bank, civic, people, year
-from jiceng.scale.bulk import Bulk
+from jiceng.scale.bulk import Bulk, indexes_create, indexes_drop
 
 DEFAULT_RESIDENTS = 100_000
 DEFAULT_TRANSFERS = 2_000_000
+# The tables written in bulk, whose plain indexes are built once at the end.
+BIG_TABLES = (
+    Person, Household, PartyMembership, User, RoleGrant, Account, Transfer, DeedClaim, Review, Notice,
+    Redemption, Donation, CheckIn, Need,
+)  # fmt: skip
 
 
 class GenerateRefused(Exception):
@@ -176,6 +185,7 @@ def district_generate(
     bulk = Bulk()
     _session_for_bulk()
     fast = _triggers_off()
+    rebuild = indexes_drop([m._meta.db_table for m in BIG_TABLES])
     try:
         with transaction.atomic():
             people.organisations(world)
@@ -197,6 +207,8 @@ def district_generate(
             bulk.finish()
         stage("活动、联盟与需求")
     finally:
+        indexes_create(rebuild, progress)
+        stage("重建索引")
         if fast:
             _triggers_on()
     if fast:
