@@ -100,7 +100,6 @@ def _session_for_bulk() -> None:
             cursor.execute("SET synchronous_commit = off")
         else:
             cursor.execute("PRAGMA cache_size = -1000000")
-            cursor.execute("PRAGMA temp_store = MEMORY")
 
 
 def _triggers_on() -> None:
