@@ -6,7 +6,7 @@ PYTHON  ?= python3
 STAMP   := $(VENV)/.installed
 JICENG  := $(VENV)/bin/jiceng
 
-.PHONY: run test bench load lint format install serve demo clean
+.PHONY: run test bench bench-scale load lint format install serve demo clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ $(LOAD_STAMP): $(STAMP) pyproject.toml
 
 load: $(LOAD_STAMP)
 	$(PY) bench/load_run.py $(LOAD_ARGS)
+
+# Not part of `make test` or CI: generates a district at scale into databases of its own
+# (PostgreSQL jiceng_scale at SCALE_RESIDENTS/SCALE_TRANSFERS, default 1M/20M; SQLite var/scale.sqlite3
+# at SCALE_SQLITE_RESIDENTS/SCALE_SQLITE_TRANSFERS, default 100k/2M) and runs bench/scale_*.py on each.
+bench-scale: $(STAMP)
+	@$(PY) -m jiceng.keys >/dev/null
+	$(PY) bench/_scale.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

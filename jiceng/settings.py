@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jiceng.assessment",
     "jiceng.portal",
     "jiceng.demo",
+    "jiceng.scale",
 ]
 
 MIDDLEWARE = [
