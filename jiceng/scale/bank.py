@@ -123,6 +123,7 @@ def setup(world: World, bulk: Bulk) -> Ids:
     for p, acc, op in zip(partners, accounts, operators, strict=True):
         for name, price in REWARDS:
             r = Reward(
+                district=district,
                 partner=p,
                 name=name,
                 points_price=price,
@@ -173,6 +174,7 @@ def setup(world: World, bulk: Bulk) -> Ids:
     needy = [
         (
             PersonInNeed(
+                district=district,
                 community=world.communities[ci],
                 person_id=int(world.person_ids[world.wallet_person[w]]),
                 reason="独居老人，行动不便",

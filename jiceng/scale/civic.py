@@ -93,12 +93,13 @@ def activities(world: World, bulk: Bulk, per_community_resident: float = 0.01) -
         for p in who:
             minutes = int(rng.integers(60, 121))
             rows.append(
-                (a.pk, int(world.person_ids[p]), bulk.ts(start + rng.uniform(-600, 600)))
+                (world.district.pk, a.pk, int(world.person_ids[p]), bulk.ts(start + rng.uniform(-600, 600)))
                 + (bulk.ts(start + minutes * 60), minutes, "qr", world.workers[ci][0])
             )
     bulk.write(
         CheckIn,
         [
+            "district_id",
             "activity_id",
             "person_id",
             "checked_in_at",

@@ -28,8 +28,9 @@ COLUMNS = (
 EXTRA_COLUMNS = {
     DeedClaim: ["id", "district_id", "community_id", "claimant_id", "rule_id", "points", "deed_date", "text"]
     + ["filed_by_id", "filed_mode", "text_public", "state", "transfer_id", "created_at", "decided_at"],
-    Review: ["claim_id", "reviewer_id", "decision", "reason", "created_at"],
+    Review: ["district_id", "claim_id", "reviewer_id", "decision", "reason", "created_at"],
     Objection: [
+        "district_id",
         "notice_id",
         "objector_id",
         "reason",
@@ -195,8 +196,8 @@ def _statements(district_id: int, offset: int) -> list[tuple[str, str]]:
             " FROM gen_tx e JOIN gen_wallet w ON w.w = e.wal JOIN gen_rule ru ON ru.idx = e.aux WHERE e.kind = 0",
         ),
         (
-            "bank_review (claim_id, reviewer_id, decision, reason, created_at)",
-            f"SELECT e.claim, e.operator, 'approve', '', {t} FROM gen_tx e WHERE e.kind = 0",
+            "bank_review (district_id, claim_id, reviewer_id, decision, reason, created_at)",
+            f"SELECT {d}, e.claim, e.operator, 'approve', '', {t} FROM gen_tx e WHERE e.kind = 0",
         ),
         (
             "bank_notice (id, district_id, community_id, kind, claim_id, transfer_id, masked_name, title, points,"
@@ -217,8 +218,9 @@ def _statements(district_id: int, offset: int) -> list[tuple[str, str]]:
             " FROM gen_tx e JOIN gen_wallet w ON w.w = e.wal JOIN gen_reward rw ON rw.idx = e.aux WHERE e.kind = 1",
         ),
         (
-            "bank_donation (donor_id, community_id, recipient_id, points, message, transfer_id, created_at)",
-            f"SELECT w.person, e.community, {_null('e.aux')}, e.amount, '一点心意', e.tid, {t}"
+            "bank_donation (district_id, donor_id, community_id, recipient_id, points, message, transfer_id,"
+            " created_at)",
+            f"SELECT {d}, w.person, e.community, {_null('e.aux')}, e.amount, '一点心意', e.tid, {t}"
             " FROM gen_tx e JOIN gen_wallet w ON w.w = e.wal WHERE e.kind = 2",
         ),
     ]

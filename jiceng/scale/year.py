@@ -149,7 +149,15 @@ class Year:
         neighbour = (int(row["wal"]) + 1) % len(self.avail)
         decider = None if decided is None else int(row["operator"])
         self.extra[Objection].append(
-            (int(row["notice"]), self.world.user_first + neighbour, reason, state, decider, decision)
+            (
+                self.world.district.pk,
+                int(row["notice"]),
+                self.world.user_first + neighbour,
+                reason,
+                state,
+                decider,
+                decision,
+            )
             + (self.bulk.ts(t + DAY / 2), self.bulk.ts(decided))
         )
 
@@ -272,7 +280,14 @@ class Year:
             )
             if not waiting:
                 self.extra[Review].append(
-                    (first + k, world.workers[ci][0], "reject", "照片看不清，请补充证明", b.ts(decided))
+                    (
+                        world.district.pk,
+                        first + k,
+                        world.workers[ci][0],
+                        "reject",
+                        "照片看不清，请补充证明",
+                        b.ts(decided),
+                    )
                 )
 
     # ------------------------------------------------------------ writing
