@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import CharField, F, Func, Q
 from django.utils import timezone
 
 from jiceng import transparency
@@ -29,9 +29,9 @@ NODE_STRIDE = 4
 logger = logging.getLogger(__name__)
 
 
-def _ts(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
+def _ts(value: dt.datetime | str | None) -> str | None:
+    if value is None or type(value) is str:  # a str is already the leaf's form (`_utc_text`)
+        return value
     if value.tzinfo is not dt.UTC:
         value = value.astimezone(dt.UTC)
     if value.year < 1000:  # isoformat pads the year, strftime does not
@@ -52,6 +52,28 @@ ENTRY_FIELDS = (
     "created_at",
     "resolved_at",
 )
+
+
+def _utc_text(field: str) -> Func:
+    """PostgreSQL writes a timestamp in the leaf's form (`_ts`: UTC, microseconds, "Z"; a year below
+    1000 unpadded, as strftime writes it), so a checkpoint of a million transfers does not parse two
+    million timestamps in Python only to format them again (half its time)."""
+    return Func(
+        F(field),
+        template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'FMYYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+        output_field=CharField(),
+    )
+
+
+def _entry_rows(qs):
+    """`qs` as tuples of `ENTRY_FIELDS`' values, the timestamps already in the leaf's form on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return qs.values_list(*ENTRY_FIELDS)
+    named = {"created_at": "created_text", "resolved_at": "resolved_text"}
+    return qs.annotate(
+        created_text=_utc_text("created_at"), resolved_text=_utc_text("resolved_at")
+    ).values_list(*(named.get(f, f) for f in ENTRY_FIELDS))
+
 
 _json_str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str
 _ENTRY = (
@@ -221,7 +243,7 @@ def checkpoint(district: Region, *, batch: int = 20_000, progress=None) -> Check
             raise RuntimeError(
                 "transparency log leaves and checkpoint disagree; run `jiceng ledger verify --full`"
             )
-        pending = unlogged(district).order_by("resolved_at", "id").values_list(*ENTRY_FIELDS)
+        pending = _entry_rows(unlogged(district).order_by("resolved_at", "id"))
         total = pending.count() if progress else 0
         if connection.vendor == "postgresql":
             rows = pending.iterator(

@@ -148,3 +148,35 @@ def test_a_transfer_entry_still_reads_as_before(regions):
     assert entry["amount"] == 12 and entry["district"] == regions["district"].code and entry["v"] == 1
     assert entry["created"].endswith("Z") and len(entry["created"]) == 27
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_timestamps_written_by_the_database_give_the_same_leaf_bytes(regions):
+    """A checkpoint reads the timestamps already in the leaf's form (on PostgreSQL, `to_char`); every
+    leaf must equal the one `ledger verify` derives from the transfer in Python, whatever the instant:
+    a whole second, the last microsecond of a year, a year below 1000, another time zone's midnight."""
+    district, a1 = regions["district"], regions["A1"]
+    wallet = funded_wallet(a1, 5)
+    issuance = ledger.issuance_account(a1)
+    made = ledger.transfer_batch(
+        [
+            Spec(key=f"ts-{i}", debit=issuance.pk, credit=wallet.pk, amount=1, kind="award", reason="时刻")
+            for i in range(5)
+        ],
+        district=district,
+    )
+    instants = [
+        dt.datetime(2026, 12, 1, 8, 0, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+        dt.datetime(999, 3, 4, 5, 6, 7, 80, tzinfo=dt.UTC),
+        dt.datetime(2027, 1, 1, 0, 0, 0, 1, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    ]
+    for t, at in zip(made, instants, strict=False):
+        Transfer.objects.filter(pk=t.pk).update(created_at=at, resolved_at=at + dt.timedelta(microseconds=7))
+    Transfer.objects.filter(pk=made[-1].pk).update(resolved_at=None)
+    qs = Transfer.objects.filter(pk__in=[t.pk for t in made]).order_by("pk")
+    fast = [log.leaf_bytes(district.code, row) for row in log._entry_rows(qs)]
+    assert fast == [log.transfer_entry(t) for t in qs]
+    assert (
+        b'"created":"0999-03-04' not in b"".join(fast)
+        and b'"created":"999-03-04T05:06:07.000080Z"' in fast[2]
+    )
