@@ -1,0 +1,52 @@
+"""The whole-district assessment at scale, on the district `jiceng generate` made.
+
+Publishes a subdistrict scheme and a community scheme holding every computed indicator of the
+catalogue that applies to the subject (as `bench_assessment.py` does; a rerun on a reused database
+publishes the next version of each) and times `run_compute` of each over the year so far.
+Budget: ≤ 60 s for the two runs together.
+
+Usage: SQLITE_PATH=… or DATABASE_URL=… python bench/scale_assessment.py
+"""
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _django  # noqa: E402
+import _scale  # noqa: E402
+
+
+def main() -> None:
+    common = _scale.attach()
+    import bench_assessment
+    from django.utils import timezone
+
+    from jiceng.assessment.services import run_compute
+    from jiceng.people.models import Person
+    from jiceng.regions.models import Level, Region
+
+    district = Region.objects.get(level=Level.DISTRICT, code__in=Person.objects.values("district__code")[:1])
+    today = timezone.localdate()
+    total = 0.0
+    for subject_type, scheme, codes in bench_assessment._schemes(district, today.year):
+        t = time.perf_counter()
+        run = run_compute(scheme=scheme, period_start=dt.date(today.year, 1, 1), period_end=today)
+        seconds = time.perf_counter() - t
+        total += seconds
+        _django.emit(
+            label=f"run_compute: {subject_type} scheme with every catalogue indicator ({len(codes)}), the year so far",
+            seconds=round(seconds, 2),
+            subjects=run.scores.count(),
+            **common,
+        )
+    _django.emit(
+        label="whole-district assessment: the subdistrict run and the community run (budget ≤ 60 s)",
+        seconds=round(total, 2),
+        **common,
+    )
+
+
+if __name__ == "__main__":
+    main()
