@@ -254,6 +254,15 @@ def verify_consistency(
 # ── Incremental trees ────────────────────────────────────────────────────────────────
 
 
+def checked_size(size: int | None, total: int) -> int:
+    """The tree size a question names (None: the whole tree), refused outside 0..total."""
+    if size is None:
+        return total
+    if not 0 <= size <= total:
+        raise ValueError(f"tree size {size} is outside 0..{total}")
+    return size
+
+
 class Frontier:
     """The compact range ``[0, size)``: one perfect-subtree root per set bit of ``size``.
 
@@ -404,11 +413,7 @@ class MerkleTree:
         return acc
 
     def _checked_size(self, size: int | None) -> int:
-        if size is None:
-            return self.size
-        if not 0 <= size <= self.size:
-            raise ValueError(f"tree size {size} is outside 0..{self.size}")
-        return size
+        return checked_size(size, self.size)
 
     def root(self, size: int | None = None) -> bytes:
         """Return the root of the first ``size`` leaves (default: all)."""

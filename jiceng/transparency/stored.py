@@ -20,7 +20,7 @@ leaves) and returns ``{(level, index): hash}``. Standard library only.
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from .merkle import EMPTY_ROOT, _hash_list, _path, _sha256, _subproof, node_hash
+from .merkle import EMPTY_ROOT, _hash_list, _path, _sha256, _subproof, checked_size, node_hash
 
 Fetch = Callable[[dict[int, list[tuple[int, int]]]], dict[tuple[int, int], bytes]]
 
@@ -174,11 +174,7 @@ class StoredTree:
         return walk(self._range_hash)
 
     def _checked_size(self, size: int | None) -> int:
-        if size is None:
-            return self.size
-        if not 0 <= size <= self.size:
-            raise ValueError(f"tree size {size} is outside 0..{self.size}")
-        return size
+        return checked_size(size, self.size)
 
     # -- the answers
 
