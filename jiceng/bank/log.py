@@ -19,7 +19,7 @@ from django.db.models import CharField, F, Func, Q
 from django.utils import timezone
 
 from jiceng import transparency
-from jiceng.bank.models import Checkpoint, LogLeaf, LogNode, Transfer, TransferState
+from jiceng.bank.models import Checkpoint, LogLeaf, LogNode, LogQueue, Transfer, TransferState
 from jiceng.regions.models import Region
 
 LEAF_VERSION = 1
@@ -243,7 +243,9 @@ def checkpoint(district: Region, *, batch: int = 20_000, progress=None) -> Check
             raise RuntimeError(
                 "transparency log leaves and checkpoint disagree; run `jiceng ledger verify --full`"
             )
-        pending = _entry_rows(unlogged(district).order_by("resolved_at", "id"))
+        # The queue (`LogQueue`) names the new final transfers; a transfer that somehow already has
+        # its leaf is left out here and its stale queue row dropped below.
+        pending = _entry_rows(queued(district).order_by("resolved_at", "id"))
         total = pending.count() if progress else 0
         if connection.vendor == "postgresql":
             rows = pending.iterator(
@@ -269,6 +271,7 @@ def checkpoint(district: Region, *, batch: int = 20_000, progress=None) -> Check
             size += len(chunk)
             if progress:
                 progress(size - start, total)
+        _dequeue(district, start)
         if size == start and last is not None:
             return last
         root = frontier.root()
@@ -335,12 +338,35 @@ def unlogged(district: Region | int | None = None, *, older_than: dt.datetime | 
     return qs
 
 
+def queued(district: Region | int):
+    """The district's final transfers in the log's queue that have no leaf yet."""
+    return Transfer.objects.filter(log_queue__district=district, leaf__isnull=True)
+
+
+def _dequeue(district: Region, start: int) -> None:
+    """Drop the queue rows of the transfers logged from index `start` on, and of any transfer that
+    was already a leaf."""
+    queue, leaves = LogQueue._meta.db_table, LogLeaf._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {queue} WHERE district_id = %s AND transfer_id IN"
+            f' (SELECT transfer_id FROM {leaves} WHERE district_id = %s AND "index" >= %s)',
+            [district.pk, district.pk, start],
+        )
+        cursor.execute(
+            f"DELETE FROM {queue} WHERE district_id = %s AND EXISTS"
+            f" (SELECT 1 FROM {leaves} l WHERE l.transfer_id = {queue}.transfer_id)",
+            [district.pk],
+        )
+
+
 def checkpoint_overdue(*, now: dt.datetime | None = None, also=()) -> list[Checkpoint]:
     """Append and sign for every district (and those in `also`) where a final transfer has waited
     half of `log_within()`; run each minute (by `bank settle`), that keeps every transfer's wait
     within the bound."""
     cutoff = (now or timezone.now()) - log_within() / 2
-    due = set(unlogged(older_than=cutoff).values_list("district_id", flat=True).distinct()) | set(also)
+    waiting = LogQueue.objects.filter(resolved_at__lte=cutoff).values_list("district_id", flat=True)
+    due = set(waiting.distinct()) | set(also)
     return [checkpoint(d) for d in Region.objects.filter(pk__in=due).order_by("pk")]
 
 

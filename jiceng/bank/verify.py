@@ -241,6 +241,13 @@ class _Run:
         waiting = log.unlogged(district).count()
         late = log.unlogged(district, older_than=self.now - log.log_within()).count() if waiting else 0
         self._late(late)
+        lost = log.unlogged(district).filter(log_queue__isnull=True).count() if waiting else 0
+        if lost:
+            problems.append(
+                f"有 {lost} 笔已入账或已作废的流水既不在透明日志里，也不在待入日志的队列里，检查点永远不会记入它们："
+                "队列由数据库触发器维护，请确认迁移 bank 0010 的触发器还在（`jiceng migrate`），"
+                "并联系技术人员核对这些流水"
+            )
         self.figures.update(
             mode="full",
             accounts=len(accounts),

@@ -6,7 +6,8 @@ given as seconds since the epoch (UTC) and written as text in each database's ow
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -102,6 +103,26 @@ class Bulk:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), list(self.next)):
                 cursor.execute(sql)
+
+
+class Side:
+    """A second connection, on a thread of its own, for work that runs beside the main connection's.
+
+    The server runs each connection on a core of its own, so on PostgreSQL the generator writes one
+    group of tables here while the main connection writes the other, and logs a month here while the
+    next month is written. Django gives each thread its own connection; `setup` prepares it (the
+    same session settings as the main one).
+    """
+
+    def __init__(self, setup: Callable[[], None]):
+        self.pool = ThreadPoolExecutor(1, initializer=setup)
+
+    def submit(self, fn: Callable, *args) -> Future:
+        return self.pool.submit(fn, *args)
+
+    def close(self) -> None:
+        self.pool.submit(lambda: connection.close()).result()  # the thread's own connection
+        self.pool.shutdown()
 
 
 def indexes_drop(tables: list[str]) -> list[str]:

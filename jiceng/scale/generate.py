@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 from django.apps import apps
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +34,7 @@ from jiceng.people.models import Household, PartyMembership, Person
 from jiceng.regions.models import Level, Region
 from jiceng.regions.services import regions_import_divisions
 from jiceng.scale import bank, civic, people, year
-from jiceng.scale.bulk import Bulk, indexes_create, indexes_drop
+from jiceng.scale.bulk import Bulk, Side, indexes_create, indexes_drop
 
 DEFAULT_RESIDENTS = 100_000
 DEFAULT_TRANSFERS = 2_000_000
@@ -98,6 +98,15 @@ def _session_for_bulk() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET synchronous_commit = off")
+            cursor.execute("SET work_mem = '256MB'")  # the INSERT … SELECT joins, in memory
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            if cursor.fetchone()[0]:  # compressed full-page images: a fraction of the WAL to write
+                try:
+                    with transaction.atomic():
+                        cursor.execute("SET LOCAL wal_compression = lz4")
+                    cursor.execute("SET wal_compression = lz4")
+                except DatabaseError:  # a server built without lz4
+                    pass
         else:
             cursor.execute("PRAGMA cache_size = -1000000")
 
@@ -107,25 +116,38 @@ def _triggers_on() -> None:
         cursor.execute("SET session_replication_role = DEFAULT")
 
 
-def foreign_keys_check(labels: list[str]) -> list[str]:
-    """Every foreign key of the given tables that names a missing row, as sentences (set-based)."""
-    problems = []
+def foreign_keys_check(labels: list[str], side: Side | None = None) -> list[str]:
+    """Every foreign key of the given tables that names a missing row, as sentences (set-based).
+
+    With `side`, every other query runs on the side's connection, at the same time."""
     qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for label in labels:
-            model = apps.get_model(label)
-            for f in model._meta.concrete_fields:
-                if not isinstance(f, models.ForeignKey) or not f.db_constraint:
-                    continue
-                target = f.related_model._meta
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM {qn(model._meta.db_table)} r WHERE r.{qn(f.column)} IS NOT NULL AND NOT EXISTS"
-                    f" (SELECT 1 FROM {qn(target.db_table)} t WHERE t.{qn(target.pk.column)} = r.{qn(f.column)})"
-                )
+    checks = []
+    for label in labels:
+        model = apps.get_model(label)
+        for f in model._meta.concrete_fields:
+            if not isinstance(f, models.ForeignKey) or not f.db_constraint:
+                continue
+            target = f.related_model._meta
+            sql = (
+                f"SELECT COUNT(*) FROM {qn(model._meta.db_table)} r WHERE r.{qn(f.column)} IS NOT NULL AND NOT EXISTS"
+                f" (SELECT 1 FROM {qn(target.db_table)} t WHERE t.{qn(target.pk.column)} = r.{qn(f.column)})"
+            )
+            checks.append((f"{label}.{f.name}：{{}} 行指向不存在的 {target.label}", sql))
+
+    def run(part: list[tuple[str, str]]) -> list[str]:
+        out = []
+        with connection.cursor() as cursor:
+            for sentence, sql in part:
+                cursor.execute(sql)
                 missing = cursor.fetchone()[0]
                 if missing:
-                    problems.append(f"{label}.{f.name}：{missing} 行指向不存在的 {target.label}")
-    return problems
+                    out.append(sentence.format(missing))
+        return out
+
+    if side is None:
+        return run(checks)
+    there = side.submit(run, checks[1::2])
+    return run(checks[0::2]) + there.result()
 
 
 def district_generate(
@@ -196,7 +218,21 @@ def district_generate(
             ids = bank.setup(world, bulk)
             bulk.finish()
         stage("居民与账号")
-        report.counts.update(year.year(world, ids, transfers, bulk, progress=progress))
+        sides = None
+        # Two more connections on PostgreSQL, which must see what this one committed (so not inside a
+        # caller's transaction); SQLite has one writer, so a second connection would only wait.
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+
+            def setup() -> None:
+                _session_for_bulk()
+                _triggers_off()
+
+            sides = (Side(setup), Side(setup))
+        try:
+            report.counts.update(year.year(world, ids, transfers, bulk, progress=progress, sides=sides))
+        finally:
+            for side in sides or ():
+                side.close()
         bulk.finish()
         stage("道德银行（含透明日志）")
         with transaction.atomic():
@@ -211,9 +247,15 @@ def district_generate(
         if fast:
             _triggers_on()
     if fast:
-        problems = foreign_keys_check(
-            sorted(m._meta.label for m in apps.get_models() if m.__module__.startswith("jiceng."))
-        )
+        side = None if connection.in_atomic_block else Side(lambda: None)
+        try:
+            problems = foreign_keys_check(
+                sorted(m._meta.label for m in apps.get_models() if m.__module__.startswith("jiceng.")),
+                side,
+            )
+        finally:
+            if side is not None:
+                side.close()
         if problems:
             raise RuntimeError("生成的数据有外键错误：" + "；".join(problems))
         stage("外键核对")

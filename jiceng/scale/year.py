@@ -8,13 +8,16 @@ awards become spendable when their notice ends, a voided voucher's points when i
 cached balances are summed as the rows are made and written last (`jiceng ledger verify` proves them).
 
 The day's rows go to a staging table of integers (binary COPY on PostgreSQL); `expand.py` turns them
-into the real tables' rows in a few INSERT … SELECT statements. Each month is one transaction, and the
-ledger's own `log.checkpoint` then logs the month's final transfers, as `bank settle` would have.
+into the real tables' rows in a few INSERT … SELECT statements. After each month the ledger's own
+`log.checkpoint` logs the month's final transfers, as `bank settle` would have; on PostgreSQL that
+runs on a second connection while the next month is written, and a third writes half the tables.
 """
 
 import sys
 import time
 from collections import defaultdict
+from concurrent.futures import Future
+from contextlib import nullcontext
 
 import numpy as np
 from django.db import transaction
@@ -71,6 +74,7 @@ class Year:
         self.staged: list[np.ndarray] = []
         self.extra: dict[type, list[tuple]] = defaultdict(list)
         self.counts: dict[str, int] = defaultdict(int)
+        self.stage: expand.Stage | None = None
 
     # ------------------------------------------------------------ one day
 
@@ -292,12 +296,12 @@ class Year:
 
     # ------------------------------------------------------------ writing
 
-    def flush(self) -> int:
+    def flush(self, side=None) -> int:
         if not self.staged:
             return 0
         rows = np.concatenate(self.staged)
         self.staged = []
-        expand.expand(rows, self.world, self.bulk)
+        expand.expand(rows, self.world, self.bulk, self.stage, side)
         for model, columns in expand.EXTRA_COLUMNS.items():
             extra = self.extra.pop(model, [])
             if extra:
@@ -321,8 +325,13 @@ class Year:
         return out
 
 
-def year(world: World, ids: Ids, transfers: int, bulk: Bulk, *, progress: bool) -> dict:
-    """Simulate the year day by day, a month per transaction, logging each month's final transfers."""
+def year(world: World, ids: Ids, transfers: int, bulk: Bulk, *, progress: bool, sides=None) -> dict:
+    """Simulate the year day by day, logging each month's final transfers after the month.
+
+    Without `sides`, each month is one transaction and is logged before the next begins. With
+    `sides` (two `Side` connections, PostgreSQL), each statement commits on its own, two connections
+    write each batch, and a month is logged on the second side while the next month is written.
+    """
     days = max(1, int((world.end - world.start) // DAY) + 1)
     weekend = np.array([expand.weekday(world.start + d * DAY) >= 5 for d in range(days)])
     weights = np.where(weekend, 1.3, 1.0)
@@ -334,10 +343,18 @@ def year(world: World, ids: Ids, transfers: int, bulk: Bulk, *, progress: bool) 
         total=transfers, desc="积分流水", unit="笔", disable=not progress, file=sys.stderr, mininterval=1
     )
     spent = {"simulate": 0.0, "write": 0.0, "log": 0.0}
+    writer, logger = sides or (None, None)
+    month_logged: Future | None = None
+
+    def log_month() -> float:
+        t0 = time.perf_counter()
+        log.checkpoint(world.district)  # the ledger's own code appends and signs, as `bank settle` does
+        return time.perf_counter() - t0
+
     d = 0
-    expand.stage_create(world, ids)
+    sim.stage = expand.stage_create(world, ids, shared=sides is not None)
     while d < days:
-        with transaction.atomic():
+        with transaction.atomic() if sides is None else nullcontext():
             stop = min(days, d + 30)
             while d < stop:
                 t0 = time.perf_counter()
@@ -345,13 +362,18 @@ def year(world: World, ids: Ids, transfers: int, bulk: Bulk, *, progress: bool) 
                 sim.unawarded(world.start + d * DAY, unawarded // days + (1 if d < unawarded % days else 0))
                 t1 = time.perf_counter()
                 if sum(len(s) for s in sim.staged) >= 200_000 or d == stop - 1:
-                    bar.update(sim.flush())
+                    bar.update(sim.flush(writer))
                 spent["simulate"] += t1 - t0
                 spent["write"] += time.perf_counter() - t1
                 d += 1
-        t0 = time.perf_counter()
-        log.checkpoint(world.district)  # the ledger's own code appends and signs, as `bank settle` does
-        spent["log"] += time.perf_counter() - t0
+        if logger is None:
+            spent["log"] += log_month()
+        else:
+            if month_logged is not None:
+                spent["log"] += month_logged.result()  # at most one month behind
+            month_logged = logger.submit(log_month)
+    if month_logged is not None:
+        spent["log"] += month_logged.result()
     with transaction.atomic():
         expand.balances_write(sim.balances())
     expand.stage_drop()

@@ -178,6 +178,24 @@ class LogLeaf(models.Model):
         return f"{self.index}"
 
 
+class LogQueue(models.Model):
+    """A final transfer waiting for its leaf: the database adds the row itself, by a trigger on
+    `bank_transfer`, in the transaction that made the transfer posted or voided, and `log.checkpoint`
+    removes it when it writes the leaf. So a checkpoint finds its new transfers without comparing
+    every transfer with every leaf (`verify --full` still does that, as the backstop)."""
+
+    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    transfer = models.OneToOneField(Transfer, on_delete=models.CASCADE, related_name="log_queue")
+    resolved_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("待入日志的流水")
+        verbose_name_plural = _("待入日志的流水")
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id}"
+
+
 class Checkpoint(models.Model):
     """A signed tree head (C2SP tlog-checkpoint), published on the notice board."""
 

@@ -8,8 +8,10 @@ from django.urls import reverse
 from jiceng.bank.models import (
     Account,
     AccountKind,
+    Checkpoint,
     ClaimState,
     DeedClaim,
+    LogQueue,
     Notice,
     NoticeState,
     Redemption,
@@ -111,3 +113,23 @@ def test_the_command_refuses_nonsense_in_chinese():
         call_command("generate", "--residents", "0")
     with pytest.raises(CommandError, match="积分流水笔数应为整数"):
         call_command("generate", "--transfers", "many")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_three_connections_write_and_log_the_same_district():
+    """Outside a transaction, PostgreSQL writes half the tables and logs each month on connections of
+    their own (`Side`); the district is as whole as the one connection's."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer: the generator uses one connection there")
+    report = district_generate(residents=RESIDENTS, transfers=TRANSFERS, seed=7, progress=False)
+    assert Transfer.objects.count() == TRANSFERS
+    awards = Transfer.objects.filter(kind=TransferKind.AWARD)
+    assert DeedClaim.objects.filter(transfer__in=awards).count() == awards.count() > 0
+    assert Notice.objects.filter(transfer__in=awards).count() == awards.count()
+    assert Redemption.objects.count() == Transfer.objects.filter(kind=TransferKind.REDEMPTION).count()
+    assert not LogQueue.objects.exists()  # every month logged, the last one waited for
+    assert Checkpoint.objects.count() >= 2
+    problems, figures = verify_district(Region.objects.get(code=report.district))
+    assert problems == [] and figures["awaiting_checkpoint"] == 0
