@@ -1,12 +1,12 @@
 """The database the load run serves, prepared through the product's own services.
 
-`prepare(...)` is the one place the load run's data is made: the demo district
-(`jiceng demo`), more residents through the roster import, logins for some of them and
-for community workers, points in their wallets from their communities' issuance
-accounts (the ledger's batch), rewards with ample stock published by the demo's
-approved partners, and claims the residents filed themselves for the workers to review.
-When `jiceng generate` builds the district, its first step (`_district`) is what it replaces;
-the rest (logins, points, stock, claims) is what a load run needs on top of any district.
+`prepare(...)` is the one place the load run's data is made: a district at scale made by
+`jiceng generate` (residents in households, a year of claims, notices, awards, vouchers and
+donations; `_district`), then what a load run needs on top of it through the product's own
+services: logins for some residents without one and for community workers, points in their
+wallets from their communities' issuance accounts (the ledger's batch), rewards with ample
+stock published by the district's approved partners, and claims the residents filed
+themselves for the workers to review.
 
 Returns the plan the Locust users read (written as JSON by the driver): the shared
 password, the resident and worker logins, the rewards they may redeem, and each reward's
@@ -24,7 +24,13 @@ RULE_CODE = "load-help"  # the rule of the claims the workers review
 
 
 def prepare(
-    *, residents: int = 5000, logins: int = 200, workers: int = 10, claims: int = 1500, progress: bool = True
+    *,
+    residents: int = 100_000,
+    transfers: int = 2_000_000,
+    logins: int = 200,
+    workers: int = 10,
+    claims: int = 1500,
+    progress: bool = True,
 ) -> dict:
     """Make the load run's data in the database Django points at; see the module's doc."""
     from django.contrib.auth.hashers import make_password
@@ -40,7 +46,7 @@ def prepare(
     from jiceng.people.models import Person
     from jiceng.regions.models import Level, Region
 
-    district, admin = _district(residents, progress)
+    district, admin = _district(residents, transfers, progress)
     communities = list(Region.objects.filter(district.subtree_q(), level=Level.COMMUNITY).order_by("code"))
     chosen = communities[:: max(1, len(communities) // max(workers, 1))][:workers] or communities[:1]
     # Residents who log in: spread over the communities that have a worker, so every worker has claims.
@@ -141,36 +147,15 @@ def prepare(
     }
 
 
-def _district(residents: int, progress: bool):
-    """The demo district plus `residents` more residents (the roster import); the district and its admin."""
-    from jiceng.core.models import User
-    from jiceng.demo import DEMO_DISTRICT
-    from jiceng.demo.services import demo_load
-    from jiceng.people.services import people_import
-    from jiceng.regions.models import Level, Region
+def _district(residents: int, transfers: int, progress: bool):
+    """A district made by `jiceng generate` (its year of records included); the district and its admin."""
+    from jiceng.core.models import Role, RoleGrant
+    from jiceng.regions.models import Region
+    from jiceng.scale.generate import district_generate
 
-    demo_load(progress=progress)
-    district = Region.objects.get(code=DEMO_DISTRICT)
-    admin = User.objects.get(username="district")
-    codes = list(
-        Region.objects.filter(district.subtree_q(), level=Level.COMMUNITY)
-        .order_by("code")
-        .values_list("code", flat=True)
-    )
-    out = io.StringIO()
-    sheet = csv.writer(out)
-    sheet.writerow(["姓名", "性别", "社区代码", "户号", "住址"])
-    for i in range(residents):
-        sheet.writerow(
-            [
-                f"压测居民{i}",
-                "男" if i % 2 else "女",
-                codes[i % len(codes)],
-                f"L{i // 3}",
-                f"压测路{i // 3}号",
-            ]
-        )
-    people_import(data=out.getvalue().encode(), filename="load.csv", scope_region=district, actor=admin)
+    report = district_generate(residents=residents, transfers=transfers, progress=progress)
+    district = Region.objects.get(code=report.district)
+    admin = RoleGrant.objects.filter(role=Role.DISTRICT_ADMIN, region=district).order_by("pk").first().user
     return district, admin
 
 

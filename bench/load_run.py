@@ -21,7 +21,8 @@
    notice) and nothing half-written; one JSON line, and a non-zero exit when anything fails.
 
 Usage: python bench/load_run.py [--users 10,50,100] [--seconds 60] [--fault-users 50]
-       [--fault-seconds 90] [--workers 4] [--residents 5000] [--logins 200] [--claims 1500]
+       [--fault-seconds 90] [--workers 4] [--residents 100000] [--transfers 2000000] [--logins 200]
+       [--claims 1500]
        [--no-fault] [--keep DIR]
 """
 
@@ -75,7 +76,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--fault-users", type=positive_int, default=50, help="故障测试的并发用户数（默认 50）")
     p.add_argument("--fault-seconds", type=positive_int, default=90, help="故障测试持续秒数（默认 90）")
     p.add_argument("--workers", type=positive_int, default=4, help="gunicorn 网页进程数（默认 4）")
-    p.add_argument("--residents", type=positive_int, default=5000, help="示范区之外再导入的居民数")
+    p.add_argument("--residents", type=positive_int, default=100_000, help="生成的区的居民数（默认 10 万）")
+    p.add_argument("--transfers", type=positive_int, default=2_000_000, help="生成的一年积分流水笔数（默认 200 万）")
     p.add_argument("--logins", type=positive_int, default=200, help="有登录名的居民数")
     p.add_argument("--claims", type=positive_int, default=1500, help="待审核的申报数")
     p.add_argument("--no-fault", action="store_true", help="不做故障测试")
@@ -382,13 +384,14 @@ def main(argv: list[str] | None = None) -> int:
         call_command("migrate", verbosity=0)
         began = time.monotonic()
         plan = load_prepare.prepare(
-            residents=args.residents, logins=args.logins, workers=max(args.users + [args.fault_users]) // 10 or 1,
+            residents=args.residents, transfers=args.transfers, logins=args.logins, workers=max(args.users + [args.fault_users]) // 10 or 1,
             claims=args.claims,
         )  # fmt: skip
         _django.emit(
             bench="load-prepare",
-            what="demo district, residents through the roster import, logins, points, rewards, claims",
-            residents_imported=args.residents,
+            what="a district made by jiceng generate, then logins, points, rewards, claims",
+            residents=args.residents,
+            transfers=args.transfers,
             logins=len(plan["residents"]),
             workers=len(plan["workers"]),
             claims=args.claims,

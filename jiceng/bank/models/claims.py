@@ -31,8 +31,8 @@ class Evidence(models.TextChoices):
 class EarningRule(models.Model):
     """One version of a rule. Editing writes a new version; claims keep the version and points they got."""
 
-    district = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    district = models.ForeignKey(  # its composite unique constraint leads with it
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区"), db_index=False
     )
     subdistrict = models.ForeignKey(
         "regions.Region",
@@ -135,8 +135,8 @@ class DeedClaim(models.Model):
     district = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
     )
-    community = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区")
+    community = models.ForeignKey(  # claim_queue (community, state) leads with it
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"), db_index=False
     )
     claimant = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="claims", verbose_name=_("申报人")
@@ -206,8 +206,8 @@ class Review(models.Model):
         APPROVE = "approve", _("通过")
         REJECT = "reject", _("不通过")
 
-    district = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    district = models.ForeignKey(  # one_review_per_reviewer (district, claim, reviewer) leads with it
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区"), db_index=False
     )
     claim = models.ForeignKey(DeedClaim, on_delete=models.PROTECT, related_name="reviews")
     reviewer = models.ForeignKey(

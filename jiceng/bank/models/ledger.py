@@ -104,16 +104,17 @@ class TransferState(models.TextChoices):
 
 
 class Transfer(models.Model):
-    district = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区")
+    district = models.ForeignKey(  # the unique (district, key) index leads with it
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区"), db_index=False
     )
     key = models.CharField(_("幂等键"), max_length=120)
     payload_hash = models.CharField(max_length=64)
+    # Indexed by transfer_debit_recent and transfer_credit_recent, which lead with them.
     debit = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="debits", verbose_name=_("转出账户")
+        Account, on_delete=models.PROTECT, related_name="debits", verbose_name=_("转出账户"), db_index=False
     )
     credit = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="credits", verbose_name=_("转入账户")
+        Account, on_delete=models.PROTECT, related_name="credits", verbose_name=_("转入账户"), db_index=False
     )
     amount = models.BigIntegerField(_("积分"))
     kind = models.CharField(_("类型"), max_length=14, choices=TransferKind.choices)
@@ -164,7 +165,8 @@ class Transfer(models.Model):
 class LogLeaf(models.Model):
     """One leaf of the district's append-only Merkle log: a transfer in its final state."""
 
-    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # leaf_index_unique (district, index) leads with the district
+    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     index = models.BigIntegerField()
     transfer = models.OneToOneField(Transfer, on_delete=models.PROTECT, related_name="leaf")
     leaf_hash = models.BinaryField(max_length=32)
@@ -184,8 +186,12 @@ class LogQueue(models.Model):
     removes it when it writes the leaf. So a checkpoint finds its new transfers without comparing
     every transfer with every leaf (`verify --full` still does that, as the backstop)."""
 
-    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    transfer = models.OneToOneField(Transfer, on_delete=models.CASCADE, related_name="log_queue")
+    # unindexed: the queue holds minutes of transfers, and every transfer would pay for the index
+    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # the key: one index, not a surrogate id's and the link's
+    transfer = models.OneToOneField(
+        Transfer, on_delete=models.CASCADE, related_name="log_queue", primary_key=True
+    )
     resolved_at = models.DateTimeField(null=True)
 
     class Meta:
@@ -199,7 +205,8 @@ class LogQueue(models.Model):
 class Checkpoint(models.Model):
     """A signed tree head (C2SP tlog-checkpoint), published on the notice board."""
 
-    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # checkpoint_size_unique (district, size) leads with the district
+    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     size = models.BigIntegerField(_("日志条数"))
     root_hash = models.BinaryField(_("根哈希"), max_length=32)
     note = models.TextField(_("签名检查点"))
@@ -228,7 +235,8 @@ class LogNode(models.Model):
     changes once its leaves exist, so any worker answers proofs from these rows.
     """
 
-    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # log_node_unique (district, level, index) leads with the district
+    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     level = models.PositiveSmallIntegerField()
     index = models.BigIntegerField()
     hash = models.BinaryField(max_length=32)

@@ -83,7 +83,8 @@ class RedemptionState(models.TextChoices):
 
 
 class Redemption(models.Model):
-    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # redemption_code_unique (district, code) leads with the district
+    district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="redemptions")
     partner = models.ForeignKey(AlliancePartner, on_delete=models.PROTECT, related_name="redemptions")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="redemptions")

@@ -75,3 +75,26 @@ def test_every_line_says_what_happened_and_to_whom(client, personas, regions):
     home = client.get(reverse("portal:resident_home")).content.decode()
     assert "待定" not in home and "您赠予" in home and "没有扣分" in home
     assert f"{neighbour.masked_name} 赠予" not in home
+
+
+def test_the_latest_entries_merge_both_sides_newest_first(regions):
+    """In and out, interleaved: the newest `limit` of them, whichever side each is on."""
+    a1 = regions["A1"]
+    me, other = funded_wallet(a1, 100, name="甲"), funded_wallet(a1, 100, name="乙")
+    made = []
+    for i in range(12):
+        src, dst = (me, other) if i % 3 else (other, me)
+        made.append(
+            ledger.transfer(
+                district=regions["district"],
+                debit=src,
+                credit=dst,
+                key=f"mix-{i}",
+                amount=1,
+                reason="往来",
+                kind="donation",
+            ).pk
+        )
+    got = [t.pk for t in entry_list_recent(me, 5)]
+    assert got == sorted(made, reverse=True)[:5]
+    assert len(entry_list_recent(me, 50)) == 13  # the twelve and the seed award

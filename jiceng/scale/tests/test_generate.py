@@ -133,3 +133,21 @@ def test_on_postgresql_three_connections_write_and_log_the_same_district():
     assert Checkpoint.objects.count() >= 2
     problems, figures = verify_district(Region.objects.get(code=report.district))
     assert problems == [] and figures["awaiting_checkpoint"] == 0
+
+
+def test_the_foreign_key_check_finds_a_dangling_id_past_the_ids_and_in_a_gap(regions):
+    """Ids without a gap are proved by their least and greatest; a gap sends the key to the anti-join."""
+    from jiceng.bank.tests.factories import funded_wallet
+    from jiceng.scale.generate import foreign_keys_check
+
+    funded_wallet(regions["A1"], 5)
+    t = Transfer.objects.get()
+    users = [User.objects.create(username=f"fk-{i}") for i in range(3)]
+    assert foreign_keys_check(["bank.Transfer"]) == []
+    Transfer.objects.filter(pk=t.pk).update(operator_id=users[-1].pk + 1000)  # past every id
+    assert foreign_keys_check(["bank.Transfer"]) == ["bank.Transfer.operator：1 行指向不存在的 core.User"]
+    gap = users[1].pk
+    users[1].delete()
+    Transfer.objects.filter(pk=t.pk).update(operator_id=gap)  # within the range, in the gap
+    assert foreign_keys_check(["bank.Transfer"]) == ["bank.Transfer.operator：1 行指向不存在的 core.User"]
+    Transfer.objects.filter(pk=t.pk).update(operator_id=None)  # whole again for the teardown's own check

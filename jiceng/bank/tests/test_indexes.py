@@ -1,0 +1,33 @@
+"""No index on the ledger's tables is paid for twice: a single-column index whose column already
+leads a composite index or unique constraint (one without a condition) serves no lookup the
+composite does not, and every insert would update both."""
+
+import pytest
+from django.apps import apps
+from django.db import connection, models
+
+pytestmark = pytest.mark.django_db
+
+
+def _leads(model) -> set[str]:
+    """The columns that lead a composite index or unique constraint covering every row."""
+    meta = model._meta
+    composites = [i.fields for i in meta.indexes if not i.condition and not i.expressions]
+    composites += [
+        c.fields for c in meta.constraints if isinstance(c, models.UniqueConstraint) and not c.condition
+    ]
+    composites += [list(u) for u in meta.unique_together]
+    return {meta.get_field(f.lstrip("-")).column for f in (fs[0] for fs in composites if len(fs) > 1)}
+
+
+def test_no_single_column_index_repeats_the_lead_of_a_composite():
+    repeated = []
+    with connection.cursor() as cursor:
+        for model in apps.get_app_config("bank").get_models():
+            leads = _leads(model)
+            found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            for name, c in found.items():
+                single = c["index"] and not c["unique"] and not c["primary_key"] and len(c["columns"]) == 1
+                if single and c["columns"][0] in leads:
+                    repeated.append(f"{model._meta.db_table}.{name}")
+    assert repeated == [], "\n".join(repeated)
