@@ -13,9 +13,7 @@ password, the resident and worker logins, the rewards they may redeem, and each 
 stock before the run.
 """
 
-import csv
 import datetime as dt
-import io
 
 PASSWORD = "jiceng-load-2026"
 POINTS = 1_000_000  # each login's starting points: nobody runs out during a run

@@ -77,7 +77,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--fault-seconds", type=positive_int, default=90, help="故障测试持续秒数（默认 90）")
     p.add_argument("--workers", type=positive_int, default=4, help="gunicorn 网页进程数（默认 4）")
     p.add_argument("--residents", type=positive_int, default=100_000, help="生成的区的居民数（默认 10 万）")
-    p.add_argument("--transfers", type=positive_int, default=2_000_000, help="生成的一年积分流水笔数（默认 200 万）")
+    p.add_argument(
+        "--transfers", type=positive_int, default=2_000_000, help="生成的一年积分流水笔数（默认 200 万）"
+    )
     p.add_argument("--logins", type=positive_int, default=200, help="有登录名的居民数")
     p.add_argument("--claims", type=positive_int, default=1500, help="待审核的申报数")
     p.add_argument("--no-fault", action="store_true", help="不做故障测试")
