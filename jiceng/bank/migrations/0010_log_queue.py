@@ -94,9 +94,10 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='LogQueue',
             fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('resolved_at', models.DateTimeField(null=True)),
                 ('district', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region')),
-                ('transfer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='log_queue', serialize=False, to='bank.transfer')),
+                ('transfer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='log_queue', to='bank.transfer')),
             ],
             options={
                 'verbose_name': '待入日志的流水',

@@ -188,10 +188,7 @@ class LogQueue(models.Model):
 
     # unindexed: the queue holds minutes of transfers, and every transfer would pay for the index
     district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
-    # the key: one index, not a surrogate id's and the link's
-    transfer = models.OneToOneField(
-        Transfer, on_delete=models.CASCADE, related_name="log_queue", primary_key=True
-    )
+    transfer = models.OneToOneField(Transfer, on_delete=models.CASCADE, related_name="log_queue")
     resolved_at = models.DateTimeField(null=True)
 
     class Meta:
