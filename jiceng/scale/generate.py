@@ -80,14 +80,18 @@ def _regions(code: str, source: Path, progress: bool) -> Region:
     return Region.objects.get(code=code.ljust(12, "0")[:12], level=Level.DISTRICT)
 
 
-def _triggers_off() -> bool:
-    """Turn off PostgreSQL's per-row foreign-key triggers for this session, when the role may."""
-    if connection.vendor != "postgresql":
-        return False
+def _superuser() -> bool:
+    """This PostgreSQL session's role may change superuser settings."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        if not cursor.fetchone()[0]:
-            return False
+        return cursor.fetchone()[0]
+
+
+def _triggers_off() -> bool:
+    """Turn off PostgreSQL's per-row foreign-key triggers for this session, when the role may."""
+    if connection.vendor != "postgresql" or not _superuser():
+        return False
+    with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
     return True
 
@@ -99,8 +103,7 @@ def _session_for_bulk() -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SET synchronous_commit = off")
             cursor.execute("SET work_mem = '256MB'")  # the INSERT … SELECT joins, in memory
-            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            if cursor.fetchone()[0]:  # compressed full-page images: a fraction of the WAL to write
+            if _superuser():  # compressed full-page images: a fraction of the WAL to write
                 try:
                     with transaction.atomic():
                         cursor.execute("SET LOCAL wal_compression = lz4")
