@@ -122,6 +122,9 @@ def _sqlite(path: str) -> dict:
     }
 
 
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1  # psycopg prepares a statement on its own after this many runs
+
+
 def _database_from_url(url: str) -> dict:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
@@ -144,6 +147,11 @@ def _database_from_url(url: str) -> dict:
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
         "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+        # Django turns psycopg's prepared statements off (None), and then even an explicit
+        # `prepare=True` is ignored and the ledger's one-statement CTEs are planned on every
+        # call. A threshold no statement reaches keeps the ORM as it is (its client-side
+        # cursors never prepare) and lets the ledger prepare its own (bank/statements.py).
+        "OPTIONS": {"prepare_threshold": PREPARE_ONLY_WHEN_ASKED},
         "TEST": {"NAME": env_str("TEST_DATABASE_NAME") or None},
     }
 
@@ -172,7 +180,7 @@ if DATABASE_REPLICA_URL:
         raise ImproperlyConfigured("DATABASE_REPLICA_URL 必须是 postgresql:// 开头的流复制备库地址")
     DATABASES["replica"] = _database_from_url(DATABASE_REPLICA_URL) | {
         # A replica that does not answer costs a request at most this long, then reads go to the primary.
-        "OPTIONS": {"connect_timeout": 2},
+        "OPTIONS": {"prepare_threshold": PREPARE_ONLY_WHEN_ASKED, "connect_timeout": 2},
         # Tests: the replica is the primary's test database, and the router then reads from the primary.
         "TEST": {"MIRROR": "default"},
     }

@@ -74,6 +74,24 @@ def test_a_donation_is_the_ledger_statement_and_its_row(world):
     assert Donation.objects.filter(donor=person).count() == 2
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_the_ledger_statement_is_planned_once_per_connection(world):
+    """Django turns psycopg's preparing off; the settings turn it back on for the ledger alone."""
+    person = world["person"]
+    for _i in range(3):
+        donate(person)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%INSERT INTO bank_donation%"],
+        )
+        prepared = cursor.fetchall()
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%core_user%"])
+        orm = cursor.fetchone()[0]
+    assert len(prepared) == 1, "the donation's statement is not prepared, so it is planned every time"
+    assert orm == 0, "ORM queries are prepared too, which fills the server's memory with one-off plans"
+
+
 def test_a_redemption_reads_its_reward_once_and_leaves_the_code_to_the_constraint(world):
     person, reward = world["person"], world["reward"]
     rewards.redemption_create(person=person, reward=reward, request_id=uuid.uuid4().hex)
