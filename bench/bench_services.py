@@ -17,6 +17,12 @@ is the median of the rounds, and each ratio divides by the pgbench median at the
 number of clients. The machine's load (`uptime`) goes with every line: other work on a
 shared machine moves the absolute numbers, far less the ratios.
 
+Every line also says where the CPU went, per operation: the client processes' own time
+(`getrusage`) and their server processes' (`/proc/<backend pid>`; for pgbench, the ended
+sessions' time the server's main process reaped). Clients and server share this machine's
+cores, so `cpu_bound_per_second` (cores ÷ both) is what CPU alone would allow: at 4 clients on
+2 cores a path cannot pass that, however few round trips it makes.
+
 Usage: python bench/bench_services.py [sqlite|postgresql] [--rounds 3] [--seconds 5]
 (BENCH_NAME names the scratch database, default "services", so two runs on one server do not collide.)
 """
@@ -198,9 +204,11 @@ def client(path: str, k: int, n: int, seconds: float, tag: str, ids: dict) -> No
             .select_related("claimant", "rule")
             .order_by("pk")[:100_000]
         )
+    backend = _backend_pid()
     print("ready", flush=True)
     sys.stdin.readline()
     done = 0
+    cpu0, server0 = _cpu_self(), _cpu_of(backend)
     t0 = time.perf_counter()
     deadline = t0 + seconds
     for item in todo:
@@ -215,10 +223,47 @@ def client(path: str, k: int, n: int, seconds: float, tag: str, ids: dict) -> No
         done += 1
         if done % 16 == 0 and time.perf_counter() >= deadline:
             break
+    seconds = time.perf_counter() - t0
+    cpu, server = _cpu_self() - cpu0, _cpu_of(backend) - server0
     print(
-        json.dumps({"ops": done, "seconds": time.perf_counter() - t0, "exhausted": done == len(todo)}),
+        json.dumps(
+            {
+                "ops": done,
+                "seconds": seconds,
+                "exhausted": done == len(todo),
+                "cpu": cpu,
+                "server_cpu": server,
+            }
+        ),
         flush=True,
     )
+
+
+def _backend_pid() -> int | None:
+    """The PostgreSQL server process serving this client, to read its CPU time (same machine only)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _cpu_self() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_of(pid: int | None) -> float:
+    """CPU seconds (user + system) a process has used, from /proc; 0 where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_clients(path: str, n: int, seconds: float, tag: str, ids_file: str) -> float:
@@ -242,31 +287,59 @@ def run_clients(path: str, n: int, seconds: float, tag: str, ids_file: str) -> f
         proc.stdin.flush()
     results = [json.loads(proc.communicate(timeout=600)[0].strip().splitlines()[-1]) for proc in procs]
     ops = sum(r["ops"] for r in results)
+    CPU.setdefault((path, n), []).append(
+        (sum(r["cpu"] for r in results) / ops, sum(r["server_cpu"] for r in results) / ops)
+    )
     return ops / max(r["seconds"] for r in results)
 
 
+# (path, clients) → per round, CPU seconds per operation: (the client processes', their server processes')
+CPU: dict[tuple[str, int], list[tuple[float, float]]] = {}
+
+
 def pgbench(binary: str, n: int, seconds: float) -> float:
+    """pgbench's TPC-B at n clients; its CPU per transaction, its own and the server's, goes in CPU."""
+    import resource
+
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server0 = _reaped_cpu(POSTMASTER)
     out = subprocess.run(
-        [
-            binary,
-            "-n",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-c",
-            str(n),
-            "-j",
-            str(n),
-            "-T",
-            str(int(seconds)),
-            PGBENCH_DB,
-        ],
+        [binary, "-n", "-h", "127.0.0.1", "-U", "postgres", "-c", str(n), "-j", str(n), "-T", str(int(seconds)),
+         PGBENCH_DB],
         capture_output=True,
         text=True,
         check=True,
-    ).stdout
-    return float(re.search(r"tps = ([\d.]+)", out).group(1))
+    ).stdout  # fmt: skip
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
+    txns = tps * int(seconds)
+    client = (children.ru_utime + children.ru_stime) - (children0.ru_utime + children0.ru_stime)
+    CPU.setdefault(("pgbench", n), []).append((client / txns, (_reaped_cpu(POSTMASTER) - server0) / txns))
+    return tps
+
+
+def _postmaster() -> int | None:
+    """The PostgreSQL server's main process, whose reaped children are the sessions that ended."""
+    try:
+        folder = subprocess.run(
+            ["psql", "-Atq", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", "SHOW data_directory"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        return int(Path(folder, "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError, subprocess.CalledProcessError):
+        return None
+
+
+def _reaped_cpu(pid: int | None) -> float:
+    """CPU seconds of a process's children that have ended (its cutime + cstime), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return 0.0
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
+POSTMASTER: int | None = None
 
 
 def run(backend: str, rounds: int, seconds: float, paths=PATHS, clients=CLIENTS) -> None:
@@ -283,6 +356,8 @@ def run(backend: str, rounds: int, seconds: float, paths=PATHS, clients=CLIENTS)
         _django.emit(
             bench="pgbench_tpcb", backend=backend, note="pgbench 不可用：只报告本产品的数字，没有比值"
         )
+    global POSTMASTER
+    POSTMASTER = _postmaster() if binary else None
     if binary:
         for sql in (f"DROP DATABASE IF EXISTS {PGBENCH_DB}", f"CREATE DATABASE {PGBENCH_DB}"):
             subprocess.run(
@@ -307,12 +382,16 @@ def run(backend: str, rounds: int, seconds: float, paths=PATHS, clients=CLIENTS)
     for n in clients:
         base = statistics.median(figures[("pgbench", n)]) if binary else None
         if base:
+            client_cpu = statistics.median(c for c, _s in CPU[("pgbench", n)])
+            server_cpu = statistics.median(s for _c, s in CPU[("pgbench", n)])
             _django.emit(
                 bench="pgbench_tpcb",
                 backend=backend,
                 clients=n,
                 measures="pgbench built-in TPC-B (scale 4), same server",
                 per_second=round(base),
+                client_cpu_ms_per_op=round(client_cpu * 1000, 3),
+                server_cpu_ms_per_op=round(server_cpu * 1000, 3) if server_cpu else None,
                 rounds=[round(x) for x in figures[("pgbench", n)]],
                 load=loads[-1],
             )
@@ -325,6 +404,14 @@ def run(backend: str, rounds: int, seconds: float, paths=PATHS, clients=CLIENTS)
                 "measures": f"{path} through its real service function, {n} process(es), one transfer per call",
                 "per_second": round(med),
                 "rounds": [round(x) for x in figures[(path, n)]],
+            }
+            client_cpu = statistics.median(c for c, _s in CPU[(path, n)])
+            server_cpu = statistics.median(s for _c, s in CPU[(path, n)])
+            line |= {
+                "client_cpu_ms_per_op": round(client_cpu * 1000, 3),
+                "server_cpu_ms_per_op": round(server_cpu * 1000, 3) if server_cpu else None,
+                # What the machine's cores could do if CPU were the only limit: clients and server share them.
+                "cpu_bound_per_second": round(os.cpu_count() / (client_cpu + server_cpu)),
             }
             if base:
                 line |= {

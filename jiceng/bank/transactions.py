@@ -191,12 +191,19 @@ def row_locked(model, pk: int, fields: tuple[str, ...], related: tuple = (), *, 
     (`"partner"`) or on a parent (`"partner.organization"`). Only `fields` are loaded; any
     other field is deferred, read if touched. With `lock`, PostgreSQL locks only the row
     itself (`FOR UPDATE OF`), not its parents; on SQLite the IMMEDIATE transaction already
-    holds the write lock. Raises `model.DoesNotExist` as `.get()` would.
+    holds the write lock. Raises `model.DoesNotExist` as `.get()` would. On PostgreSQL the
+    statement is prepared, so its joins are planned once per connection.
     """
     sql, plan = _read_shape(model, tuple(fields), tuple(related), lock)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
+    if connection.vendor == "postgresql":
+        from jiceng.bank.statements import _prepared  # the statements build on the models; this module does not
+
+        found = _prepared(sql, [pk])  # planned once per connection, like the ledger's own statements
+        row = found[0] if found else None
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk])
+            row = cursor.fetchone()
     if row is None:
         raise model.DoesNotExist(f"{model.__name__} {pk} does not exist")
     objects, start = {}, 0

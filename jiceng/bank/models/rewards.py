@@ -87,7 +87,11 @@ class Redemption(models.Model):
     district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="redemptions")
     partner = models.ForeignKey(AlliancePartner, on_delete=models.PROTECT, related_name="redemptions")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="redemptions")
+    # redemption_person_reward leads with the person: the resident's vouchers, and the per-person
+    # limit counted in the redemption's statement, which otherwise reads every voucher of the reward
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="redemptions", db_index=False
+    )
     points = models.PositiveIntegerField(_("积分"))
     code = models.CharField(_("兑换码"), max_length=12)
     state = models.CharField(
@@ -112,6 +116,7 @@ class Redemption(models.Model):
         verbose_name = _("兑换")
         verbose_name_plural = _("兑换")
         constraints = [models.UniqueConstraint(fields=["district", "code"], name="redemption_code_unique")]
+        indexes = [models.Index(fields=["person", "reward"], name="redemption_person_reward")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.reward}"

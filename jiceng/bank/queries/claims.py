@@ -34,7 +34,11 @@ def claim_can_review(user, claim: DeedClaim) -> str | None:
 
 def _reviewed_by(claim: DeedClaim, user) -> bool:
     """Whether `user` reviewed `claim`: from the prefetched reviews of a listed claim (one query for the
-    whole queue, not one per claim), else asked of the database (a review locks the claim first)."""
+    whole queue, not one per claim), else asked of the database (a review locks the claim first).
+    A claim still `submitted` has no review by anyone: every review moves it on (under review,
+    rejected, or on notice), and nothing moves a claim back, so the common case asks nothing."""
+    if claim.state == ClaimState.SUBMITTED:
+        return False
     prefetched = getattr(claim, "_prefetched_objects_cache", {}).get("reviews")
     if prefetched is not None:
         return any(r.reviewer_id == user.pk for r in prefetched)

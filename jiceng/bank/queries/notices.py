@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, QuerySet
 
-from jiceng.bank.models import Notice, Objection, ObjectionState, Transfer, TransferKind
+from jiceng.bank.models import Category, Notice, Objection, ObjectionState, Transfer, TransferKind
 from jiceng.core.models import Role
 from jiceng.core.redact import redact
 from jiceng.core.scope import scope_for
@@ -19,7 +19,8 @@ def notice_days() -> int:
 
 def notice_heading(rule) -> str:
     """The category and the rule, as the board names an award; once when they read the same."""
-    category = str(rule.get_category_display())
+    # The enum's label, not `get_category_display()`, which hashes every lazy choice on each call.
+    category = str(Category(rule.category).label) if rule.category in Category.values else rule.category
     return rule.name if category == rule.name else f"{category} · {rule.name}"
 
 

@@ -31,3 +31,12 @@ def test_no_single_column_index_repeats_the_lead_of_a_composite():
                 if single and c["columns"][0] in leads:
                     repeated.append(f"{model._meta.db_table}.{name}")
     assert repeated == [], "\n".join(repeated)
+
+
+def test_the_per_person_limit_reads_one_persons_vouchers_of_one_reward():
+    """The redemption's statement counts the person's vouchers of the reward; without an index on
+    both, PostgreSQL read every voucher of a popular reward on every redemption."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "bank_redemption")
+    leading = [c["columns"][:2] for c in found.values() if c["index"]]
+    assert ["person_id", "reward_id"] in leading, leading
