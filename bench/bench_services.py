@@ -310,6 +310,7 @@ def pgbench(binary: str, n: int, seconds: float) -> float:
         text=True,
         check=True,
     ).stdout  # fmt: skip
+    time.sleep(0.5)  # the server reaps pgbench's sessions a moment after they end
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
     txns = tps * int(seconds)

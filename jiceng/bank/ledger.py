@@ -16,12 +16,13 @@ a key returns the original transfer; the same key with another payload is refuse
 """
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db import IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -324,8 +325,9 @@ def _write_few(
 
     The insert skips used keys (ON CONFLICT DO NOTHING); the balance deltas are summed
     from the rows it did insert; the cached accounts are locked in id order and updated
-    only if none would be overdrawn. The statement reports each account, so a refusal
-    raises here and the caller's transaction rolls back the insert. The use case's own
+    only if none would be overdrawn. An account that was not updated, or is missing or
+    outside the district, makes the statement itself raise (`bank_refuse`), so a refusal
+    writes nothing even where the statement is a use case's whole transaction. The use case's own
     rows (`riding`, one transfer only) are further data-modifying CTEs reading `ins`, so
     they are written only where the transfer row was; what each returned comes back too.
     """
@@ -351,27 +353,39 @@ WITH ins AS (
     }{ctes}
 SELECT 0, ins.id, ins.key, NULL, NULL, NULL, NULL, NULL{extra} FROM ins{joins}
 UNION ALL
-SELECT 1, a.id, a.name, a.kind, a.district_id, a.posted - a.pending_out, d.dp - d.dout, a.id IN (SELECT id FROM u){
-        nulls
-    }
-FROM {accounts} a JOIN d ON a.id = d.id
+SELECT 1, d.id, a.name, a.kind, a.district_id, a.posted - a.pending_out, d.dp - d.dout, CASE
+    WHEN a.id IS NULL OR a.district_id <> %s THEN bank_refuse('missing', d.id, 0, 0, '')
+    WHEN a.kind NOT IN ({st._kinds(UNCACHED_KINDS)}) AND d.id NOT IN (SELECT id FROM u)
+        THEN bank_refuse('short', d.id, a.posted - a.pending_out, d.dout - d.dp, a.name)
+    ELSE 1 END{nulls}
+FROM d LEFT JOIN {accounts} a ON a.id = d.id
 """
     params = [v for row in rows for v in row] + [district_id]
     for row in riding:
         params += st._row_params(row)
-    result = st._prepared(sql, params)
+    params.append(district_id)
+    try:
+        result = st._prepared(sql, params)
+    except DatabaseError as exc:
+        refusal = _refusal(exc)
+        if refusal is exc:
+            raise
+        raise refusal from None
     inserted = {r[2]: r[1] for r in result if r[0] == 0}
-    seen = {r[1]: r for r in result if r[0] == 1}
-    involved = {row[i] for row in rows if row[1] in inserted for i in (3, 4)}
-    for account_id in sorted(involved):
-        found = seen.get(account_id)
-        if found is None or found[4] != district_id:
-            accounts_forget()  # a cached id may be what went missing (a flushed database)
-            raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
-        _tag, _pk, name, kind, _d, available, change, updated = found[:8]
-        if kind not in UNCACHED_KINDS and not updated:
-            raise InsufficientPoints(name, available, -change)
     return inserted, st._split_rows(riding, [r[8:] for r in result if r[0] == 0], 0)
+
+
+def _refusal(exc: DatabaseError) -> Exception:
+    """The refusal `bank_refuse` raised inside the statement (migration bank 0013), as the ledger's own
+    error with its numbers; any other database error as it came. The statement wrote nothing."""
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is None or diag.message_primary != "bank_refused":
+        return exc
+    found = json.loads(diag.message_detail)
+    if found["what"] == "short":
+        return InsufficientPoints(found["name"], found["available"], found["needed"])
+    accounts_forget()  # a cached id may be what went missing (a flushed database)
+    return LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": found["account"]})
 
 
 def _existing(district_id: int, keys: list[str]) -> dict[str, Transfer]:

@@ -5,6 +5,7 @@ that transaction: retries on deadlock, serialization failure and "database is lo
 at the outermost level only, and replays of a used idempotency key. It moves no points.
 """
 
+import contextlib
 import functools
 import random
 import time
@@ -22,6 +23,9 @@ T = TypeVar("T")
 USE_CASE: ContextVar[str] = ContextVar("ledger_use_case", default="")
 JOINS, REPLAYS = "joins", "replays"
 ATTEMPTS = 8
+# Set while a use case that is one statement runs without a transaction of its own (PostgreSQL,
+# `one_transaction(one_statement=True)`): its one ledger step commits by itself.
+ALONE: ContextVar[bool] = ContextVar("ledger_alone", default=False)
 
 
 class KeyUsed(Exception):
@@ -52,7 +56,11 @@ def _backoff(attempt: int) -> None:
 
 
 def one_transaction(
-    fn: Callable[[], T], *, replay: Callable[[], T | None] | None = None, attempts: int = ATTEMPTS
+    fn: Callable[[], T],
+    *,
+    replay: Callable[[], T | None] | None = None,
+    attempts: int = ATTEMPTS,
+    one_statement: bool = False,
 ) -> T:
     """Run one use case in one transaction, the outermost one, which is where retries belong.
 
@@ -66,14 +74,27 @@ def one_transaction(
       before it reaches the caller, since the first request may be what made the checks
       refuse (it took the last item). The common, successful path never looks up a key.
     - Ledger calls inside join this transaction: no savepoint and no retry of their own.
+    - `one_statement`: the use case writes in one ledger statement and nothing else (its reads
+      may come before). On PostgreSQL, as the outermost, that statement is then its own
+      transaction, with no BEGIN and COMMIT round trips: the ledger's statement refuses inside
+      itself, and a used key writes nothing, so there is never anything to roll back. A second
+      ledger step in such a use case is a programming error and raises.
     """
+    alone = (
+        one_statement
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and connection.get_autocommit()
+    )
     token = USE_CASE.set(JOINS if replay is None else REPLAYS)
+    alone_token = ALONE.set(alone)
     try:
         outermost = not connection.in_atomic_block
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                with transaction.atomic():
+                STEPS.set(0)
+                with contextlib.nullcontext() if alone else transaction.atomic():
                     return fn()
             except OperationalError as exc:
                 if not outermost or last or not _retryable(exc):
@@ -96,17 +117,25 @@ def one_transaction(
                 return found
         raise AssertionError("unreachable")
     finally:
+        ALONE.reset(alone_token)
         USE_CASE.reset(token)
 
 
-def use_case(replay: Callable[..., Any] | None = None, *, attempts: int = ATTEMPTS):
+STEPS: ContextVar[int] = ContextVar("ledger_alone_steps", default=0)  # ledger steps of an ALONE attempt
+
+
+def use_case(
+    replay: Callable[..., Any] | None = None, *, attempts: int = ATTEMPTS, one_statement: bool = False
+):
     """Decorate a service so that it runs in `one_transaction`; `replay` is called with the same arguments."""
 
     def decorate(fn: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(fn)
         def run(*args, **kwargs) -> T:
             again = None if replay is None else (lambda: replay(*args, **kwargs))
-            return one_transaction(lambda: fn(*args, **kwargs), replay=again, attempts=attempts)
+            return one_transaction(
+                lambda: fn(*args, **kwargs), replay=again, attempts=attempts, one_statement=one_statement
+            )
 
         return run
 
@@ -114,6 +143,9 @@ def use_case(replay: Callable[..., Any] | None = None, *, attempts: int = ATTEMP
 
 
 def joins_use_case(savepoint: bool = False) -> bool:
+    """Whether a ledger step is part of a use case's transaction (or is, ALONE, all of it)."""
+    if ALONE.get():
+        return not savepoint
     return bool(USE_CASE.get()) and connection.in_atomic_block and not savepoint
 
 
@@ -126,6 +158,12 @@ def atomic_step(fn: Callable[[bool], T], *, savepoint: bool = False) -> T:
     `one_transaction` would when it is the outermost, and run once more with `replay=True`
     after a unique violation (a large batch's COPY cannot skip used keys by itself).
     """
+    if ALONE.get() and not savepoint:
+        # The use case's one statement, committed by itself: nothing earlier to roll back with it.
+        if STEPS.get():
+            raise AssertionError("a one-statement use case made a second ledger step")
+        STEPS.set(1)
+        return fn(False)
     if joins_use_case(savepoint):
         try:
             return fn(False)
@@ -196,7 +234,8 @@ def row_locked(model, pk: int, fields: tuple[str, ...], related: tuple = (), *, 
     """
     sql, plan = _read_shape(model, tuple(fields), tuple(related), lock)
     if connection.vendor == "postgresql":
-        from jiceng.bank.statements import _prepared  # the statements build on the models; this module does not
+        # Imported here: the statements build on the models, and this module does not.
+        from jiceng.bank.statements import _prepared
 
         found = _prepared(sql, [pk])  # planned once per connection, like the ledger's own statements
         row = found[0] if found else None

@@ -40,7 +40,8 @@ def _donation_made(*, person, request_id: str, **_fields) -> Donation | None:
     ).first()
 
 
-@ledger.use_case(replay=_donation_made)
+# One statement writes the transfer and the donation: on PostgreSQL it is the whole transaction.
+@ledger.use_case(replay=_donation_made, one_statement=True)
 def donation_create(
     *, person, points, request_id: str, recipient: PersonInNeed | None = None, message: str = ""
 ) -> Donation:

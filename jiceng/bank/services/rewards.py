@@ -408,7 +408,8 @@ def redemption_collect(
     now = now or timezone.now()
     wanted = normalise_code(code)
     if wanted:
-        r = ledger.one_transaction(lambda: _collect_at_once(partner, wanted, user, now))
+        # One statement finds, posts and closes the voucher: on PostgreSQL the whole transaction.
+        r = ledger.one_transaction(lambda: _collect_at_once(partner, wanted, user, now), one_statement=True)
         if r is not None:
             return r
     found = redemption_get_by_code(partner=partner, code=code)

@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 
 from jiceng.bank import accounts, ledger
-from jiceng.bank.models import Account, Donation, Transfer
-from jiceng.bank.services import giving
+from jiceng.bank.models import Account, Donation, Redemption, Reward, Transfer
+from jiceng.bank.services import rewards
 from jiceng.bank.tests.factories import funded_wallet
+from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward
 from jiceng.bank.verify import verify_district
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -209,9 +210,15 @@ conn.execute("ROLLBACK")
 """
 
 
-def test_a_serialization_failure_is_retried_by_the_use_case(regions, monkeypatch):
-    wallet = funded_wallet(regions["A1"], 50)
-    person = wallet.person
+def test_a_serialization_failure_is_retried_by_the_use_case(regions, personas, monkeypatch):
+    """A redemption reads its reward first, in its own transaction, and then moves the wallet: the
+    wallet changed in between fails to serialize, and the whole use case runs again. (A donation is
+    one statement with no transaction of its own on PostgreSQL, so nothing can come between.)"""
+    person = personas["resident"].person
+    fund(person, 50)
+    reward = make_reward(
+        make_partner(personas["unit"], personas["sub_admin"]), personas["unit"], points_price=20, stock=5
+    )
     attempts = []
     real_wallet_for = ledger.wallet_open
 
@@ -225,6 +232,7 @@ def test_a_serialization_failure_is_retried_by_the_use_case(regions, monkeypatch
         return account
 
     monkeypatch.setattr(accounts, "wallet_open", wallet_for)
+    accounts.accounts_forget()  # the wallet's id is looked up inside the use case, where the hook runs
     holder = None
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -238,7 +246,7 @@ def test_a_serialization_failure_is_retried_by_the_use_case(regions, monkeypatch
             )
             assert holder.stdout.readline().strip() == "locked"
     try:
-        d = giving.donation_create(person=person, points=20, request_id="retried")
+        r = rewards.redemption_create(person=person, reward=reward, request_id="retried")
     finally:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -249,7 +257,8 @@ def test_a_serialization_failure_is_retried_by_the_use_case(regions, monkeypatch
             holder.wait(timeout=30)
     if connection.vendor == "postgresql":
         assert len(attempts) == 2  # the first attempt failed to serialize and ran again
-    assert Donation.objects.get(pk=d.pk).points == 20
-    wallet.refresh_from_db()
-    assert wallet.posted == 30
+    assert Redemption.objects.filter(person=person).count() == 1 and r.points == 20
+    assert Reward.objects.get(pk=reward.pk).stock == 4
+    wallet = Account.objects.get(pk=ledger.wallet_id(person))
+    assert (wallet.posted, wallet.pending_out) == (50, 20)
     assert verify_district(regions["district"])[0] == []

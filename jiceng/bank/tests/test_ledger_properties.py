@@ -92,8 +92,11 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: Transfer.objects.filter(district=self.district, state="pending").exists())
     @rule(data=st.data(), post=st.booleans())
     def resolve(self, data, post):
+        # In id order: hypothesis draws by position, and a table's physical order changes with its updates.
         ids = list(
-            Transfer.objects.filter(district=self.district, state="pending").values_list("id", flat=True)
+            Transfer.objects.filter(district=self.district, state="pending")
+            .order_by("id")
+            .values_list("id", flat=True)
         )
         pick = data.draw(st.sampled_from(ids))
         try:
@@ -107,6 +110,7 @@ class LedgerMachine(RuleBasedStateMachine):
         ids = list(
             Transfer.objects.filter(district=self.district, state="posted")
             .exclude(kind="reversal")
+            .order_by("id")
             .values_list("id", flat=True)
         )
         if not ids:
