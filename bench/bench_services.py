@@ -10,7 +10,8 @@ the request (the person and the user come loaded, as the auth middleware hands t
 - redeem: `rewards.redemption_create`, the reward row locked, a pending hold, a voucher;
 - collect: `rewards.redemption_collect`, the voucher found by its code and posted;
 - award: `claims.claim_review`, the approving review that puts a pending award on notice.
-Each client is its own process, on its own wallets, reward and claims. pgbench runs its
+Each client is its own process, with its own community (wallets, love pool, claims) and its own
+partner and reward, as pgbench's scale gives each client its own branch. pgbench runs its
 built-in TPC-B script (`pgbench -i -s 4` in a scratch database, so 4 clients do not queue
 on one branch row) on the same server, interleaved with the product's paths; each figure
 is the median of the rounds, and each ratio divides by the pgbench median at the same
@@ -65,7 +66,7 @@ def pgbench_bin() -> str | None:
 
 
 def prepare() -> dict:
-    """A community with funded residents, a reviewer, a partner with one reward per client, and claims."""
+    """Per client a community of funded residents and a partner with its reward; a reviewer; claims."""
     import datetime as dt
 
     from django.utils import timezone
@@ -83,63 +84,75 @@ def prepare() -> dict:
     regions_import_divisions(source=DEMO_SOURCE, district=DEMO_DISTRICT, progress=False)
     district = Region.objects.get(code=DEMO_DISTRICT)
     subdistrict = Region.objects.filter(parent=district).order_by("code").first()
-    community = Region.objects.filter(parent=subdistrict).order_by("code").first()
+    # One community and one partner per client, as pgbench gives each client its own branch: a
+    # community's love pool and a partner's account are each one row every transfer to it updates.
+    spaces = max(CLIENTS)
+    communities = list(Region.objects.filter(parent=subdistrict).order_by("code")[:spaces])
     people = Person.objects.bulk_create(
         [
-            Person(district=district, community=community, name=f"居民{i}", gender="M" if i % 2 else "F")
+            Person(
+                district=district,
+                community=communities[i % spaces],
+                name=f"居民{i}",
+                gender="M" if i % 2 else "F",
+            )
             for i in range(PEOPLE)
         ],
         batch_size=2000,
     )
     wallets = [ledger.wallet_open(p) for p in people]
-    issuance = ledger.issuance_account(community)
+    issuance = {c.pk: ledger.issuance_account(c).pk for c in communities}
     ledger.transfer_batch(
         [
             Spec(
                 key=f"seed-{w.pk}",
-                debit=issuance.pk,
+                debit=issuance[p.community_id],
                 credit=w.pk,
                 amount=1_000_000,
                 kind="award",
                 reason="初始积分",
             )
-            for w in wallets
+            for p, w in zip(people, wallets, strict=True)
         ],
         district=district,
         objects=False,
     )
     worker = User.objects.create(username="bench-worker", display_name="社区工作者")
-    RoleGrant.objects.create(user=worker, role=Role.COMMUNITY_WORKER, region=community)
+    for c in communities:
+        RoleGrant.objects.create(user=worker, role=Role.COMMUNITY_WORKER, region=c)
     filer = User.objects.create(username="bench-filer", display_name="申报人")
-    org = Organization.objects.create(district=district, region=community, kind="unit", name="示范商户")
-    partner_user = User.objects.create(username="bench-partner", display_name="商户")
-    RoleGrant.objects.create(user=partner_user, role=Role.UNIT_OPERATOR, organization=org)
-    partner = AlliancePartner.objects.create(
-        district=district,
-        subdistrict=subdistrict,
-        organization=org,
-        state=PartnerState.APPROVED,
-        address="社区服务中心",
-        contact_name="张",
-        contact_phone="13800000000",
-        applied_by=partner_user,
-    )
-    ledger.partner_account(org)
     today = timezone.localdate()
-    rewards = [
-        Reward.objects.create(
-            district_id=partner.district_id,
-            partner=partner,
-            name=f"鸡蛋一盒 {k}",
-            points_price=1,
-            stock=10_000_000,
-            per_person_limit=10_000_000,
-            valid_from=today - dt.timedelta(days=1),
-            valid_to=today + dt.timedelta(days=365),
-            place="社区服务中心",
+    partners, partner_users, rewards = [], [], []
+    for k, c in enumerate(communities):
+        org = Organization.objects.create(district=district, region=c, kind="unit", name=f"示范商户{k}")
+        partner_user = User.objects.create(username=f"bench-partner-{k}", display_name="商户")
+        RoleGrant.objects.create(user=partner_user, role=Role.UNIT_OPERATOR, organization=org)
+        partner = AlliancePartner.objects.create(
+            district=district,
+            subdistrict=subdistrict,
+            organization=org,
+            state=PartnerState.APPROVED,
+            address="社区服务中心",
+            contact_name="张",
+            contact_phone="13800000000",
+            applied_by=partner_user,
         )
-        for k in range(max(CLIENTS))
-    ]
+        ledger.partner_account(org)
+        rewards.append(
+            Reward.objects.create(
+                district_id=partner.district_id,
+                partner=partner,
+                name=f"鸡蛋一盒 {k}",
+                points_price=1,
+                stock=10_000_000,
+                per_person_limit=10_000_000,
+                valid_from=today - dt.timedelta(days=1),
+                valid_to=today + dt.timedelta(days=365),
+                place="社区服务中心",
+            )
+        )
+        partners.append(partner.pk)
+        partner_users.append(partner_user.pk)
     rule = EarningRule.objects.create(
         district=district,
         code="bench",
@@ -152,7 +165,7 @@ def prepare() -> dict:
         [
             DeedClaim(
                 district=district,
-                community=community,
+                community_id=people[i % PEOPLE].community_id,
                 claimant=people[i % PEOPLE],
                 rule=rule,
                 points=1,
@@ -167,8 +180,8 @@ def prepare() -> dict:
     return {
         "people": [p.pk for p in people],
         "worker": worker.pk,
-        "partner_user": partner_user.pk,
-        "partner": partner.pk,
+        "partner_users": partner_users,
+        "partners": partners,
         "rewards": [r.pk for r in rewards],
     }
 
@@ -190,8 +203,8 @@ def client(path: str, k: int, n: int, seconds: float, tag: str, ids: dict) -> No
         reward = Reward.objects.get(pk=ids["rewards"][k])
         todo = [(p, i) for i, p in enumerate(people * 50)]
     elif path == "collect":
-        partner = AlliancePartner.objects.get(pk=ids["partner"])
-        user = User.objects.get(pk=ids["partner_user"])
+        partner = AlliancePartner.objects.get(pk=ids["partners"][k])
+        user = User.objects.get(pk=ids["partner_users"][k])
         todo = list(
             Redemption.objects.filter(reward_id=ids["rewards"][k], state=RedemptionState.PENDING).values_list(
                 "code", flat=True
