@@ -16,7 +16,6 @@ a key returns the original transfer; the same key with another payload is refuse
 """
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +42,12 @@ from jiceng.bank.accounts import (  # noqa: F401 - services name accounts throug
     wallet_id,
     wallet_open,
 )
+from jiceng.bank.errors import (  # noqa: F401 - services catch the ledger's refusals by the ledger's name
+    AlreadyResolved,
+    IdempotencyConflict,
+    InsufficientPoints,
+    LedgerError,
+)
 from jiceng.bank.models import MAY_GO_NEGATIVE, UNCACHED_KINDS, Account, Transfer, TransferKind, TransferState
 from jiceng.bank.statements import Find, Row  # noqa: F401 - services build their riding rows as ledger.Row
 from jiceng.bank.transactions import (  # noqa: F401 - services run their use cases through the ledger's name
@@ -60,29 +65,6 @@ from jiceng.regions.models import Region
 
 T = TypeVar("T")
 BATCH = 2000
-
-
-class LedgerError(Exception):
-    """A refusal a person can act on; the message says what went wrong."""
-
-
-class InsufficientPoints(LedgerError):
-    """An account would be overdrawn; `available` is what it could spend, `needed` what was asked."""
-
-    def __init__(self, account_name: str, available: int, needed: int):
-        self.available, self.needed = available, needed
-        super().__init__(
-            _("%(a)s 可用积分不足：可用 %(have)d 分，本次需要 %(need)d 分")
-            % {"a": account_name, "have": available, "need": needed}
-        )
-
-
-class IdempotencyConflict(LedgerError):
-    pass
-
-
-class AlreadyResolved(LedgerError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -367,25 +349,12 @@ FROM d LEFT JOIN {accounts} a ON a.id = d.id
     try:
         result = st._prepared(sql, params)
     except DatabaseError as exc:
-        refusal = _refusal(exc)
+        refusal = st._refusal(exc)
         if refusal is exc:
             raise
         raise refusal from None
     inserted = {r[2]: r[1] for r in result if r[0] == 0}
     return inserted, st._split_rows(riding, [r[8:] for r in result if r[0] == 0], 0)
-
-
-def _refusal(exc: DatabaseError) -> Exception:
-    """The refusal `bank_refuse` raised inside the statement (migration bank 0013), as the ledger's own
-    error with its numbers; any other database error as it came. The statement wrote nothing."""
-    diag = getattr(exc.__cause__, "diag", None)
-    if diag is None or diag.message_primary != "bank_refused":
-        return exc
-    found = json.loads(diag.message_detail)
-    if found["what"] == "short":
-        return InsufficientPoints(found["name"], found["available"], found["needed"])
-    accounts_forget()  # a cached id may be what went missing (a flushed database)
-    return LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": found["account"]})
 
 
 def _existing(district_id: int, keys: list[str]) -> dict[str, Transfer]:

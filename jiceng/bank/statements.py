@@ -2,18 +2,23 @@
 
 `bank/ledger.py` is still the only code that moves points: it calls these to build the one
 statement of a transfer (`_balance_ctes`), to carry a use case's own rows in it (`Row`, `Find`,
-ARCHITECTURE.md "Ledger writes") and to run it prepared on PostgreSQL (`_prepared`).
+ARCHITECTURE.md "Ledger writes"), to run it prepared on PostgreSQL (`_prepared`) and to read
+the refusal it raised from inside itself (`_refusal`).
 """
 
 import datetime as dt
 import functools
+import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import psycopg
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.utils.translation import gettext as _
 
+from jiceng.bank.accounts import accounts_forget
+from jiceng.bank.errors import InsufficientPoints, LedgerError
 from jiceng.bank.models import UNCACHED_KINDS, Account
 
 
@@ -212,3 +217,16 @@ class Find:
     where: str
     params: tuple
     transfer: str = "transfer_id"
+
+
+def _refusal(exc: DatabaseError) -> Exception:
+    """The refusal `bank_refuse` raised inside the statement (migration bank 0013), as the ledger's own
+    error with its numbers; any other database error as it came. The statement wrote nothing."""
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is None or diag.message_primary != "bank_refused":
+        return exc
+    found = json.loads(diag.message_detail)
+    if found["what"] == "short":
+        return InsufficientPoints(found["name"], found["available"], found["needed"])
+    accounts_forget()  # a cached id may be what went missing (a flushed database)
+    return LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": found["account"]})
