@@ -49,16 +49,18 @@ from jiceng.bank.errors import (  # noqa: F401 - services catch the ledger's ref
     LedgerError,
 )
 from jiceng.bank.models import MAY_GO_NEGATIVE, UNCACHED_KINDS, Account, Transfer, TransferKind, TransferState
-from jiceng.bank.statements import Find, Row  # noqa: F401 - services build their riding rows as ledger.Row
+from jiceng.bank.statements import Find, Given, Row  # noqa: F401 - services build their riding rows as ledger.Row
 from jiceng.bank.transactions import (  # noqa: F401 - services run their use cases through the ledger's name
     ATTEMPTS,
     REPLAYS,
     USE_CASE,
     KeyUsed,
+    NotGiven,
     atomic_step,
     joins_use_case,
     one_transaction,
     row_locked,
+    stands_alone,
     use_case,
 )
 from jiceng.regions.models import Region
@@ -301,7 +303,7 @@ def _insert(rows: list[tuple]) -> dict[str, int]:
 
 
 def _write_few(
-    district_id: int, rows: list[tuple], pending: bool, riding: Sequence[Row] = ()
+    district_id: int, rows: list[tuple], pending: bool, riding: Sequence[Row] = (), given: Given | None = None
 ) -> tuple[dict[str, int], list[tuple | None]]:
     """PostgreSQL, a few transfers: insert, lock, check and move balances in one statement.
 
@@ -319,9 +321,14 @@ def _write_few(
     extra = "".join(f", r{i}.*" for i in range(len(riding)))
     joins = "".join(f" LEFT JOIN r{i} ON true" for i in range(len(riding)))
     nulls = ", NULL" * sum(len(row.returning) for row in riding)
+    head, source, not_given = "", f"VALUES {_values(len(rows))}", ""
+    if given is not None:  # one transfer: its row is selected only where the given row holds
+        head = f"g AS MATERIALIZED ({st._given_sql(given)}), "
+        source = f"SELECT {st._casts(Transfer, _COLUMNS)} WHERE EXISTS (SELECT 1 FROM g)"
+        not_given = f"\nUNION ALL\nSELECT 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL{nulls} WHERE NOT EXISTS (SELECT 1 FROM g)"
     sql = f"""
-WITH ins AS (
-    INSERT INTO {transfers} ({", ".join(_COLUMNS)}) VALUES {_values(len(rows))}
+WITH {head}ins AS (
+    INSERT INTO {transfers} ({", ".join(_COLUMNS)}) {source}
     ON CONFLICT (district_id, key) DO NOTHING
     RETURNING id, key, debit_id, credit_id, amount
 ), {
@@ -340,9 +347,10 @@ SELECT 1, d.id, a.name, a.kind, a.district_id, a.posted - a.pending_out, d.dp - 
     WHEN a.kind NOT IN ({st._kinds(UNCACHED_KINDS)}) AND d.id NOT IN (SELECT id FROM u)
         THEN bank_refuse('short', d.id, a.posted - a.pending_out, d.dout - d.dp, a.name)
     ELSE 1 END{nulls}
-FROM d LEFT JOIN {accounts} a ON a.id = d.id
+FROM d LEFT JOIN {accounts} a ON a.id = d.id{not_given}
 """
-    params = [v for row in rows for v in row] + [district_id]
+    params = [] if given is None else st._given_params(given)
+    params += [v for row in rows for v in row] + [district_id]
     for row in riding:
         params += st._row_params(row)
     params.append(district_id)
@@ -353,6 +361,8 @@ FROM d LEFT JOIN {accounts} a ON a.id = d.id
         if refusal is exc:
             raise
         raise refusal from None
+    if any(r[0] == 2 for r in result):
+        raise NotGiven()  # the given row changed: nothing was written
     inserted = {r[2]: r[1] for r in result if r[0] == 0}
     return inserted, st._split_rows(riding, [r[8:] for r in result if r[0] == 0], 0)
 
@@ -374,15 +384,17 @@ def _create(
     objects: bool,
     riding: Sequence[Row] = (),
     got: list | None = None,
+    given: Given | None = None,
 ) -> list:
     """Insert transfers and move cached balances; a used key yields the transfer it first made.
 
     Used keys are looked up only when the database reports them: the insert skips them
     (or, for a COPY, fails, and the retry comes back with `replay` to look them up first).
     `riding` rows (one transfer only) are written where the transfer row is inserted, and
-    what each returned is put in `got` (None for each when the key was used).
+    what each returned is put in `got` (None for each when the key was used). With `given`
+    (one transfer only), nothing is written unless its row holds (`NotGiven`).
     """
-    if riding and len(specs) != 1:
+    if (riding or given is not None) and len(specs) != 1:
         raise LedgerError(_("只有单笔积分变动可以带上业务记录"))
     keys = [s.key for s in specs]
     if len(set(keys)) != len(keys):
@@ -423,8 +435,10 @@ def _create(
     inserted: dict[str, int] = {}
     written: list[tuple | None] = [None] * len(riding)
     if fresh and connection.vendor == "postgresql" and len(fresh) <= COPY_ROWS:
-        inserted, written = _write_few(district_id, fresh, pending, riding)
+        inserted, written = _write_few(district_id, fresh, pending, riding, given)
     elif fresh:
+        if given is not None and not st._given_holds(given):  # SQLite: the write lock is already held
+            raise NotGiven()
         inserted = _insert(fresh)
         deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
         for row in fresh:
@@ -492,7 +506,13 @@ def transfer(*, district: Region | int, pending: bool = False, **fields) -> Tran
 
 
 def transfer_with(
-    riding: Sequence[Row], *, district: Region | int, pending: bool = False, objects: bool = True, **fields
+    riding: Sequence[Row],
+    *,
+    district: Region | int,
+    pending: bool = False,
+    objects: bool = True,
+    given: Given | None = None,
+    **fields,
 ) -> tuple[Transfer | int, list[tuple | None]]:
     """One transfer and the use case's own rows, written together: on PostgreSQL in the
     ledger's one statement, on SQLite right after it in the same transaction.
@@ -505,7 +525,7 @@ def transfer_with(
     spec, got = Spec(**fields), []
     out = atomic_step(
         lambda replay: _create(
-            district_id, [spec], pending, replay=replay, objects=objects, riding=riding, got=got
+            district_id, [spec], pending, replay=replay, objects=objects, riding=riding, got=got, given=given
         )
     )
     return out[0], got
@@ -553,10 +573,12 @@ def award_with(
     cause: tuple[str, str] = ("", ""),
     pending: bool = True,
     district: Region | int | None = None,
+    given: Given | None = None,
 ) -> tuple[Transfer, list[tuple | None]]:
     """`award` with the use case's own rows riding in its statement (see `transfer_with`)."""
     return transfer_with(
         riding,
+        given=given,
         district=wallet.district_id if district is None else district,
         pending=pending,
         key=key,

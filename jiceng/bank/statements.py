@@ -52,6 +52,46 @@ class Row:
         return self.pk is not None or self.match
 
 
+@dataclass(frozen=True)
+class Given:
+    """What the ledger's statement writes only given: `model`'s row `pk`, locked first (`FOR UPDATE`)
+    and meeting `where` (SQL on `y`, `%s` parameters in `params`) once locked.
+
+    A use case that checked that row with a read of its own, outside any transaction, writes with
+    it: if the row changed in between, the statement writes nothing, the ledger raises `NotGiven`,
+    and the use case takes the long way. `where` must read only the row itself (PostgreSQL checks
+    it again on the row's newest version after waiting for its lock; a subquery would still read
+    the statement's first snapshot).
+    """
+
+    model: type
+    pk: int
+    where: str
+    params: tuple = ()
+
+
+def _given_sql(given: Given) -> str:
+    return f"SELECT y.id FROM {given.model._meta.db_table} y WHERE y.id = %s AND ({given.where})" + (
+        " FOR UPDATE OF y" if connection.vendor == "postgresql" else ""
+    )
+
+
+def _given_params(given: Given) -> list:
+    return _adapted([given.pk, *given.params])
+
+
+def _given_holds(given: Given) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(_given_sql(given), _given_params(given))
+        return cursor.fetchone() is not None
+
+
+def _casts(model, columns: Sequence[str]) -> str:
+    """`CAST(%s AS type)` for each column, for parameters a SELECT list reads (nothing else types them)."""
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    return ", ".join(f"CAST(%s AS {by_column[c].cast_db_type(connection)})" for c in columns)
+
+
 _ROW_SQL: dict[tuple, tuple[str, str]] = {}
 
 

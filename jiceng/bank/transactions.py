@@ -33,6 +33,11 @@ class KeyUsed(Exception):
     rolls back and returns what the first request made, instead of writing its records twice."""
 
 
+class NotGiven(Exception):
+    """The row a one-statement write was given (`ledger.Given`) changed since the use case read it:
+    the statement wrote nothing, and the use case takes its long way, which locks and reads again."""
+
+
 def _sqlstate(exc: Exception) -> str | None:
     return getattr(exc.__cause__, "sqlstate", None)
 
@@ -53,6 +58,12 @@ def _key_used(exc: IntegrityError) -> bool:
 
 def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.005 * 2**attempt))
+
+
+def stands_alone() -> bool:
+    """Whether a one-statement use case runs here as its own transaction: on PostgreSQL, outside any
+    transaction of a caller's (SQLite takes its write lock with BEGIN IMMEDIATE, so it never does)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit()
 
 
 def one_transaction(
@@ -80,12 +91,7 @@ def one_transaction(
       itself, and a used key writes nothing, so there is never anything to roll back. A second
       ledger step in such a use case is a programming error and raises.
     """
-    alone = (
-        one_statement
-        and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-        and connection.get_autocommit()
-    )
+    alone = one_statement and stands_alone()
     token = USE_CASE.set(JOINS if replay is None else REPLAYS)
     alone_token = ALONE.set(alone)
     try:

@@ -1,10 +1,12 @@
 import pytest
+from django.utils import timezone
 
 from jiceng.bank import ledger
 from jiceng.bank.ledger import AlreadyResolved, IdempotencyConflict, InsufficientPoints, LedgerError, Spec
-from jiceng.bank.models import Transfer, TransferKind, TransferState
+from jiceng.bank.models import Donation, Transfer, TransferKind, TransferState
 from jiceng.bank.tests.factories import funded_wallet
 from jiceng.bank.verify import verify_district
+from jiceng.people.models import Person
 
 
 @pytest.fixture
@@ -197,3 +199,49 @@ def test_verify_passes_and_states_stay_consistent(regions, a1):
     assert problems == []
     assert figures["transfers"] == 3
     assert Transfer.objects.filter(state=TransferState.PENDING).count() == 1
+
+
+def _given_donation(regions, a1, wallet, given, key):
+    note = ledger.Row(
+        Donation,
+        {
+            "district_id": regions["district"].pk,
+            "donor_id": wallet.person_id,
+            "community_id": a1.pk,
+            "recipient_id": None,
+            "points": 5,
+            "message": "",
+            "created_at": timezone.now(),
+        },
+    )
+    return ledger.transfer_with(
+        [note],
+        given=given,
+        district=regions["district"],
+        key=key,
+        debit=wallet,
+        credit=ledger.love_pool(a1),
+        amount=5,
+        kind=TransferKind.DONATION,
+        reason="捐赠",
+    )
+
+
+def test_a_write_given_a_row_writes_only_while_the_row_holds(regions, a1):
+    """`Given`: the statement locks the row and writes nothing, transfer or riding row, when it no longer
+    meets the condition a use case checked it by."""
+    wallet = funded_wallet(a1, 10)
+    person = wallet.person
+    holds = ledger.Given(Person, person.pk, "y.name = %s", (person.name,))
+    changed = ledger.Given(Person, person.pk, "y.name = %s", ("别人",))
+    with pytest.raises(ledger.NotGiven):
+        _given_donation(regions, a1, wallet, changed, "given-no")
+    assert not Transfer.objects.filter(key="given-no").exists()
+    assert not Donation.objects.filter(donor=person).exists()
+    wallet.refresh_from_db()
+    assert wallet.available == 10
+    t, ((pk,),) = _given_donation(regions, a1, wallet, holds, "given-yes")
+    assert Donation.objects.get(pk=pk).transfer_id == t.pk
+    wallet.refresh_from_db()
+    assert wallet.available == 5
+    assert verify_district(regions["district"])[0] == []

@@ -15,7 +15,18 @@ from django.db import connection, transaction
 
 from conftest import make_person
 from jiceng.bank import ledger
-from jiceng.bank.models import Account, ClaimState, Donation, Redemption, RedemptionState
+from jiceng.bank.errors import ClaimError
+from jiceng.bank.models import (
+    Account,
+    ClaimState,
+    DeedClaim,
+    Donation,
+    Notice,
+    Redemption,
+    RedemptionState,
+    Review,
+    Transfer,
+)
 from jiceng.bank.services import giving, reviews, rewards
 from jiceng.bank.tests.factories import file_claim, rules_seeded
 from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward
@@ -157,6 +168,49 @@ def test_collecting_a_voucher_is_its_own_transaction_on_postgresql(world):
     )
     assert seen == ["IDLE: WITH"], seen
     assert Redemption.objects.get(pk=r.pk).state == RedemptionState.COLLECTED
+
+
+@postgresql_only
+def test_an_approval_that_awards_is_a_read_and_its_own_statement(world, regions):
+    rules = rules_seeded(regions["district"])
+    person, worker = world["person"], world["personas"]["worker"]
+    claims = [file_claim(world["personas"]["resident"], person, rules["helping"]) for _i in range(2)]
+    reviews.claim_review(reviewer=worker, claim=claims[0], approve=True)
+    seen = _no_transaction_around(
+        lambda: reviews.claim_review(reviewer=worker, claim=claims[1], approve=True)
+    )
+    assert seen == ["IDLE: SELECT", "IDLE: WITH"], seen
+    claim = claims[1].__class__.objects.get(pk=claims[1].pk)
+    assert claim.state == ClaimState.ON_NOTICE and Notice.objects.filter(claim=claim).count() == 1
+    assert verify_district(regions["district"])[0] == []
+
+
+@postgresql_only
+def test_a_claim_reviewed_between_the_read_and_the_write_is_refused_and_nothing_is_written(
+    world, regions, monkeypatch
+):
+    """Another worker rejects the claim after this approval read it: the statement, given a submitted
+    claim, writes nothing, and the locked way reads the claim again and says why."""
+    rules = rules_seeded(regions["district"])
+    person, worker = world["person"], world["personas"]["worker"]
+    claim = file_claim(world["personas"]["resident"], person, rules["helping"])
+    real = reviews.claim_can_review
+    calls = []
+
+    def meanwhile(user, c):
+        calls.append(c.state)
+        if len(calls) == 1:  # between the read and the statement, someone else decides
+            DeedClaim.objects.filter(pk=claim.pk).update(state=ClaimState.REJECTED, reject_reason="重复申报")
+        return real(user, c)
+
+    monkeypatch.setattr(reviews, "claim_can_review", meanwhile)
+    with pytest.raises(ClaimError, match="无需再审核"):
+        reviews.claim_review(reviewer=worker, claim=claim, approve=True)
+    assert calls == [ClaimState.SUBMITTED, ClaimState.REJECTED]  # read again, under the lock
+    assert not Review.objects.filter(claim=claim).exists()
+    assert not Notice.objects.filter(claim=claim).exists()
+    assert not Transfer.objects.filter(key=f"claim-{claim.pk}").exists()
+    assert verify_district(regions["district"])[0] == []
 
 
 @postgresql_only
