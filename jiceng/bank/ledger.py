@@ -49,7 +49,7 @@ from jiceng.bank.errors import (  # noqa: F401 - services catch the ledger's ref
     LedgerError,
 )
 from jiceng.bank.models import MAY_GO_NEGATIVE, UNCACHED_KINDS, Account, Transfer, TransferKind, TransferState
-from jiceng.bank.statements import Find, Given, Row  # noqa: F401 - services build their riding rows as ledger.Row
+from jiceng.bank.statements import _COLUMNS, Find, Given, Row  # noqa: F401 - services build their riding rows as ledger.Row
 from jiceng.bank.transactions import (  # noqa: F401 - services run their use cases through the ledger's name
     ATTEMPTS,
     REPLAYS,
@@ -66,6 +66,7 @@ from jiceng.bank.transactions import (  # noqa: F401 - services run their use ca
 from jiceng.regions.models import Region
 
 T = TypeVar("T")
+_KINDS = frozenset(TransferKind.values)
 BATCH = 2000
 
 
@@ -239,30 +240,8 @@ def _move_few(deltas: dict[int, list[int]], district_id: int) -> bool:
     return True
 
 
-_COLUMNS = (
-    "district_id",
-    "key",
-    "payload_hash",
-    "debit_id",
-    "credit_id",
-    "amount",
-    "kind",
-    "state",
-    "reason",
-    "operator_id",
-    "cause_type",
-    "cause_id",
-    "reverses_id",
-    "created_at",
-    "resolved_at",
-)
 _INSERT_ROWS = 1000  # 15 parameters a row stays under SQLite's parameter cap
 COPY_ROWS = 50  # PostgreSQL batches above this size are written with COPY
-
-
-def _values(n: int) -> str:
-    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    return ", ".join([one] * n)
 
 
 def _insert(rows: list[tuple]) -> dict[str, int]:
@@ -294,7 +273,7 @@ def _insert(rows: list[tuple]) -> dict[str, int]:
         for i in range(0, len(rows), _INSERT_ROWS):
             chunk = rows[i : i + _INSERT_ROWS]
             cursor.execute(
-                f"INSERT INTO {table} ({cols}) VALUES {_values(len(chunk))} "
+                f"INSERT INTO {table} ({cols}) VALUES {st._values(len(chunk))} "
                 f"ON CONFLICT (district_id, key) DO NOTHING RETURNING id, key",
                 [v for row in chunk for v in row],
             )
@@ -315,40 +294,9 @@ def _write_few(
     rows (`riding`, one transfer only) are further data-modifying CTEs reading `ins`, so
     they are written only where the transfer row was; what each returned comes back too.
     """
-    transfers, accounts = Transfer._meta.db_table, Account._meta.db_table
-    p, q = (0, 1) if pending else (1, 0)
-    ctes = "".join(f", r{i} AS ({st._row_sql(row, 'ins')[0]})" for i, row in enumerate(riding))
-    extra = "".join(f", r{i}.*" for i in range(len(riding)))
-    joins = "".join(f" LEFT JOIN r{i} ON true" for i in range(len(riding)))
-    nulls = ", NULL" * sum(len(row.returning) for row in riding)
-    head, source, not_given = "", f"VALUES {_values(len(rows))}", ""
-    if given is not None:  # one transfer: its row is selected only where the given row holds
-        head = f"g AS MATERIALIZED ({st._given_sql(given)}), "
-        source = f"SELECT {st._casts(Transfer, _COLUMNS)} WHERE EXISTS (SELECT 1 FROM g)"
-        not_given = f"\nUNION ALL\nSELECT 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL{nulls} WHERE NOT EXISTS (SELECT 1 FROM g)"
-    sql = f"""
-WITH {head}ins AS (
-    INSERT INTO {transfers} ({", ".join(_COLUMNS)}) {source}
-    ON CONFLICT (district_id, key) DO NOTHING
-    RETURNING id, key, debit_id, credit_id, amount
-), {
-        st._balance_ctes(
-            "ins",
-            (f"-{p} * amount", "0 * amount", f"{q} * amount"),
-            (f"{p} * amount", f"{q} * amount", "0 * amount"),
-            "AND a.district_id = %s "
-            f"AND (a.kind IN ({st._kinds(MAY_GO_NEGATIVE)}) OR a.posted + d.dp >= a.pending_out + d.dout)",
-        )
-    }{ctes}
-SELECT 0, ins.id, ins.key, NULL, NULL, NULL, NULL, NULL{extra} FROM ins{joins}
-UNION ALL
-SELECT 1, d.id, a.name, a.kind, a.district_id, a.posted - a.pending_out, d.dp - d.dout, CASE
-    WHEN a.id IS NULL OR a.district_id <> %s THEN bank_refuse('missing', d.id, 0, 0, '')
-    WHEN a.kind NOT IN ({st._kinds(UNCACHED_KINDS)}) AND d.id NOT IN (SELECT id FROM u)
-        THEN bank_refuse('short', d.id, a.posted - a.pending_out, d.dout - d.dp, a.name)
-    ELSE 1 END{nulls}
-FROM d LEFT JOIN {accounts} a ON a.id = d.id{not_given}
-"""
+    shape = (len(rows), pending, tuple(st._row_sql(row, "ins")[0] for row in riding))
+    shape += (tuple(len(row.returning) for row in riding), None if given is None else st._given_sql(given))
+    sql = st._write_few_sql(*shape)
     params = [] if given is None else st._given_params(given)
     params += [v for row in rows for v in row] + [district_id]
     for row in riding:
@@ -407,7 +355,7 @@ def _create(
             raise LedgerError(_("积分必须是大于 0 的整数，当前为 %(a)r") % {"a": spec.amount})
         if spec.debit_id == spec.credit_id:
             raise LedgerError(_("转出和转入不能是同一个账户"))
-        if spec.kind not in TransferKind.values:
+        if spec.kind not in _KINDS:
             raise LedgerError(_("未知的积分变动类型：%(k)s") % {"k": spec.kind})
         if not spec.reason.strip():
             raise LedgerError(_("请填写事由"))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.bank.accounts import accounts_forget
 from jiceng.bank.errors import InsufficientPoints, LedgerError
-from jiceng.bank.models import UNCACHED_KINDS, Account
+from jiceng.bank.models import MAY_GO_NEGATIVE, UNCACHED_KINDS, Account, Transfer
 
 
 @dataclass(frozen=True)
@@ -270,3 +270,67 @@ def _refusal(exc: DatabaseError) -> Exception:
         return InsufficientPoints(found["name"], found["available"], found["needed"])
     accounts_forget()  # a cached id may be what went missing (a flushed database)
     return LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": found["account"]})
+
+
+_COLUMNS = (
+    "district_id",
+    "key",
+    "payload_hash",
+    "debit_id",
+    "credit_id",
+    "amount",
+    "kind",
+    "state",
+    "reason",
+    "operator_id",
+    "cause_type",
+    "cause_id",
+    "reverses_id",
+    "created_at",
+    "resolved_at",
+)
+
+
+def _values(n: int) -> str:
+    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    return ", ".join([one] * n)
+
+
+@functools.lru_cache(maxsize=256)
+def _write_few_sql(n: int, pending: bool, riding: tuple, widths: tuple, given: str | None) -> str:
+    """`_write_few`'s statement for one shape (rows, pending, riding rows' SQL, the given row's SQL)."""
+    transfers, accounts = Transfer._meta.db_table, Account._meta.db_table
+    p, q = (0, 1) if pending else (1, 0)
+    ctes = "".join(f", r{i} AS ({row_sql})" for i, row_sql in enumerate(riding))
+    extra = "".join(f", r{i}.*" for i in range(len(riding)))
+    joins = "".join(f" LEFT JOIN r{i} ON true" for i in range(len(riding)))
+    nulls = ", NULL" * sum(widths)
+    head, source, not_given = "", f"VALUES {_values(n)}", ""
+    if given is not None:  # one transfer: its row is selected only where the given row holds
+        head = f"g AS MATERIALIZED ({given}), "
+        source = f"SELECT {_casts(Transfer, _COLUMNS)} WHERE EXISTS (SELECT 1 FROM g)"
+        not_given = f"\nUNION ALL\nSELECT 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL{nulls} WHERE NOT EXISTS (SELECT 1 FROM g)"
+    sql = f"""
+WITH {head}ins AS (
+    INSERT INTO {transfers} ({", ".join(_COLUMNS)}) {source}
+    ON CONFLICT (district_id, key) DO NOTHING
+    RETURNING id, key, debit_id, credit_id, amount
+), {
+        _balance_ctes(
+            "ins",
+            (f"-{p} * amount", "0 * amount", f"{q} * amount"),
+            (f"{p} * amount", f"{q} * amount", "0 * amount"),
+            "AND a.district_id = %s "
+            f"AND (a.kind IN ({_kinds(MAY_GO_NEGATIVE)}) OR a.posted + d.dp >= a.pending_out + d.dout)",
+        )
+    }{ctes}
+SELECT 0, ins.id, ins.key, NULL, NULL, NULL, NULL, NULL{extra} FROM ins{joins}
+UNION ALL
+SELECT 1, d.id, a.name, a.kind, a.district_id, a.posted - a.pending_out, d.dp - d.dout, CASE
+    WHEN a.id IS NULL OR a.district_id <> %s THEN bank_refuse('missing', d.id, 0, 0, '')
+    WHEN a.kind NOT IN ({_kinds(UNCACHED_KINDS)}) AND d.id NOT IN (SELECT id FROM u)
+        THEN bank_refuse('short', d.id, a.posted - a.pending_out, d.dout - d.dp, a.name)
+    ELSE 1 END{nulls}
+FROM d LEFT JOIN {accounts} a ON a.id = d.id{not_given}
+"""
+    return sql

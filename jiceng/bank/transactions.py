@@ -63,7 +63,9 @@ def _backoff(attempt: int) -> None:
 def stands_alone() -> bool:
     """Whether a one-statement use case runs here as its own transaction: on PostgreSQL, outside any
     transaction of a caller's (SQLite takes its write lock with BEGIN IMMEDIATE, so it never does)."""
-    return connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit()
+    return (
+        connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit()
+    )
 
 
 def one_transaction(
