@@ -270,13 +270,15 @@ def _cpu_self() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _cpu_of(pid: int | None) -> float:
-    """CPU seconds (user + system) a process has used, from /proc; 0 where it cannot be read."""
+def _cpu_of(pid: int | None, reaped: bool = False) -> float:
+    """CPU seconds (user + system) a process has used, from /proc; with `reaped`, those of its children
+    that have ended (cutime + cstime) instead. 0 where it cannot be read."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError, TypeError):
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    first = 13 if reaped else 11
+    return (int(fields[first]) + int(fields[first + 1])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_clients(path: str, n: int, seconds: float, tag: str, ids_file: str) -> float:
@@ -315,7 +317,7 @@ def pgbench(binary: str, n: int, seconds: float) -> float:
     import resource
 
     children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server0 = _reaped_cpu(POSTMASTER)
+    server0 = _cpu_of(POSTMASTER, reaped=True)
     out = subprocess.run(
         [binary, "-n", "-h", "127.0.0.1", "-U", "postgres", "-c", str(n), "-j", str(n), "-T", str(int(seconds)),
          PGBENCH_DB],
@@ -328,7 +330,9 @@ def pgbench(binary: str, n: int, seconds: float) -> float:
     tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
     txns = tps * int(seconds)
     client = (children.ru_utime + children.ru_stime) - (children0.ru_utime + children0.ru_stime)
-    CPU.setdefault(("pgbench", n), []).append((client / txns, (_reaped_cpu(POSTMASTER) - server0) / txns))
+    CPU.setdefault(("pgbench", n), []).append(
+        (client / txns, (_cpu_of(POSTMASTER, reaped=True) - server0) / txns)
+    )
     return tps
 
 
@@ -342,15 +346,6 @@ def _postmaster() -> int | None:
         return int(Path(folder, "postmaster.pid").read_text().split()[0])
     except (OSError, ValueError, IndexError, subprocess.CalledProcessError):
         return None
-
-
-def _reaped_cpu(pid: int | None) -> float:
-    """CPU seconds of a process's children that have ended (its cutime + cstime), from /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError, TypeError):
-        return 0.0
-    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
 
 
 POSTMASTER: int | None = None
