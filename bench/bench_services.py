@@ -10,6 +10,7 @@ the request (the person and the user come loaded, as the auth middleware hands t
 - redeem: `rewards.redemption_create`, the reward row locked, a pending hold, a voucher;
 - collect: `rewards.redemption_collect`, the voucher found by its code and posted;
 - award: `claims.claim_review`, the approving review that puts a pending award on notice.
+On SQLite the worker's WAL checkpoint runs beside the clients, as in production (`core.wal`).
 Each client is its own process, with its own community (wallets, love pool, claims) and its own
 partner and reward, as pgbench's scale gives each client its own branch. pgbench runs its
 built-in TPC-B script (`pgbench -i -s 4` in a scratch database, so 4 clients do not queue
@@ -282,7 +283,30 @@ def _cpu_of(pid: int | None, reaped: bool = False) -> float:
 
 
 def run_clients(path: str, n: int, seconds: float, tag: str, ids_file: str) -> float:
-    """Start n client processes, release them together; total operations per second."""
+    """Start n client processes, release them together; total operations per second.
+
+    On SQLite the worker's WAL checkpoint (`core.wal`) runs beside them, in a thread of this
+    process, every `SQLITE_CHECKPOINT_SECONDS`, as `jiceng worker` runs it beside the web server."""
+    import threading
+
+    from django.db import connection
+
+    stop = threading.Event()
+    if connection.vendor == "sqlite":
+        from jiceng.core.jobs import periodic_list
+        from jiceng.core.management.commands.worker import _periodic_forever
+
+        every, checkpoint = periodic_list()["sqlite-checkpoint"]
+        threading.Thread(
+            target=_periodic_forever, args=(stop, "sqlite-checkpoint", every, checkpoint)
+        ).start()
+    try:
+        return _run_clients(path, n, seconds, tag, ids_file)
+    finally:
+        stop.set()
+
+
+def _run_clients(path: str, n: int, seconds: float, tag: str, ids_file: str) -> float:
     procs = [
         subprocess.Popen(
             [sys.executable, __file__, "--client", path, str(k), str(n), str(seconds), tag, ids_file],

@@ -107,6 +107,16 @@ TEMPLATES = [
 ]
 
 
+# SQLite: the write-ahead log is copied back into the database file by `jiceng worker` every
+# SQLITE_CHECKPOINT_SECONDS (core.wal), off the request path. A connection still checkpoints by
+# itself once the log holds SQLITE_WAL_PAGES pages (4 KiB each), the backstop where no worker runs.
+SQLITE_CHECKPOINT_SECONDS = env_int("SQLITE_CHECKPOINT_SECONDS", 1)
+SQLITE_WAL_PAGES = env_int("SQLITE_WAL_PAGES", 10_000)
+for _name in ("SQLITE_CHECKPOINT_SECONDS", "SQLITE_WAL_PAGES"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} 必须是正整数")
+
+
 def _sqlite(path: str) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -115,7 +125,8 @@ def _sqlite(path: str) -> dict:
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            f"PRAGMA wal_autocheckpoint={SQLITE_WAL_PAGES};",
         },
         # A file, not memory, so tests can reach the database from other processes and threads.
         "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))},

@@ -191,49 +191,41 @@ def _move_few(deltas: dict[int, list[int]], district_id: int) -> bool:
 
     The IMMEDIATE transaction already holds the only write lock, so nothing can change
     between the update and the check; a refusal raises, and the transaction (or the step's
-    savepoint) rolls the update back with the insert. Accounts the update did not touch are
-    read once more: they must exist in the district and be uncached (issuance). False when
-    the table's check constraint refused the update, so the caller takes the long way.
+    savepoint) rolls the update back with the insert. An account the update did not match is
+    missing or outside the district. False when the table's check constraint refused the
+    update, so the caller takes the long way.
     """
     table = Account._meta.db_table
     ids = sorted(deltas)
-    when = "CASE id " + " ".join(["WHEN %s THEN %s"] * len(ids)) + " ELSE 0 END"
+    # An uncached account (issuance) is matched too, so that the one statement also proves it is
+    # in the district, but its balance columns stay as they are.
+    when = f"CASE WHEN kind IN ({st._kinds(UNCACHED_KINDS)}) THEN 0 ELSE CASE id "
+    when += " ".join(["WHEN %s THEN %s"] * len(ids)) + " ELSE 0 END END"
     params: list = []
     for i in range(3):
         params += [v for account_id in ids for v in (account_id, deltas[account_id][i])]
     marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        try:
-            cursor.execute(
-                f"UPDATE {table} SET posted = posted + {when}, pending_in = pending_in + {when}, "
-                f"pending_out = pending_out + {when} WHERE id IN ({marks}) AND district_id = %s "
-                f"AND kind NOT IN ({st._kinds(UNCACHED_KINDS)}) RETURNING id, kind, name, posted, pending_out",
-                [*params, *ids, district_id],
-            )
-        except IntegrityError as exc:
-            if "account_never_overdrawn" not in str(exc):
-                raise
-            # The table's own check refused the update (SQLite undoes just that statement):
-            # the caller reads and checks the accounts, and raises the refusal with its numbers.
-            return False
-        moved = {row[0]: row for row in cursor.fetchall()}
-        rest = [i for i in ids if i not in moved]
-        if rest:
-            cursor.execute(
-                f"SELECT id FROM {table} WHERE id IN ({', '.join(['%s'] * len(rest))}) AND district_id = %s "
-                f"AND kind IN ({st._kinds(UNCACHED_KINDS)})",
-                [*rest, district_id],
-            )
-            found = {row[0] for row in cursor.fetchall()}
-            for account_id in rest:
-                if account_id not in found:
-                    accounts_forget()  # a cached id may be what went missing (a flushed database)
-                    raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
+    try:
+        moved = st._prepared(
+            f"UPDATE {table} SET posted = posted + {when}, pending_in = pending_in + {when}, "
+            f"pending_out = pending_out + {when} WHERE id IN ({marks}) AND district_id = %s "
+            f"RETURNING id, kind, name, posted, pending_out",
+            [*params, *ids, district_id],
+        )
+    except IntegrityError as exc:
+        if "account_never_overdrawn" not in str(exc):
+            raise
+        # The table's own check refused the update (SQLite undoes just that statement):
+        # the caller reads and checks the accounts, and raises the refusal with its numbers.
+        return False
+    moved = {row[0]: row for row in moved}
     for account_id in ids:
         if account_id not in moved:
-            continue
+            accounts_forget()  # a cached id may be what went missing (a flushed database)
+            raise LedgerError(_("账户 %(a)s 不存在或不属于本区") % {"a": account_id})
+    for account_id in ids:
         _id, kind, name, posted, pending_out = moved[account_id]
-        if kind not in MAY_GO_NEGATIVE and posted - pending_out < 0:
+        if kind not in UNCACHED_KINDS and kind not in MAY_GO_NEGATIVE and posted - pending_out < 0:
             d_posted, _d_in, d_out = deltas[account_id]
             before = (posted - d_posted) - (pending_out - d_out)
             raise InsufficientPoints(name, before, before - (posted - pending_out))
@@ -269,15 +261,14 @@ def _insert(rows: list[tuple]) -> dict[str, int]:
                     copy.write_row((pk, *row))
         return {row[1]: pk for pk, row in zip(ids, rows, strict=True)}
     found: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), _INSERT_ROWS):
-            chunk = rows[i : i + _INSERT_ROWS]
-            cursor.execute(
-                f"INSERT INTO {table} ({cols}) VALUES {st._values(len(chunk))} "
-                f"ON CONFLICT (district_id, key) DO NOTHING RETURNING id, key",
-                [v for row in chunk for v in row],
-            )
-            found.update((key, pk) for pk, key in cursor.fetchall())
+    for i in range(0, len(rows), _INSERT_ROWS):
+        chunk = rows[i : i + _INSERT_ROWS]
+        inserted = st._prepared(
+            f"INSERT INTO {table} ({cols}) VALUES {st._values(len(chunk))} "
+            f"ON CONFLICT (district_id, key) DO NOTHING RETURNING id, key",
+            [v for row in chunk for v in row],
+        )
+        found.update((key, pk) for pk, key in inserted)
     return found
 
 

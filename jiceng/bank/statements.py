@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import psycopg
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 from django.utils.translation import gettext as _
 
 from jiceng.bank.accounts import accounts_forget
@@ -81,9 +82,7 @@ def _given_params(given: Given) -> list:
 
 
 def _given_holds(given: Given) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(_given_sql(given), _given_params(given))
-        return cursor.fetchone() is not None
+    return bool(_prepared(_given_sql(given), _given_params(given)))
 
 
 def _casts(model, columns: Sequence[str]) -> str:
@@ -170,39 +169,55 @@ def _adapted(params: list) -> list:
 def _rows_sqlite(rows: Sequence[Row], transfer_id: int) -> list[tuple | None]:
     """SQLite: write the riding rows after the transfer, in the same transaction; what each returned."""
     out: list[tuple | None] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            cursor.execute(_row_sql(row, "")[1], _row_params(row, transfer_id))
-            out.append(cursor.fetchone())
+    for row in rows:
+        found = _prepared(_row_sql(row, "")[1], _row_params(row, transfer_id))
+        out.append(found[0] if found else None)
     return out
 
 
 def _prepared(sql: str, params: list) -> list[tuple]:
-    """PostgreSQL: run one of the ledger's hot statements as a prepared statement; its rows.
+    """Run one of the ledger's hot statements, its shape planned once per connection; its rows.
 
-    Django's cursor binds parameters on the client, so the server plans every statement
-    anew, and planning the ledger's one-statement CTEs costs more than running them. A
-    server-binding cursor with `prepare=True` plans each shape once per connection (which
-    lives across requests, CONN_MAX_AGE). Errors are wrapped as Django's, and the
-    connection's execute wrappers and query log see the statement like any other.
+    PostgreSQL: Django's cursor binds parameters on the client, so the server plans every
+    statement anew, and planning the ledger's one-statement CTEs costs more than running them.
+    A server-binding cursor with `prepare=True` plans each shape once per connection (which
+    lives across requests, CONN_MAX_AGE). SQLite: the statement goes straight to the driver,
+    whose own cache keeps it compiled, with its `?` form made once per shape; Django's cursor
+    would convert the placeholders and wrap the call anew each time, which cost about as much
+    as running it. Either way errors are wrapped as Django's, and the connection's execute
+    wrappers and query log see the statement like any other.
     """
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        raw = psycopg.Cursor(cursor.cursor.connection)
+    db = connections[DEFAULT_DB_ALIAS]  # the proxy `connection` looks itself up on every attribute
+    postgres = db.vendor == "postgresql"
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
+        db.ensure_connection()
+        raw = psycopg.Cursor(db.connection) if postgres else db.connection.cursor()
 
         def execute(sql, params, many, context):
-            raw.execute(sql, params, prepare=True)
+            if postgres:
+                raw.execute(sql, params, prepare=True)
+            else:
+                raw.execute(_qmark(sql), params)
             return raw.fetchall()
 
         run = execute
-        for wrapper in reversed(connection.execute_wrappers):
+        for wrapper in reversed(db.execute_wrappers):
             run = functools.partial(wrapper, run)
-        start = time.monotonic()
+        logged = db.queries_logged
+        start = time.monotonic() if logged else 0.0
         try:
-            return run(sql, params, False, {"connection": connection, "cursor": cursor})
+            return run(sql, params, False, {"connection": db, "cursor": raw})
         finally:
             raw.close()
-            if connection.queries_logged:
-                connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - start:.3f}"})
+            if logged:
+                db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - start:.3f}"})
+
+
+@functools.lru_cache(maxsize=512)
+def _qmark(sql: str) -> str:
+    """SQLite's placeholders for a statement written with Django's (`%s`, and `%%` for `%`)."""
+    return FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
 
 
 def _kinds(kinds: Iterable[str]) -> str:

@@ -241,16 +241,11 @@ def row_locked(model, pk: int, fields: tuple[str, ...], related: tuple = (), *, 
     statement is prepared, so its joins are planned once per connection.
     """
     sql, plan = _read_shape(model, tuple(fields), tuple(related), lock)
-    if connection.vendor == "postgresql":
-        # Imported here: the statements build on the models, and this module does not.
-        from jiceng.bank.statements import _prepared
+    # Imported here: the statements build on the models, and this module does not.
+    from jiceng.bank.statements import _prepared
 
-        found = _prepared(sql, [pk])  # planned once per connection, like the ledger's own statements
-        row = found[0] if found else None
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [pk])
-            row = cursor.fetchone()
+    found = _prepared(sql, [pk])  # planned once per connection, like the ledger's own statements
+    row = found[0] if found else None
     if row is None:
         raise model.DoesNotExist(f"{model.__name__} {pk} does not exist")
     objects, start = {}, 0

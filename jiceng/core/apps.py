@@ -12,3 +12,11 @@ class CoreConfig(AppConfig):
         from jiceng.core.audit_words import SENTENCES
 
         actions_register(SENTENCES)
+
+        from django.conf import settings
+
+        from jiceng.core.jobs import periodic_register
+        from jiceng.core.wal import wal_checkpoint
+
+        if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+            periodic_register("sqlite-checkpoint", lambda: settings.SQLITE_CHECKPOINT_SECONDS, wal_checkpoint)
