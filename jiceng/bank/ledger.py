@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db import DatabaseError, IntegrityError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,6 +232,10 @@ def _move_few(deltas: dict[int, list[int]], district_id: int) -> bool:
     return True
 
 
+# A written transfer comes back as the row it is, built the way a query builds it (positionally).
+_LOADED = ("id", *_COLUMNS)
+assert _LOADED == tuple(f.attname for f in Transfer._meta.concrete_fields), "_COLUMNS must follow the model"
+
 _INSERT_ROWS = 1000  # 15 parameters a row stays under SQLite's parameter cap
 COPY_ROWS = 50  # PostgreSQL batches above this size are written with COPY
 
@@ -411,7 +415,7 @@ def _create(
         key = row[1]
         if key in inserted:
             out.append(
-                Transfer(id=inserted[key], **dict(zip(_COLUMNS, row, strict=True)))
+                Transfer.from_db(DEFAULT_DB_ALIAS, _LOADED, (inserted[key], *row))
                 if objects
                 else inserted[key]
             )

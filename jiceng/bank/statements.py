@@ -154,12 +154,20 @@ def _row_params(row: Row, transfer_id: int | None = None) -> list:
 
 
 def _adapted(params: list) -> list:
-    """Dates and times as the ORM stores them (SQLite: naive UTC text), so comparisons hold."""
-    ops = connection.ops
+    """Dates and times as the ORM stores them (SQLite: naive UTC text), so comparisons hold.
+
+    An aware time on SQLite is converted here as Django's `adapt_datetimefield_value` does
+    (`make_naive` in the connection's zone, then `str`), without its per-value look-ups of the
+    current zone; a test holds the two equal."""
+    db = connections[DEFAULT_DB_ALIAS]
+    ops, zone = db.ops, db.timezone if db.vendor == "sqlite" else None
     out = []
     for value in params:
         if isinstance(value, dt.datetime):
-            value = ops.adapt_datetimefield_value(value)
+            if zone is not None and value.utcoffset() is not None:
+                value = str(value.astimezone(zone).replace(tzinfo=None))
+            else:
+                value = ops.adapt_datetimefield_value(value)
         elif isinstance(value, dt.date):
             value = ops.adapt_datefield_value(value)
         out.append(value)

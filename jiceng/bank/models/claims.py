@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.bank.models.ledger import is_set
+
 
 class Category(models.TextChoices):
     HELPING = "helping", _("助人为乐")
@@ -155,6 +157,7 @@ class DeedClaim(models.Model):
         blank=True,
         related_name="claims",
         verbose_name=_("道德日记"),
+        db_index=False,  # empty on most claims: indexed only where set (claim_diary_entry)
     )
     activity_id = models.BigIntegerField(_("活动"), null=True, blank=True)  # set when filed for an activity
     filed_by = models.ForeignKey(
@@ -180,7 +183,10 @@ class DeedClaim(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("善行申报")
         verbose_name_plural = _("善行申报")
-        indexes = [models.Index(fields=["community", "state"], name="claim_queue")]
+        indexes = [
+            models.Index(fields=["community", "state"], name="claim_queue"),
+            models.Index(fields=["diary_entry"], name="claim_diary_entry", condition=is_set("diary_entry")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.claimant} · {self.rule.name} · {self.points}"

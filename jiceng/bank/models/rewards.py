@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.bank.models.ledger import is_set
+
 
 class PartnerState(models.TextChoices):
     APPLIED = "applied", _("待审批")
@@ -101,13 +103,14 @@ class Redemption(models.Model):
     expires_at = models.DateTimeField(_("有效期至"))
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Empty on most rows: indexed only where set (partial indexes below).
     collected_by = models.ForeignKey(
-        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     # Who cancelled a cancelled voucher, and whether it was the resident who held it: a resident's
     # own change of mind is no refusal by the partner, so it does not count against its honour rate.
     cancelled_by = models.ForeignKey(
-        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     cancelled_by_resident = models.BooleanField(_("居民自行取消"), default=False)
 
@@ -116,7 +119,15 @@ class Redemption(models.Model):
         verbose_name = _("兑换")
         verbose_name_plural = _("兑换")
         constraints = [models.UniqueConstraint(fields=["district", "code"], name="redemption_code_unique")]
-        indexes = [models.Index(fields=["person", "reward"], name="redemption_person_reward")]
+        indexes = [
+            models.Index(fields=["person", "reward"], name="redemption_person_reward"),
+            models.Index(
+                fields=["collected_by"], name="redemption_collected_by", condition=is_set("collected_by")
+            ),
+            models.Index(
+                fields=["cancelled_by"], name="redemption_cancelled_by", condition=is_set("cancelled_by")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.reward}"

@@ -19,8 +19,12 @@ def notice_days() -> int:
 
 def notice_heading(rule) -> str:
     """The category and the rule, as the board names an award; once when they read the same."""
-    # The enum's label, not `get_category_display()`, which hashes every lazy choice on each call.
-    category = str(Category(rule.category).label) if rule.category in Category.values else rule.category
+    # The enum's label, not `get_category_display()`, which hashes every lazy choice on each call
+    # (nor `Category.values`, which builds the list of choices anew).
+    try:
+        category = str(Category(rule.category).label)
+    except ValueError:
+        category = rule.category
     return rule.name if category == rule.name else f"{category} · {rule.name}"
 
 

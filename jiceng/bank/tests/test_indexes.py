@@ -40,3 +40,44 @@ def test_the_per_person_limit_reads_one_persons_vouchers_of_one_reward():
         found = connection.introspection.get_constraints(cursor, "bank_redemption")
     leading = [c["columns"][:2] for c in found.values() if c["index"]]
     assert ["person_id", "reward_id"] in leading, leading
+
+
+MOSTLY_EMPTY = [  # foreign keys empty on most rows: indexed only where set
+    ("bank_transfer", "operator_id"),
+    ("bank_transfer", "reverses_id"),
+    ("bank_redemption", "collected_by_id"),
+    ("bank_redemption", "cancelled_by_id"),
+    ("bank_deedclaim", "diary_entry_id"),
+]
+
+
+def _index_sql(table: str, column: str) -> list[str]:
+    """The definitions of the indexes on exactly (column) of table, as the database holds them."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+        names = [n for n, c in found.items() if c["index"] and c["columns"] == [column]]
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s", [table]
+            )
+        sql = dict(cursor.fetchall())
+    return [sql[n] for n in names]
+
+
+@pytest.mark.parametrize(("table", "column"), MOSTLY_EMPTY)
+def test_a_mostly_empty_foreign_key_is_indexed_only_where_set_and_a_lookup_uses_it(table, column):
+    indexes = _index_sql(table, column)
+    assert len(indexes) == 1, indexes
+    bare = "".join(ch for ch in indexes[0] if ch not in '()"')
+    assert f"WHERE {column} IS NOT NULL" in bare, indexes[0]
+    name = indexes[0].split('"')[1] if connection.vendor == "sqlite" else indexes[0].split()[2]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN SELECT id FROM {table} WHERE {column} = %s", [1])
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN SELECT id FROM {table} WHERE {column} = %s", [1])
+        plan = " ".join(str(r) for r in cursor.fetchall())
+    assert name in plan, plan

@@ -8,10 +8,14 @@ SQLite the count includes `BEGIN IMMEDIATE`. The tests commit (the account-id ca
 fills only from committed rows), so they run with transactions.
 """
 
+import datetime as dt
 import uuid
 
 import pytest
 from django.db import connection, transaction
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as hst
 
 from conftest import make_person
 from jiceng.bank import ledger
@@ -28,6 +32,7 @@ from jiceng.bank.models import (
     Transfer,
 )
 from jiceng.bank.services import giving, reviews, rewards
+from jiceng.bank.statements import _adapted
 from jiceng.bank.tests.factories import file_claim, rules_seeded
 from jiceng.bank.tests.test_rewards import fund, make_partner, make_reward
 from jiceng.bank.verify import verify_district
@@ -297,3 +302,22 @@ def test_a_transfer_that_finds_an_account_missing_empties_the_cache(regions):
         )
     assert ledger._ACCOUNT_IDS == {}
     assert ledger.wallet_id(person) == wallet
+
+
+@given(
+    moment=hst.datetimes(
+        min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1), timezones=hst.timezones()
+    )
+    | hst.datetimes(min_value=dt.datetime(1900, 1, 1)),
+    day=hst.dates(),
+)
+@hsettings(max_examples=300, deadline=None)
+def test_the_statements_adapt_times_exactly_as_the_orm_does(moment, day):
+    """`_adapted` converts aware times itself on SQLite; it must give the ORM's very text (or value)."""
+    ops = connection.ops
+    assert _adapted([moment, day, 7, None]) == [
+        ops.adapt_datetimefield_value(moment),
+        ops.adapt_datefield_value(day),
+        7,
+        None,
+    ]
