@@ -14,7 +14,7 @@ import re
 import secrets
 import uuid
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -350,19 +350,29 @@ def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
             % {"r": reward.name, "n": reward.per_person_limit, "t": taken}
         )
     reward.stock -= 1
-    return Redemption(
-        id=made[0],
-        district_id=person.district_id,
-        reward=reward,
-        partner=partner,
-        person=person,
-        points=reward.points_price,
-        code=code,
-        state=RedemptionState.PENDING,
-        transfer=hold,
-        expires_at=expires_at,
-        created_at=now,
+    # The voucher as the statement wrote it, built positionally as a query builds a row, with the
+    # rows it points at already in hand.
+    made = Redemption.from_db(
+        DEFAULT_DB_ALIAS,
+        _MADE,
+        (made[0], person.district_id, reward.pk, partner.pk, person.pk, reward.points_price, code)
+        + (RedemptionState.PENDING, hold.pk, expires_at, now, None, None, None, False),
     )
+    for name, value in (("reward", reward), ("partner", partner), ("person", person), ("transfer", hold)):
+        Redemption._meta.get_field(name).set_cached_value(made, value)
+    return made
+
+
+_MADE = tuple(f.attname for f in Redemption._meta.concrete_fields)
+assert _MADE == ("id", "district_id", "reward_id", "partner_id", "person_id", "points", "code", "state") + (
+    "transfer_id",
+    "expires_at",
+    "created_at",
+    "resolved_at",
+    "collected_by_id",
+    "cancelled_by_id",
+    "cancelled_by_resident",
+), "the voucher's values above follow the model's fields"
 
 
 # The voucher's guard: fewer pending or collected vouchers of this reward for this person than the limit.
