@@ -11,12 +11,15 @@ from django.utils.translation import gettext as _
 from jiceng.bank.errors import RewardError
 from jiceng.bank.models import AlliancePartner, PartnerState, Redemption, RedemptionState, Reward
 from jiceng.core.scope import scope_for, scoped
+from jiceng.core.validators import ascii_normalize
 from jiceng.orgs.models import Organization
 
 
 def normalise_code(raw: str) -> str:
-    """What a person typed, as a code: upper case, no spaces or dashes."""
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+    """What a person typed, as a code: full-width letters and digits as ASCII (a phone's Chinese
+    keyboard types "ＡＢ１２"), upper case, and nothing but letters and digits (no spaces, dashes
+    or anything else a code never holds)."""
+    return "".join(ch for ch in ascii_normalize(raw).upper() if ch.isascii() and ch.isalnum())
 
 
 def _km(lon1, lat1, lon2, lat2) -> float | None:

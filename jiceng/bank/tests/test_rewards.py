@@ -25,6 +25,7 @@ from jiceng.bank.models import (
     TransferKind,
     TransferState,
 )
+from jiceng.bank.queries.rewards import normalise_code
 from jiceng.bank.services import rewards
 from jiceng.bank.services.rewards import CODE_ALPHABET, RewardError
 from jiceng.bank.verify import verify_district
@@ -700,3 +701,19 @@ def test_the_approval_page_is_not_for_others(client, personas):
             == 404
         )
     assert AlliancePartner.objects.get(pk=p.pk).state == PartnerState.APPLIED
+
+
+def test_a_code_typed_in_full_width_on_a_phone_keyboard_still_finds_the_voucher(client, personas, alliance):
+    """A Chinese keyboard in full-width mode types "ＡＢ１２"; the code is normalised (NFKC) first."""
+    person = personas["resident"].person
+    fund(person, 50)
+    r = redeem(person, alliance["reward_a"])
+    typed = "".join(chr(ord(c) + 0xFEE0) for c in r.code.lower())  # the full-width forms
+    typed = f"{typed[:4]}\u3000{typed[4:]}－"  # an ideographic space and a full-width dash as well
+    assert normalise_code(typed) == r.code
+    assert normalise_code("兑换码一二三") == ""  # Chinese characters are letters to Python, never a code
+    client.force_login(personas["unit"])
+    page = client.get(reverse("bank:partner_scan"), {"code": typed}).content.decode()
+    assert person.masked_name in page and "确认领取" in page
+    done = rewards.redemption_collect(user=personas["unit"], partner=alliance["a"], code=typed)
+    assert done.state == RedemptionState.COLLECTED
