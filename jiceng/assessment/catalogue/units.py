@@ -6,7 +6,7 @@ rules score them: points added or taken per event on a base the scheme sets.
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from jiceng.activities.models import Activity, ActivityStatus
@@ -23,7 +23,8 @@ FULL_ATTENDANCE_POINTS = 3
     name="联席会议出席",
     description=(
         "考核期内本单位所在联盟已召开、且邀请了本单位的会议：每次无故缺席（既未签到出席也未请假）"
-        "扣5分；全部出席（至少受邀一次）加3分；请假不扣分也不加分。指标值为加减的分数"
+        "扣5分；全部出席（至少受邀一次）加3分；请假不扣分也不加分。没有登记出席情况的会议（无人签到，"
+        "也没有登记请假或缺席）不计。指标值为加减的分数"
     ),
     unit="分",
     subjects=("unit",),
@@ -34,8 +35,12 @@ FULL_ATTENDANCE_POINTS = 3
 )
 def unit_attendance(unit: Organization, start, end) -> Result:
     lo, hi = window(start, end)
+    # A meeting whose attendance was never taken (no member checked in, none excused or marked
+    # absent: its minutes alone made it held) is a missing record, not every member's absence.
+    taken = Invitation.objects.filter(meeting=OuterRef("meeting")).exclude(attendance=Attendance.INVITED)
     rows = list(
         Invitation.objects.filter(
+            Exists(taken),
             member__organization=unit,
             meeting__status=MeetingStatus.HELD,
             meeting__scheduled_at__gte=lo,

@@ -97,10 +97,27 @@ def test_two_unexcused_absences_take_10(personas, regions):
     unit = _unit()
     for days in (9, 4):
         m = held_meeting(alliance, actor, TODAY - dt.timedelta(days=days))
-        services.meeting_record_minutes(meeting=m, minutes="会议纪要", actor=actor)  # held, unit absent
+        services.meeting_record_minutes(meeting=m, minutes="会议纪要", actor=actor)
+        other = m.invitations.exclude(member__organization=unit).first()
+        _check_in(m, [other], personas["unit"])  # attendance taken: another member came, this one did not
     res = run("alliance.unit_attendance", unit, TODAY - dt.timedelta(days=30), TODAY)
     assert res.value == -10 and len(res.records) == 2
     assert points("alliance.unit_attendance", res.value) == Decimal("2.0")
+
+
+def test_a_meeting_held_without_its_attendance_taken_counts_against_no_member(personas, regions):
+    """Minutes recorded, but nobody checked in and nobody was marked excused or absent: the record
+    is missing, and no invited unit loses points for it."""
+    actor = personas["sub_admin"]
+    alliance = alliance_a(regions, personas)
+    unit = _unit()
+    m = held_meeting(alliance, actor, TODAY - dt.timedelta(days=6))
+    services.meeting_record_minutes(meeting=m, minutes="会议纪要", actor=actor)
+    assert run("alliance.unit_attendance", unit, TODAY - dt.timedelta(days=30), TODAY).value is None
+    # once the attendance is taken (one member marked absent), the others' absence counts too
+    other = m.invitations.exclude(member__organization=unit).first()
+    services.meeting_record_attendance(meeting=m, attendance={other.pk: Attendance.ABSENT}, actor=actor)
+    assert run("alliance.unit_attendance", unit, TODAY - dt.timedelta(days=30), TODAY).value == -5
 
 
 def test_quarters_within_leaves_out_quarters_partly_outside_the_period():
