@@ -350,29 +350,32 @@ def _redeem(person, reward: Reward, key: str, now: dt.datetime) -> Redemption:
             % {"r": reward.name, "n": reward.per_person_limit, "t": taken}
         )
     reward.stock -= 1
-    # The voucher as the statement wrote it, built positionally as a query builds a row, with the
-    # rows it points at already in hand.
-    made = Redemption.from_db(
-        DEFAULT_DB_ALIAS,
-        _MADE,
-        (made[0], person.district_id, reward.pk, partner.pk, person.pk, reward.points_price, code)
-        + (RedemptionState.PENDING, hold.pk, expires_at, now, None, None, None, False),
-    )
+    # The voucher as the statement wrote it, built positionally as a query builds a row (in the
+    # model's field order, so a field added later is a KeyError here), with its rows in hand.
+    values = {
+        "id": made[0],
+        "district_id": person.district_id,
+        "reward_id": reward.pk,
+        "partner_id": partner.pk,
+        "person_id": person.pk,
+        "points": reward.points_price,
+        "code": code,
+        "state": RedemptionState.PENDING,
+        "transfer_id": hold.pk,
+        "expires_at": expires_at,
+        "created_at": now,
+        "resolved_at": None,
+        "collected_by_id": None,
+        "cancelled_by_id": None,
+        "cancelled_by_resident": False,
+    }
+    made = Redemption.from_db(DEFAULT_DB_ALIAS, _MADE, [values[name] for name in _MADE])
     for name, value in (("reward", reward), ("partner", partner), ("person", person), ("transfer", hold)):
         Redemption._meta.get_field(name).set_cached_value(made, value)
     return made
 
 
 _MADE = tuple(f.attname for f in Redemption._meta.concrete_fields)
-assert _MADE == ("id", "district_id", "reward_id", "partner_id", "person_id", "points", "code", "state") + (
-    "transfer_id",
-    "expires_at",
-    "created_at",
-    "resolved_at",
-    "collected_by_id",
-    "cancelled_by_id",
-    "cancelled_by_resident",
-), "the voucher's values above follow the model's fields"
 
 
 # The voucher's guard: fewer pending or collected vouchers of this reward for this person than the limit.
