@@ -1,15 +1,16 @@
 """Moral Bank indicators."""
 
-import statistics
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Q
+import numpy as np
+from django.db.models import Case, Count, F, Func, IntegerField, Q, Value, When
 
 from jiceng.assessment.catalogue.registry import (
     Result,
     Subtrees,
     batch_of,
+    column_arrays,
     computation,
     ids,
     share,
@@ -28,18 +29,17 @@ from jiceng.people.models import Person
 from jiceng.regions.models import Level, Region
 
 
-def _settled_awards(q, start, end, *fields) -> list[tuple]:
+def _settled_awards(q, start, end, **fields) -> list[np.ndarray]:
+    """The ids of the award notices that settled in the period (and `fields`), as arrays."""
     lo, hi = window(start, end)
-    return list(
-        Notice.objects.filter(
-            q, kind=Notice.Kind.AWARD, state=NoticeState.SETTLED, ends_at__gte=lo, ends_at__lt=hi
-        ).values_list("pk", *fields)
+    notices = Notice.objects.filter(
+        q, kind=Notice.Kind.AWARD, state=NoticeState.SETTLED, ends_at__gte=lo, ends_at__lt=hi
     )
+    return column_arrays(notices, i=F("pk"), **fields)
 
 
-def _coverage(notices, communities: int) -> Result:
-    covered = {c for _pk, c in notices}
-    return Result(share(len(covered), communities), ids("bank.Notice", [pk for pk, _c in notices]))
+def _coverage(notices: np.ndarray, communities: np.ndarray, of: int) -> Result:
+    return Result(share(len(np.unique(communities)), of), ids("bank.Notice", notices, unique=True))
 
 
 @computation(
@@ -52,20 +52,22 @@ def _coverage(notices, communities: int) -> Result:
 )
 def coverage(region: Region, start, end) -> Result:
     communities = Region.objects.filter(region.subtree_q(), level=Level.COMMUNITY, is_active=True).count()
-    return _coverage(_settled_awards(region.subtree_q("community"), start, end, "community_id"), communities)
+    notices, where = _settled_awards(region.subtree_q("community"), start, end, c=F("community_id"))
+    return _coverage(notices, where, communities)
 
 
 @batch_of("bank.coverage")
 def coverage_batch(subjects: list[Region], start, end) -> dict[int, Result]:
     tree = Subtrees(subjects)
-    rows = tree.spread(_settled_awards(tree.within("community"), start, end, "community_id", "community"))
-    return {pk: _coverage(r, len(tree.communities(pk))) for pk, r in rows.items()}
+    notices, where = _settled_awards(tree.in_districts(), start, end, c=F("community_id"))
+    rows = tree.spread_arrays(where, notices, where)
+    return {pk: _coverage(*r, len(tree.communities(pk))) for pk, r in rows.items()}
 
 
-def _earners(rows, residents: int) -> Result:
-    earners = {p for _pk, p in rows if p is not None}
-    value = (Decimal(len(earners)) * 1000 / residents).quantize(Decimal("0.1")) if residents else None
-    return Result(value, ids("bank.Notice", [pk for pk, _p in rows]))
+def _earners(notices: np.ndarray, claimants: np.ndarray, residents: int) -> Result:
+    earners = len(np.unique(claimants[claimants != 0]))
+    value = (Decimal(earners) * 1000 / residents).quantize(Decimal("0.1")) if residents else None
+    return Result(value, ids("bank.Notice", notices, unique=True))
 
 
 @computation(
@@ -77,16 +79,16 @@ def _earners(rows, residents: int) -> Result:
     target=50,
 )
 def earners_per_1000(region: Region, start, end) -> Result:
-    rows = _settled_awards(region.subtree_q("community"), start, end, "claim__claimant_id")
+    notices, claimants = _settled_awards(region.subtree_q("community"), start, end, p=F("claim__claimant_id"))
     residents = Person.objects.filter(region.subtree_q("community"), is_active=True).count()
-    return _earners(rows, residents)
+    return _earners(notices, claimants, residents)
 
 
 def residents_by_subject(tree: Subtrees, *, active_communities: bool = False) -> Counter:
     """Active residents in each subject's subtree (by the resident's community), in one grouped query;
     with `active_communities`, only those of active communities (the staffing report's roll)."""
     counts = (
-        Person.objects.filter(tree.within("community"), is_active=True)
+        Person.objects.filter(tree.in_districts(), is_active=True)
         .values_list("community")
         .annotate(n=Count("id"))
         .order_by()
@@ -104,28 +106,50 @@ def residents_by_subject(tree: Subtrees, *, active_communities: bool = False) ->
 @batch_of("bank.earners_per_1000")
 def earners_per_1000_batch(subjects: list[Region], start, end) -> dict[int, Result]:
     tree = Subtrees(subjects)
-    rows = tree.spread(
-        _settled_awards(tree.within("community"), start, end, "claim__claimant_id", "community")
+    notices, claimants, where = _settled_awards(
+        tree.in_districts(), start, end, p=F("claim__claimant_id"), c=F("community_id")
     )
     residents = residents_by_subject(tree)
-    return {pk: _earners(r, residents[pk]) for pk, r in rows.items()}
+    return {
+        pk: _earners(*r, residents[pk]) for pk, r in tree.spread_arrays(where, notices, claimants).items()
+    }
 
 
-def _decided_claims(q, start, end, *extra) -> list[tuple]:
-    lo, hi = window(start, end)
-    return list(
-        DeedClaim.objects.filter(q, decided_at__gte=lo, decided_at__lt=hi).values_list(
-            "pk", "created_at", "decided_at", *extra
+class MillisecondsBetween(Func):
+    """Whole milliseconds from the second datetime to the first, computed by the database."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(round((julianday(%(expressions)s)) * 86400000) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
         )
-    )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="round(EXTRACT(EPOCH FROM (%(expressions)s)) * 1000)::bigint",
+            arg_joiner=" - ",
+            **extra,
+        )
 
 
-def _review_days(rows) -> Result:
-    if not rows:
+def _decided_claims(q, start, end, **extra) -> list[np.ndarray]:
+    lo, hi = window(start, end)
+    claims = DeedClaim.objects.filter(q, decided_at__gte=lo, decided_at__lt=hi)
+    return column_arrays(claims, i=F("pk"), ms=MillisecondsBetween(F("decided_at"), F("created_at")), **extra)
+
+
+def _review_days(claims: np.ndarray, ms: np.ndarray) -> Result:
+    if not len(claims):
         return Result(None)
-    days = [(decided - created).total_seconds() / 86400 for _pk, created, decided in rows]
-    value = Decimal(str(statistics.median(days))).quantize(Decimal("0.1"))
-    return Result(value, ids("bank.DeedClaim", [pk for pk, _c, _d in rows]))
+    value = (Decimal(str(float(np.median(ms)))) / 86_400_000).quantize(Decimal("0.1"))
+    return Result(value, ids("bank.DeedClaim", claims, unique=True))
 
 
 @computation(
@@ -137,31 +161,33 @@ def _review_days(rows) -> Result:
     target=3,
 )
 def review_days(region: Region, start, end) -> Result:
-    return _review_days(_decided_claims(region.subtree_q("community"), start, end))
+    return _review_days(*_decided_claims(region.subtree_q("community"), start, end))
 
 
 @batch_of("bank.review_days")
 def review_days_batch(subjects: list[Region], start, end) -> dict[int, Result]:
     tree = Subtrees(subjects)
-    rows = tree.spread(_decided_claims(tree.within("community"), start, end, "community"))
-    return {pk: _review_days(r) for pk, r in rows.items()}
+    claims, ms, where = _decided_claims(tree.in_districts(), start, end, c=F("community"))
+    return {pk: _review_days(*r) for pk, r in tree.spread_arrays(where, claims, ms).items()}
 
 
-def _decided_objections(q, start, end, *extra) -> list[tuple]:
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _decided_objections(q, start, end, **extra) -> list[np.ndarray]:
     lo, hi = window(start, end)
-    return list(
-        Objection.objects.filter(
-            q,
-            state__in=[ObjectionState.UPHELD, ObjectionState.DISMISSED],
-            decided_at__gte=lo,
-            decided_at__lt=hi,
-        ).values_list("pk", "state", *extra)
+    objections = Objection.objects.filter(
+        q,
+        state__in=[ObjectionState.UPHELD, ObjectionState.DISMISSED],
+        decided_at__gte=lo,
+        decided_at__lt=hi,
     )
+    return column_arrays(objections, i=F("pk"), u=_flag(Q(state=ObjectionState.UPHELD)), **extra)
 
 
-def _upheld(rows) -> Result:
-    upheld = sum(1 for _pk, s in rows if s == ObjectionState.UPHELD)
-    return Result(share(upheld, len(rows)), ids("bank.Objection", [pk for pk, _s in rows]))
+def _upheld(objections: np.ndarray, upheld: np.ndarray) -> Result:
+    return Result(share(int(upheld.sum()), len(objections)), ids("bank.Objection", objections, unique=True))
 
 
 @computation(
@@ -173,31 +199,31 @@ def _upheld(rows) -> Result:
     target=0,
 )
 def objections_upheld(region: Region, start, end) -> Result:
-    return _upheld(_decided_objections(region.subtree_q("notice__community"), start, end))
+    return _upheld(*_decided_objections(region.subtree_q("notice__community"), start, end))
 
 
 @batch_of("bank.objections_upheld")
 def objections_upheld_batch(subjects: list[Region], start, end) -> dict[int, Result]:
     tree = Subtrees(subjects)
-    rows = _decided_objections(tree.within("notice__community"), start, end, "notice__community")
-    return {pk: _upheld(r) for pk, r in tree.spread(rows).items()}
+    objections, upheld, where = _decided_objections(tree.in_districts(), start, end, c=F("notice__community"))
+    return {pk: _upheld(*r) for pk, r in tree.spread_arrays(where, objections, upheld).items()}
 
 
-def _resolved_redemptions(q, start, end, *extra) -> list[tuple]:
+def _resolved_redemptions(q, start, end, **extra) -> list[np.ndarray]:
     lo, hi = window(start, end)
-    return list(
-        Redemption.objects.filter(
-            Q(q),
-            state__in=[RedemptionState.COLLECTED, RedemptionState.EXPIRED],
-            resolved_at__gte=lo,
-            resolved_at__lt=hi,
-        ).values_list("pk", "state", *extra)
+    redemptions = Redemption.objects.filter(
+        Q(q),
+        state__in=[RedemptionState.COLLECTED, RedemptionState.EXPIRED],
+        resolved_at__gte=lo,
+        resolved_at__lt=hi,
     )
+    return column_arrays(redemptions, i=F("pk"), k=_flag(Q(state=RedemptionState.COLLECTED)), **extra)
 
 
-def _honoured(rows) -> Result:
-    collected = sum(1 for _pk, s in rows if s == RedemptionState.COLLECTED)
-    return Result(share(collected, len(rows)), ids("bank.Redemption", [pk for pk, _s in rows]))
+def _honoured(redemptions: np.ndarray, collected: np.ndarray) -> Result:
+    return Result(
+        share(int(collected.sum()), len(redemptions)), ids("bank.Redemption", redemptions, unique=True)
+    )
 
 
 @computation(
@@ -209,11 +235,13 @@ def _honoured(rows) -> Result:
     target=100,
 )
 def redemptions_honoured(region: Region, start, end) -> Result:
-    return _honoured(_resolved_redemptions(region.subtree_q("person__community"), start, end))
+    return _honoured(*_resolved_redemptions(region.subtree_q("person__community"), start, end))
 
 
 @batch_of("bank.redemptions_honoured")
 def redemptions_honoured_batch(subjects: list[Region], start, end) -> dict[int, Result]:
     tree = Subtrees(subjects)
-    rows = _resolved_redemptions(tree.within("person__community"), start, end, "person__community")
-    return {pk: _honoured(r) for pk, r in tree.spread(rows).items()}
+    redemptions, collected, where = _resolved_redemptions(
+        tree.in_districts(), start, end, c=F("person__community")
+    )
+    return {pk: _honoured(*r) for pk, r in tree.spread_arrays(where, redemptions, collected).items()}

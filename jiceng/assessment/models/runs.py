@@ -1,9 +1,11 @@
 """A run freezes, per subject and indicator, the value, the points and the records behind them."""
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.assessment.models.schemes import Grade, Indicator, Scheme
+from jiceng.assessment.records import RecordSet
 
 
 class AssessmentRun(models.Model):
@@ -72,7 +74,9 @@ class ScoreLine(models.Model):
     value = models.DecimalField(_("指标值"), max_digits=14, decimal_places=3, null=True)
     points = models.DecimalField(_("得分"), max_digits=6, decimal_places=1)
     weighted = models.DecimalField(_("加权得分"), max_digits=6, decimal_places=2)
-    records = models.JSONField(_("所依据的记录"), default=list)  # [["bank.Notice", 12], …]
+    # the records behind the value: `RecordSet.encode()` (ids per model label, delta-encoded, zlib)
+    record_ids = models.BinaryField(_("所依据的记录"), default=b"")
+    record_count = models.PositiveIntegerField(_("所依据的记录数"), default=0)
     is_manual = models.BooleanField(_("人工指标"), default=False)
 
     class Meta:
@@ -82,3 +86,7 @@ class ScoreLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.name} {self.points}"
+
+    @cached_property
+    def records(self) -> RecordSet:
+        return RecordSet.decode(self.record_ids)

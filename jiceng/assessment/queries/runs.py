@@ -9,7 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.assessment.catalogue import CATALOGUE
-from jiceng.assessment.models import AssessmentRun, ObjectionState, Publication, RunObjection, Scheme, Score
+from jiceng.assessment.models import (
+    AssessmentRun,
+    ObjectionState,
+    Publication,
+    RunObjection,
+    Scheme,
+    Score,
+    ScoreLine,
+)
+from jiceng.assessment.records import RecordSet
 from jiceng.core.models import Role
 from jiceng.core.scope import scoped
 
@@ -52,16 +61,24 @@ def run_list_for(user) -> QuerySet[AssessmentRun]:
     )
 
 
-def score_records(score_line) -> list[dict]:
-    """The records a score line counted, each with a short description and its page where it has one."""
+RECORDS_PER_PAGE = 50
+
+
+def score_records(score_line, page: int = 1) -> dict:
+    """One page of the records a score line counted, each with a short description and its page
+    where it has one: `{"rows", "page", "pages", "count"}` (the first page when `page` is out of range)."""
+    records = score_line.records
+    count = len(records)
+    pages = max(1, -(-count // RECORDS_PER_PAGE))
+    page = page if 1 <= page <= pages else 1
     by_label: dict[str, list[int]] = {}
-    for label, pk in score_line.records:
+    for label, pk in records.page((page - 1) * RECORDS_PER_PAGE, RECORDS_PER_PAGE):
         by_label.setdefault(label, []).append(pk)
     rows = []
     for label, pks in by_label.items():
         model = apps.get_model(label)
         objs = model.objects.in_bulk(pks)
-        page = RECORD_PAGES.get(label)
+        url_name = RECORD_PAGES.get(label)
         for pk in pks:
             obj = objs.get(pk)
             rows.append(
@@ -69,11 +86,11 @@ def score_records(score_line) -> list[dict]:
                     "kind": model._meta.verbose_name,
                     "pk": pk,
                     "text": str(obj) if obj is not None else "",
-                    "url": reverse(page, args=[pk]) if page and obj is not None else None,
+                    "url": reverse(url_name, args=[pk]) if url_name and obj is not None else None,
                     "gone": obj is None,
                 }
             )
-    return rows
+    return {"rows": rows, "page": page, "pages": pages, "count": count}
 
 
 def computation_of(code: str):
@@ -141,33 +158,36 @@ def objection_list_upheld(scores) -> QuerySet[RunObjection]:
 
 
 def run_changes(run: AssessmentRun, scores) -> list[dict]:
-    """What changed against the previous version, for the given scores: each figure whose value or points moved."""
+    """What changed against the previous version, for the given scores: each figure whose value or
+    points moved, with how many records it newly counts and no longer counts."""
     before = run_previous(run)
     if before is None:
         return []
     old = {}
-    for score in before.scores.prefetch_related("lines"):
-        for line in score.lines.all():
-            old[(score.region_id, score.organization_id, line.indicator_id)] = line
-    out = []
+    for line in ScoreLine.objects.filter(score__run=before).select_related("score").defer("record_ids"):
+        old[(line.score.region_id, line.score.organization_id, line.indicator_id)] = line
+    moved = []
     for score in scores:
-        for line in score.lines.select_related("indicator"):
+        for line in score.lines.select_related("indicator").defer("record_ids"):
             prev = old.get((score.region_id, score.organization_id, line.indicator_id))
             if prev is None or (prev.value, prev.points) != (line.value, line.points):
-                out.append(
-                    {
-                        "subject": score.subject_name,
-                        "indicator": line.indicator.name,
-                        "old_value": prev.value if prev else None,
-                        "new_value": line.value,
-                        "old_points": prev.points if prev else None,
-                        "new_points": line.points,
-                        "added": sorted(
-                            set(map(tuple, line.records)) - set(map(tuple, prev.records if prev else []))
-                        ),
-                        "removed": sorted(
-                            set(map(tuple, prev.records if prev else [])) - set(map(tuple, line.records))
-                        ),
-                    }
-                )
+                moved.append((score, line, prev))
+    wanted = [line.pk for _s, line, _p in moved] + [prev.pk for _s, _l, prev in moved if prev]
+    blobs = dict(ScoreLine.objects.filter(pk__in=wanted).values_list("pk", "record_ids"))
+    out = []
+    for score, line, prev in moved:
+        new_records = RecordSet.decode(blobs.get(line.pk))
+        old_records = RecordSet.decode(blobs.get(prev.pk)) if prev else RecordSet()
+        out.append(
+            {
+                "subject": score.subject_name,
+                "indicator": line.indicator.name,
+                "old_value": prev.value if prev else None,
+                "new_value": line.value,
+                "old_points": prev.points if prev else None,
+                "new_points": line.points,
+                "added": len(new_records - old_records),
+                "removed": len(old_records - new_records),
+            }
+        )
     return out

@@ -13,6 +13,7 @@ from jiceng.assessment.catalogue import CATALOGUE
 from jiceng.assessment.errors import AssessmentError
 from jiceng.assessment.models import AssessmentRun, ManualEntry, Scheme, Score, ScoreLine
 from jiceng.assessment.queries.subjects import subject_key, subject_list, subject_region
+from jiceng.assessment.records import RecordSet
 from jiceng.core.audit import audit
 
 
@@ -43,14 +44,14 @@ def run_inputs(scheme: Scheme, start: dt.date, end: dt.date) -> tuple[list, str]
             if ind.is_manual:
                 m = manual.get((ind.pk, subject_key(subject)))
                 value = m.value if m else None
-                records = [("assessment.ManualEntry", m.pk)] if m else []
+                records = RecordSet.of("assessment.ManualEntry", [m.pk]) if m else RecordSet()
             else:
                 if ind.code in batched:
                     res = batched[ind.code][subject.pk]
                 else:
                     res = CATALOGUE[ind.code].fn(subject, start, end)
                 value = None if res.value is None else Decimal(res.value)
-                records = sorted(res.records)
+                records = RecordSet.coerce(res.records)
             cells.append((ind, value, records))
         out.append((subject, cells))
     canonical = {
@@ -70,7 +71,7 @@ def run_inputs(scheme: Scheme, start: dt.date, end: dt.date) -> tuple[list, str]
             for i in indicators
         ],
         "subjects": [
-            [subject_key(s), [[i.code, _canon(v), [list(r) for r in recs]] for i, v, recs in cells]]
+            [subject_key(s), [[i.code, _canon(v), len(recs), recs.digest()] for i, v, recs in cells]]
             for s, cells in out
         ],
     }
@@ -126,7 +127,8 @@ def run_compute(*, scheme: Scheme, period_start: dt.date, period_end: dt.date, b
                 value=value,
                 points=points,
                 weighted=weighted,
-                records=[list(r) for r in records],
+                record_ids=records.encode(),
+                record_count=len(records),
                 is_manual=ind.is_manual,
             )
             for ind, value, points, weighted, records in lines

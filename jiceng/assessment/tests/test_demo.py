@@ -89,8 +89,8 @@ def test_the_demo_subdistrict_run_shows_an_objection_upheld_on_the_record_and_a_
     assert new.value == 1 and new.records == [["alliance.Meeting", meeting.pk]]
     assert new.points == Decimal("16.7") and old.points == 0  # 1 of the 6 a year
     changes = run_changes(second, second.scores.all())
-    assert [(c["subject"], c["indicator"], c["added"]) for c in changes] == [
-        (sub.name, "双月座谈会按期召开并有纪要", [("alliance.Meeting", meeting.pk)])
+    assert [(c["subject"], c["indicator"], c["added"], c["removed"]) for c in changes] == [
+        (sub.name, "双月座谈会按期召开并有纪要", 1, 0)
     ]
     counts = (AssessmentRun.objects.count(), RunObjection.objects.count(), Meeting.objects.count())
     load_assessment_demo(district)

@@ -185,3 +185,30 @@ def test_a_rerun_shows_what_changed_and_the_export_holds_only_own_rows(
     names = [row[1] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
     assert regions["A1"].name in names and regions["B1"].name not in names
     assert claim.notice.pk
+
+
+def test_the_why_page_shows_a_large_line_a_page_at_a_time(client, personas, rules, regions, period):
+    """A subdistrict's line counts hundreds of thousands of records at a real district's scale: the page
+    lists 50 at a time, says how many there are and pages through them, the rest of the page unchanged."""
+    from jiceng.assessment.models import ScoreLine
+    from jiceng.assessment.records import RecordSet
+
+    notice = settled_claim(personas, rules).notice
+    run = _run(regions, period)
+    score = run.scores.get(region=regions["A1"])
+    line = score.lines.get()
+    assert line.records == [("bank.Notice", notice.pk)] and line.record_count == 1
+    many = RecordSet.of("bank.Notice", [notice.pk, *range(10**6, 10**6 + 119)])
+    ScoreLine.objects.filter(pk=line.pk).update(record_ids=many.encode(), record_count=len(many))
+    login_client(client, personas["district_admin"])
+    url = reverse("assessment:score", args=[score.pk])
+    first = client.get(url).content.decode()
+    assert "所依据的 120 条记录" in first and "第 1 / 3 页" in first and f"#{notice.pk}：" in first
+    assert first.count("<li>") == 50 and f"?line={line.pk}&amp;page=2" in first
+    last = client.get(url, {"line": line.pk, "page": 3}).content.decode()
+    assert (
+        "第 3 / 3 页" in last and last.count("<li>") == 20 and "#1000118" in last and "记录已不存在" in last
+    )
+    assert f"#{notice.pk}：" not in last
+    for bad in ("0", "99", "x", "２"):  # out of range or not a number: the first page
+        assert "第 1 / 3 页" in client.get(url, {"line": line.pk, "page": bad}).content.decode()

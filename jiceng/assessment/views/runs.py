@@ -42,7 +42,7 @@ def _table(request, pk: int):
     indicators = list(run.scheme.indicators.all())
     lines = {}
     for score in scores:
-        lines[score.pk] = {line.indicator_id: line for line in score.lines.all()}
+        lines[score.pk] = {line.indicator_id: line for line in score.lines.defer("record_ids")}
     rows = [(s, [lines[s.pk].get(i.pk) for i in indicators]) for s in scores]
     return run, scores, indicators, rows
 
@@ -75,12 +75,19 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _positive(text) -> int | None:
+    return int(text) if text and text.isascii() and text.isdigit() and 0 < int(text) < 2**31 else None
+
+
 @login_required
 def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, *VIEWERS)
     score = get_object_or_404(score_list_for(request.user), pk=pk)
+    # one line's records may be paged (?line=<id>&page=<n>); every other line shows its first page
+    paged = _positive(request.GET.get("line"))
+    page = _positive(request.GET.get("page")) or 1
     lines = [
-        (line, computation_of(line.indicator.code), score_records(line))
+        (line, computation_of(line.indicator.code), score_records(line, page if line.pk == paged else 1))
         for line in score.lines.select_related("indicator").order_by("indicator__position")
     ]
     return render(

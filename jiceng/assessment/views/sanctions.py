@@ -28,7 +28,7 @@ def _subject_lines(user):
         user,
         ScoreLine.objects.select_related(
             "score__run__scheme", "score__region", "score__organization", "indicator"
-        ),
+        ).defer("record_ids"),
         region="score__region",
         org="score__organization",
         roles=SUBJECTS,

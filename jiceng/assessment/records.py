@@ -1,0 +1,168 @@
+"""The records behind a figure, as sets of ids per model: compact enough for a whole district's year.
+
+A score line counts every record behind its figure, and at a real district's scale that is hundreds of
+thousands of notices or claims for one subdistrict. As a list of `(label, id)` pairs in JSON the
+whole-district run held tens of millions of Python tuples and wrote them as text, so a `RecordSet`
+keeps one sorted array of unique ids per model label (NumPy), and stores it as the delta-encoded,
+zlib-compressed ids (`encode`, about a byte or two per id). It still iterates, compares and sorts
+like the list of pairs it replaces, so a computation's tests read the same.
+
+`digest` is the SHA-256 of the labels and their sorted ids as little-endian 64-bit integers: the same
+records give the same digest whatever order they were found in, and it does not depend on zlib.
+"""
+
+import hashlib
+import struct
+import zlib
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+FORMAT = b"R1"
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _ids(values, unique: bool = False) -> np.ndarray:
+    """Sorted unique int64 ids from any iterable or array of ids (`unique`: none repeats, sort only)."""
+    if isinstance(values, np.ndarray):
+        array = values.astype(np.int64, copy=False)
+    else:
+        array = np.fromiter(values, dtype=np.int64)
+    if not unique:
+        return np.unique(array)
+    array = np.sort(array)
+    if len(array) > 1 and not (array[1:] > array[:-1]).all():
+        raise ValueError("ids said to be unique repeat")
+    return array
+
+
+class RecordSet:
+    """Ids per model label (`"bank.Notice"`), each a sorted array of unique int64."""
+
+    __slots__ = ("_by_label",)
+
+    def __init__(self, by_label: dict[str, np.ndarray] | None = None):
+        self._by_label = {label: ids for label, ids in sorted((by_label or {}).items()) if len(ids)}
+
+    @classmethod
+    def of(cls, label: str, ids, *, unique: bool = False) -> "RecordSet":
+        return cls({label: _ids(ids, unique)})
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable) -> "RecordSet":
+        by_label: dict[str, list[int]] = {}
+        for label, pk in pairs:
+            by_label.setdefault(label, []).append(int(pk))
+        return cls({label: _ids(pks) for label, pks in by_label.items()})
+
+    @classmethod
+    def coerce(cls, records) -> "RecordSet":
+        return records if isinstance(records, RecordSet) else cls.from_pairs(records)
+
+    def labels(self) -> list[str]:
+        return list(self._by_label)
+
+    def ids(self, label: str) -> np.ndarray:
+        return self._by_label.get(label, _EMPTY)
+
+    def __len__(self) -> int:
+        return sum(len(ids) for ids in self._by_label.values())
+
+    def __bool__(self) -> bool:
+        return bool(self._by_label)
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        for label, ids in self._by_label.items():
+            for pk in ids.tolist():
+                yield label, pk
+
+    def __add__(self, other) -> "RecordSet":
+        other = RecordSet.coerce(other)
+        merged = dict(self._by_label)
+        for label, ids in other._by_label.items():
+            merged[label] = np.union1d(merged[label], ids) if label in merged else ids
+        return RecordSet(merged)
+
+    def __sub__(self, other) -> "RecordSet":
+        other = RecordSet.coerce(other)
+        return RecordSet(
+            {
+                label: np.setdiff1d(ids, other.ids(label), assume_unique=True)
+                for label, ids in self._by_label.items()
+            }
+        )
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, RecordSet):
+            try:
+                other = RecordSet.from_pairs(other)
+            except (TypeError, ValueError):
+                return NotImplemented
+        return self._by_label.keys() == other._by_label.keys() and all(
+            np.array_equal(ids, other._by_label[label]) for label, ids in self._by_label.items()
+        )
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"RecordSet({ {label: len(ids) for label, ids in self._by_label.items()} })"
+
+    def page(self, offset: int, limit: int) -> list[tuple[str, int]]:
+        """The pairs from `offset`, at most `limit`, in the order of iteration (label, then id)."""
+        out: list[tuple[str, int]] = []
+        for label, ids in self._by_label.items():
+            if offset >= len(ids):
+                offset -= len(ids)
+                continue
+            take = ids[offset : offset + limit - len(out)]
+            out.extend((label, pk) for pk in take.tolist())
+            offset = 0
+            if len(out) >= limit:
+                break
+        return out
+
+    def digest(self) -> str:
+        h = hashlib.sha256(FORMAT)
+        for label, ids in self._by_label.items():
+            name = label.encode()
+            h.update(struct.pack("<HQ", len(name), len(ids)))
+            h.update(name)
+            h.update(ids.astype("<i8", copy=False).tobytes())
+        return h.hexdigest()
+
+    def encode(self) -> bytes:
+        parts = [FORMAT]
+        for label, ids in self._by_label.items():
+            name = label.encode()
+            packed = zlib.compress(np.diff(ids, prepend=0).astype("<i8").tobytes(), 6)
+            parts.append(struct.pack("<HQI", len(name), len(ids), len(packed)))
+            parts.append(name)
+            parts.append(packed)
+        return b"".join(parts)
+
+    @classmethod
+    def decode(cls, blob: bytes | memoryview | None) -> "RecordSet":
+        if not blob:
+            return cls()
+        blob = bytes(blob)
+        if blob[:2] != FORMAT:
+            raise ValueError("unknown record set format")
+        at, by_label = 2, {}
+        head = struct.calcsize("<HQI")
+        try:
+            while at < len(blob):
+                name_len, count, packed_len = struct.unpack_from("<HQI", blob, at)
+                at += head
+                label = blob[at : at + name_len].decode()
+                at += name_len
+                deltas = np.frombuffer(zlib.decompress(blob[at : at + packed_len]), dtype="<i8")
+                at += packed_len
+                if len(deltas) != count:
+                    raise ValueError("record set length mismatch")
+                by_label[label] = np.cumsum(deltas, dtype=np.int64)
+        except (struct.error, zlib.error, UnicodeDecodeError) as e:
+            raise ValueError(f"damaged record set: {e}") from None
+        return cls(by_label)
+
+
+EMPTY = RecordSet()
