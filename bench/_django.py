@@ -52,8 +52,10 @@ def setup(backend: str, name: str, *, reuse: bool = False) -> None:
 
 
 def load() -> str:
-    """The machine's load, to go with every figure: the machine is shared."""
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    """The machine's load, to go with every figure: the machine is shared. `uptime` in UTC, since
+    Django sets the process's zone to the district's and the lines of one run should read alike."""
+    env = dict(os.environ, TZ="UTC")
+    return subprocess.run(["uptime"], capture_output=True, text=True, env=env).stdout.strip()
 
 
 def emit(**figures) -> None:
