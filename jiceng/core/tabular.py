@@ -19,6 +19,14 @@ class TableError(Exception):
     pass
 
 
+class ImportRejected(Exception):
+    """The file had bad rows; nothing was written. `errors` lists every one, with its row number."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__(_("导入被拒绝：共 %(n)d 处错误，未写入任何数据") % {"n": len(errors)})
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 
 from jiceng.core import crypto
 from jiceng.core.audit import audit
-from jiceng.core.tabular import TableError, cell_date, formula_problems, read_table, require_columns
+from jiceng.core.tabular import (
+    ImportRejected,
+    TableError,
+    cell_date,
+    formula_problems,
+    read_table,
+    require_columns,
+)
 from jiceng.core.validators import ascii_normalize, validate_id_number, validate_phone
 from jiceng.orgs.models import Organization
 from jiceng.people.models import Gender, Household, Origin, PartyMembership, Person
@@ -34,12 +41,6 @@ REQUIRED = ["姓名", "性别", "社区代码"]
 TEXT_COLUMNS = ["姓名", "性别", "户号", "住址", "党员来源", "所在党支部"]
 GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
 ORIGINS = {str(label): value for value, label in Origin.choices} | {value: value for value in Origin.values}
-
-
-class ImportRejected(Exception):
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__(_("导入被拒绝：共 %(n)d 处错误，未写入任何数据") % {"n": len(errors)})
 
 
 @dataclass

@@ -16,6 +16,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from jiceng.core.tabular import ImportRejected
 from jiceng.regions.models import PREFIX_LEN, Level, Region, ancestor_code, subtree_q
 
 # file, level, the column naming the parent, and the parent's level
@@ -26,14 +27,6 @@ LAYOUT = [
     ("streets.csv", Level.SUBDISTRICT, "areaCode", Level.DISTRICT),
     ("villages.csv", Level.COMMUNITY, "streetCode", Level.SUBDISTRICT),
 ]
-
-
-class ImportRejected(Exception):
-    """The input had bad rows; nothing was written."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__(_("导入被拒绝，共 %(n)d 处错误，未写入任何数据") % {"n": len(errors)})
 
 
 @dataclass
