@@ -133,7 +133,7 @@ def test_every_menu_entry_of_ours_opens_for_its_role_even_with_no_data(client, p
     names = {
         n
         for r in scope_for(user).roles
-        for _label, n in MENU[r]
+        for _heading, _label, n in MENU[r]
         if n.split(":")[0] in ("alliance", "activities")
     }
     assert names

@@ -189,7 +189,7 @@ def test_every_menu_entry_of_ours_opens_for_its_role_even_with_no_data(client, r
     from jiceng.portal.context import MENU
 
     user = personas[persona] if persona != "grid" else grid_worker(grid(regions["A1"]), "grid_menu")
-    names = {n for r in scope_for(user).roles for _label, n in MENU[r] if n.startswith("linkage:")}
+    names = {n for r in scope_for(user).roles for _heading, _label, n in MENU[r] if n.startswith("linkage:")}
     assert names
     client.force_login(user)
     for name in names:

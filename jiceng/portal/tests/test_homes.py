@@ -77,3 +77,41 @@ def test_the_menu_marks_the_page_being_shown(client, personas):
     active = [item["url"] for item in response.context["menu"] if item["active"]]
     assert active == [reverse("portal:resident_home")]
     assert response.context["primary_role"] == "resident"
+
+
+def test_the_district_menu_is_read_by_area_of_work(client, personas, regions):
+    """Thirty pages in one column: each page once, under a heading, the district's settings in the group
+    they belong to; a worker who is also a resident gets the resident's pages after their own groups."""
+    from jiceng.core.models import Role, RoleGrant
+
+    response = get(client, personas["district_admin"], reverse("portal:workbench"))
+    menu = response.context["menu"]
+    urls = [item["url"] for item in menu]
+    assert len(urls) == len(set(urls)) >= 30
+    headings = [str(item["heading"]) for item in menu if item["heading"]]
+    assert headings == [
+        "总览与联动",
+        "道德银行",
+        "区域党建",
+        "一刻钟服务圈",
+        "居民与组织",
+        "队伍与经费",
+        "考核",
+        "系统",
+    ]
+    groups, current = {}, None
+    for item in menu:
+        current = str(item["heading"]) if item["heading"] else current
+        groups.setdefault(current, []).append(item["url"])
+    assert (
+        reverse("assessment:schemes") in groups["考核"]
+        and reverse("workforce:settings") in groups["队伍与经费"]
+    )
+    assert groups["系统"] == [reverse("regions:tree"), reverse("core:audit")]
+    body = response.content.decode()
+    assert '<span class="menu-heading">队伍与经费</span>' in body
+    worker = personas["worker"]
+    RoleGrant.objects.create(user=worker, role=Role.RESIDENT, region=regions["A1"])
+    menu = get(client, worker, reverse("portal:workbench")).context["menu"]
+    assert [item["url"] for item in menu][-1] == reverse("alliance:report_in_me")
+    assert menu[0]["heading"] is not None and sum(1 for item in menu if item["heading"] is None) > 20
