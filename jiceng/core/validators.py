@@ -37,6 +37,13 @@ def ascii_normalize(value) -> str:
     return text.strip()
 
 
+def positive_id(value) -> int | None:
+    """A page's id or cursor parameter (`?page=3`, `?before=120`): a positive integer that fits a
+    database id, else None. Full-width digits are read after NFKC; anything else is no value."""
+    text = ascii_normalize(value) if value is not None else ""
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**63 else None
+
+
 def uscc_check_char(first17: str) -> str:
     total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_CHARS[(31 - total % 31) % 31]

@@ -210,5 +210,6 @@ def test_the_why_page_shows_a_large_line_a_page_at_a_time(client, personas, rule
         "第 3 / 3 页" in last and last.count("<li>") == 20 and "#1000118" in last and "记录已不存在" in last
     )
     assert f"#{notice.pk}：" not in last
-    for bad in ("0", "99", "x", "２"):  # out of range or not a number: the first page
+    for bad in ("0", "99", "x", "-2"):  # out of range or not a number: the first page
         assert "第 1 / 3 页" in client.get(url, {"line": line.pk, "page": bad}).content.decode()
+    assert "第 2 / 3 页" in client.get(url, {"line": line.pk, "page": "２"}).content.decode()  # NFKC

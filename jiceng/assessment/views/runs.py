@@ -19,6 +19,7 @@ from jiceng.assessment.queries.runs import (
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role
 from jiceng.core.sheets import xlsx_response
+from jiceng.core.validators import positive_id
 
 
 def _can_edit(request) -> bool:
@@ -75,17 +76,13 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _positive(text) -> int | None:
-    return int(text) if text and text.isascii() and text.isdigit() and 0 < int(text) < 2**31 else None
-
-
 @login_required
 def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, *VIEWERS)
     score = get_object_or_404(score_list_for(request.user), pk=pk)
     # one line's records may be paged (?line=<id>&page=<n>); every other line shows its first page
-    paged = _positive(request.GET.get("line"))
-    page = _positive(request.GET.get("page")) or 1
+    paged = positive_id(request.GET.get("line"))
+    page = positive_id(request.GET.get("page")) or 1
     lines = [
         (line, computation_of(line.indicator.code), score_records(line, page if line.pk == paged else 1))
         for line in score.lines.select_related("indicator").order_by("indicator__position")

@@ -18,8 +18,9 @@ def entry_list(account: Account) -> QuerySet[Transfer]:
     return Transfer.objects.filter(Q(debit=account) | Q(credit=account))
 
 
-def entry_list_recent(account: Account, limit: int = 20) -> list[Transfer]:
-    """The account's latest transfers, newest first, with the other side named.
+def entry_list_recent(account: Account, limit: int = 20, before: int | None = None) -> list[Transfer]:
+    """The account's latest transfers (older than the id `before`, when given), newest first, with the
+    other side named.
 
     Each entry also reads as a person would say it (`entry_describe`): `line`, `status`,
     and `moved`, the points it actually moved (0 for a voided entry: nothing was taken).
@@ -28,7 +29,11 @@ def entry_list_recent(account: Account, limit: int = 20) -> list[Transfer]:
     # those rows: asked as one OR with ORDER BY id LIMIT, PostgreSQL may walk the whole ledger
     # backwards by id looking for the account (4 s at 20M transfers).
     sides = [
-        list(Transfer.objects.filter(**{side: account}).order_by("-id").values_list("id", flat=True)[:limit])
+        list(
+            Transfer.objects.filter(**{side: account}, **({"id__lt": before} if before else {}))
+            .order_by("-id")
+            .values_list("id", flat=True)[:limit]
+        )
         for side in ("debit", "credit")
     ]
     ids = sorted(set(sides[0]) | set(sides[1]), reverse=True)[:limit]

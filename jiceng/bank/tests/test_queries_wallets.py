@@ -98,3 +98,52 @@ def test_the_latest_entries_merge_both_sides_newest_first(regions):
     got = [t.pk for t in entry_list_recent(me, 5)]
     assert got == sorted(made, reverse=True)[:5]
     assert len(entry_list_recent(me, 50)) == 13  # the twelve and the seed award
+
+
+def test_the_wallet_page_shows_twenty_entries_and_pages_back_through_the_older_ones(
+    client, personas, regions
+):
+    """A phone screen's worth at a time: the newest 20, then 更早的记录 for the next 20 older, until none
+    are left; a cursor that is not an id shows the newest page."""
+    from conftest import login_client
+
+    me = ledger.wallet_open(personas["resident"].person)
+    ledger.award(
+        wallet=me, community=regions["A1"], key="page-seed", amount=100, reason="初始积分", pending=False
+    )
+    other = funded_wallet(regions["A1"], 0, name="乙")
+    made = [
+        ledger.transfer(
+            district=regions["district"],
+            debit=me,
+            credit=other,
+            key=f"page-{i}",
+            amount=1,
+            reason="往来",
+            kind="donation",
+        ).pk
+        for i in range(44)
+    ]
+    newest = sorted(made, reverse=True)
+    login_client(client, personas["resident"])
+    first = client.get(reverse("bank:my_points"))
+    assert [t.pk for t in first.context["entries"]] == newest[:20]
+    assert first.context["older"] == newest[19] and "更早的记录" in first.content.decode()
+    second = client.get(reverse("bank:my_points"), {"before": newest[19]})
+    assert [t.pk for t in second.context["entries"]] == newest[
+        20:40
+    ] and "回到最新记录" in second.content.decode()
+    last = client.get(reverse("bank:my_points"), {"before": newest[39]})
+    assert [t.pk for t in last.context["entries"]][:4] == newest[40:44] and len(last.context["entries"]) == 5
+    assert last.context["older"] is None and "更早的记录" not in last.content.decode()
+    for bad in ("x", "-3", "0", "1e3"):
+        assert [
+            t.pk for t in client.get(reverse("bank:my_points"), {"before": bad}).context["entries"]
+        ] == newest[:20]
+    full_width = str(newest[19]).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert [
+        t.pk for t in client.get(reverse("bank:my_points"), {"before": full_width}).context["entries"]
+    ] == newest[20:40]
+    assert [
+        t.pk for t in client.get(reverse("bank:my_points"), {"before": "x"}).context["entries"]
+    ] == newest[:20]

@@ -13,6 +13,7 @@ from jiceng.bank.models import Checkpoint
 from jiceng.bank.queries.wallets import entry_ids_in_log, entry_list, entry_list_recent, wallet_get
 from jiceng.core.models import Role
 from jiceng.core.scope import require_role, scope_for
+from jiceng.core.validators import positive_id
 from jiceng.regions.models import Level, Region
 
 
@@ -82,13 +83,21 @@ def _download(bundle: dict, filename: str) -> HttpResponse:
     return response
 
 
+# a phone screen's worth of entries; older ones a tap away (`?before=<id>`, newest first)
+ENTRIES_PER_PAGE = 20
+
+
 @login_required
 def my_points(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.RESIDENT)
     wallet = wallet_get(request.user.person)
-    entries = entry_list_recent(wallet, 50) if wallet else []
+    before = positive_id(request.GET.get("before"))
+    entries = entry_list_recent(wallet, ENTRIES_PER_PAGE + 1, before) if wallet else []
+    older = entries[ENTRIES_PER_PAGE - 1].pk if len(entries) > ENTRIES_PER_PAGE else None
+    entries = entries[:ENTRIES_PER_PAGE]
     logged = entry_ids_in_log(wallet, entries)
-    return render(request, "bank/my_points.html", {"wallet": wallet, "entries": entries, "logged": logged})
+    context = {"wallet": wallet, "entries": entries, "logged": logged, "older": older, "before": before}
+    return render(request, "bank/my_points.html", context)
 
 
 @login_required
