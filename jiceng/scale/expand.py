@@ -216,10 +216,10 @@ def _statements(district_id: int, offset: int) -> list[tuple[str, str]]:
             f"SELECT {d}, e.claim, e.operator, 'approve', '', {t} FROM gen_tx e WHERE e.kind = 0",
         ),
         (
-            "bank_notice (id, district_id, community_id, kind, claim_id, transfer_id, masked_name, title, points,"
-            " starts_at, ends_at, state)",
+            "bank_notice (id, district_id, community_id, kind, claim_id, transfer_id, person_id, masked_name,"
+            " title, points, starts_at, ends_at, state)",
             f"SELECT e.notice, {d}, e.community, CASE e.kind WHEN 0 THEN 'award' ELSE 'disbursement' END,"
-            f" {_null('e.claim')}, e.tid, w.masked, CASE e.kind WHEN 0 THEN ru.heading ELSE '节日慰问困难居民' END,"
+            f" {_null('e.claim')}, e.tid, e.person, w.masked, CASE e.kind WHEN 0 THEN ru.heading ELSE '节日慰问困难居民' END,"
             f" e.amount, {t}, {ends},"
             " CASE WHEN e.kind = 3 THEN 'info' WHEN e.cstate = 0 THEN 'open' WHEN e.cstate = 1 THEN 'settled' ELSE 'voided' END"
             " FROM gen_tx e JOIN gen_masked w ON w.m = e.wmask LEFT JOIN gen_rule ru ON e.kind = 0 AND ru.idx = e.aux"

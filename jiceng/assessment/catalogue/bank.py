@@ -4,7 +4,7 @@ from collections import Counter
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import Case, Count, F, Func, IntegerField, Q, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, F, Func, IntegerField, Q, Value, When
 
 from jiceng.assessment.catalogue.registry import (
     Result,
@@ -14,8 +14,10 @@ from jiceng.assessment.catalogue.registry import (
     computation,
     ids,
     share,
+    tallied,
     window,
 )
+from jiceng.assessment.records import Tally
 from jiceng.bank.models import (
     DeedClaim,
     Notice,
@@ -29,21 +31,25 @@ from jiceng.people.models import Person
 from jiceng.regions.models import Level, Region
 
 
-def _settled_awards(q, start, end, **fields) -> list[np.ndarray]:
-    """The ids of the award notices that settled in the period (and `fields`), as arrays."""
+def settled_awards(q, start, end):
+    """The award notices that settled in the period, in `q`: the records coverage and earners count."""
     lo, hi = window(start, end)
-    notices = Notice.objects.filter(
+    return Notice.objects.filter(
         q, kind=Notice.Kind.AWARD, state=NoticeState.SETTLED, ends_at__gte=lo, ends_at__lt=hi
     )
-    return column_arrays(notices, i=F("pk"), **fields)
 
 
-def _coverage(notices: np.ndarray, communities: np.ndarray, of: int) -> Result:
-    return Result(share(len(np.unique(communities)), of), ids("bank.Notice", notices, unique=True))
+def settled_awards_of(region: Region, start, end):
+    return settled_awards(region.subtree_q("community"), start, end)
+
+
+def _coverage(communities: np.ndarray, n: np.ndarray, s: np.ndarray, m: np.ndarray, of: int) -> Result:
+    return Result(share(len(np.unique(communities)), of), Tally.of_groups("bank.Notice", n, s, m))
 
 
 @computation(
     code="bank.coverage",
+    listing=settled_awards_of,
     name="道德银行社区覆盖率",
     description="辖区内在考核年度至少有一条积分奖励公示期满入账的社区，占全部有效社区的比例",
     unit="%",
@@ -52,26 +58,26 @@ def _coverage(notices: np.ndarray, communities: np.ndarray, of: int) -> Result:
 )
 def coverage(region: Region, start, end) -> Result:
     communities = Region.objects.filter(region.subtree_q(), level=Level.COMMUNITY, is_active=True).count()
-    notices, where = _settled_awards(region.subtree_q("community"), start, end, c=F("community_id"))
-    return _coverage(notices, where, communities)
+    return _coverage(*tallied(settled_awards_of(region, start, end), c=F("community_id")), communities)
 
 
 @batch_of("bank.coverage")
 def coverage_batch(subjects: list[Region], start, end) -> dict[int, Result]:
     tree = Subtrees(subjects)
-    notices, where = _settled_awards(tree.in_districts(), start, end, c=F("community_id"))
-    rows = tree.spread_arrays(where, notices, where)
+    where, n, s, m = tallied(settled_awards(tree.in_districts(), start, end), c=F("community_id"))
+    rows = tree.spread_arrays(where, where, n, s, m)
     return {pk: _coverage(*r, len(tree.communities(pk))) for pk, r in rows.items()}
 
 
-def _earners(notices: np.ndarray, claimants: np.ndarray, residents: int) -> Result:
-    earners = len(np.unique(claimants[claimants != 0]))
+def _earners(people: np.ndarray, n: np.ndarray, s: np.ndarray, m: np.ndarray, residents: int) -> Result:
+    earners = len(np.unique(people))
     value = (Decimal(earners) * 1000 / residents).quantize(Decimal("0.1")) if residents else None
-    return Result(value, ids("bank.Notice", notices, unique=True))
+    return Result(value, Tally.of_groups("bank.Notice", n, s, m))
 
 
 @computation(
     code="bank.earners_per_1000",
+    listing=settled_awards_of,
     name="每千名居民获得积分人数",
     description="考核期内有积分奖励公示期满入账的不同居民人数，按辖区在册居民每千人计",
     unit="人/千人",
@@ -79,9 +85,9 @@ def _earners(notices: np.ndarray, claimants: np.ndarray, residents: int) -> Resu
     target=50,
 )
 def earners_per_1000(region: Region, start, end) -> Result:
-    notices, claimants = _settled_awards(region.subtree_q("community"), start, end, p=F("claim__claimant_id"))
+    _where, *rows = tallied(settled_awards_of(region, start, end), c=F("community_id"), p=F("person_id"))
     residents = Person.objects.filter(region.subtree_q("community"), is_active=True).count()
-    return _earners(notices, claimants, residents)
+    return _earners(*rows, residents)
 
 
 def residents_by_subject(tree: Subtrees, *, active_communities: bool = False) -> Counter:
@@ -106,13 +112,11 @@ def residents_by_subject(tree: Subtrees, *, active_communities: bool = False) ->
 @batch_of("bank.earners_per_1000")
 def earners_per_1000_batch(subjects: list[Region], start, end) -> dict[int, Result]:
     tree = Subtrees(subjects)
-    notices, claimants, where = _settled_awards(
-        tree.in_districts(), start, end, p=F("claim__claimant_id"), c=F("community_id")
+    where, *rows = tallied(
+        settled_awards(tree.in_districts(), start, end), c=F("community_id"), p=F("person_id")
     )
     residents = residents_by_subject(tree)
-    return {
-        pk: _earners(*r, residents[pk]) for pk, r in tree.spread_arrays(where, notices, claimants).items()
-    }
+    return {pk: _earners(*r, residents[pk]) for pk, r in tree.spread_arrays(where, *rows).items()}
 
 
 class MillisecondsBetween(Func):
@@ -139,36 +143,58 @@ class MillisecondsBetween(Func):
         )
 
 
-def _decided_claims(q, start, end, **extra) -> list[np.ndarray]:
+HOUR_MS = 3_600_000
+
+
+def decided_claims(q, start, end):
+    """The claims whose review was completed in the period, in `q`: the records review days counts."""
     lo, hi = window(start, end)
-    claims = DeedClaim.objects.filter(q, decided_at__gte=lo, decided_at__lt=hi)
-    return column_arrays(claims, i=F("pk"), ms=MillisecondsBetween(F("decided_at"), F("created_at")), **extra)
+    return DeedClaim.objects.filter(q, decided_at__gte=lo, decided_at__lt=hi)
 
 
-def _review_days(claims: np.ndarray, ms: np.ndarray) -> Result:
-    if not len(claims):
+def decided_claims_of(region: Region, start, end):
+    return decided_claims(region.subtree_q("community"), start, end)
+
+
+def _review_hours(claims) -> list[np.ndarray]:
+    """Per community and whole hour from filing to decision: the hour, the claims, Σ id, Σ mix(id)."""
+    hours = ExpressionWrapper(
+        MillisecondsBetween(F("decided_at"), F("created_at")) / Value(HOUR_MS), output_field=IntegerField()
+    )
+    return tallied(claims, c=F("community_id"), h=hours)
+
+
+def _review_days(hours: np.ndarray, n: np.ndarray, s: np.ndarray, m: np.ndarray) -> Result:
+    """The median of whole hours over every claim, from how many claims took each hour, in days."""
+    total = int(n.sum())
+    if not total:
         return Result(None)
-    value = (Decimal(str(float(np.median(ms)))) / 86_400_000).quantize(Decimal("0.1"))
-    return Result(value, ids("bank.DeedClaim", claims, unique=True))
+    order = np.argsort(hours, kind="stable")
+    sorted_hours, upto = hours[order], np.cumsum(n[order])
+    low, high = (sorted_hours[np.searchsorted(upto, k, side="right")] for k in ((total - 1) // 2, total // 2))
+    value = (Decimal(int(low) + int(high)) / 48).quantize(Decimal("0.1"))
+    return Result(value, Tally.of_groups("bank.DeedClaim", n, s, m))
 
 
 @computation(
     code="bank.review_days",
+    listing=decided_claims_of,
     name="积分申报审核用时中位数",
-    description="考核期内审核完成的积分申报，从提交到审核完成的天数（按小时折算）的中位数；越短越好",
+    description="考核期内审核完成的积分申报，从提交到审核完成的时间按整小时计，折算成天的中位数；越短越好",
     unit="天",
     floor=14,
     target=3,
 )
 def review_days(region: Region, start, end) -> Result:
-    return _review_days(*_decided_claims(region.subtree_q("community"), start, end))
+    _where, *rows = _review_hours(decided_claims_of(region, start, end))
+    return _review_days(*rows)
 
 
 @batch_of("bank.review_days")
 def review_days_batch(subjects: list[Region], start, end) -> dict[int, Result]:
     tree = Subtrees(subjects)
-    claims, ms, where = _decided_claims(tree.in_districts(), start, end, c=F("community"))
-    return {pk: _review_days(*r) for pk, r in tree.spread_arrays(where, claims, ms).items()}
+    where, *rows = _review_hours(decided_claims(tree.in_districts(), start, end))
+    return {pk: _review_days(*r) for pk, r in tree.spread_arrays(where, *rows).items()}
 
 
 def _flag(condition: Q) -> Case:

@@ -2,7 +2,8 @@
 
 Each computation counts records the product already keeps, for one subject and one period,
 and returns the value together with the records behind it: a `RecordSet` of ids per model label,
-which iterates as (model label, id) pairs.
+which iterates as (model label, id) pairs, or, where they are a whole district's year of notices or
+claims, a `Tally` of them with the query that lists them (`listing`).
 `subjects` says which kinds of scheme may use it. A computation for "subdistrict" or
 "community" takes the subject Region as its first argument; one declared
 `subjects=("unit",)` takes the resident unit (an `orgs.Organization`) instead, and may be
@@ -25,10 +26,10 @@ from decimal import Decimal
 
 import numpy as np
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum, Value
 from django.utils import timezone
 
-from jiceng.assessment.records import RecordSet
+from jiceng.assessment.records import MIX, MIX_MODULUS, RecordSet, Tally
 from jiceng.orgs.models import Organization
 from jiceng.regions.models import PREFIX_LEN, Level, Region, ancestor_code, subtree_q
 
@@ -36,7 +37,7 @@ from jiceng.regions.models import PREFIX_LEN, Level, Region, ancestor_code, subt
 @dataclass
 class Result:
     value: Decimal | None
-    records: RecordSet = field(default_factory=RecordSet)
+    records: RecordSet | Tally = field(default_factory=RecordSet)
 
 
 @dataclass(frozen=True)
@@ -52,18 +53,34 @@ class Computation:
     suggest: dict = field(default_factory=dict)
     # the same for many subjects at once: (subjects, start, end) -> {subject.pk: Result}
     batch: Callable[[list, dt.date, dt.date], dict[int, Result]] | None = None
+    # for a computation that tallies its records: (subject, start, end) -> the queryset of those records,
+    # which the score page lists
+    listing: Callable | None = None
 
 
 CATALOGUE: dict[str, Computation] = {}
 
 
 def computation(
-    *, code, name, description, unit, period="考核年度", subjects=("subdistrict", "community"), **suggest
+    *,
+    code,
+    name,
+    description,
+    unit,
+    period="考核年度",
+    subjects=("subdistrict", "community"),
+    listing=None,
+    **suggest,
 ):
+    """Register the decorated function as the computation `code`; `listing` for one that tallies its
+    records: `listing(subject, start, end) -> QuerySet`, the very rows its `Tally` counts."""
+
     def wrap(fn):
         if code in CATALOGUE:
             raise ValueError(f"duplicate indicator code {code}")
-        CATALOGUE[code] = Computation(code, name, description, unit, period, tuple(subjects), fn, suggest)
+        CATALOGUE[code] = Computation(
+            code, name, description, unit, period, tuple(subjects), fn, suggest, listing=listing
+        )
         return fn
 
     return wrap
@@ -160,17 +177,37 @@ def column_arrays(qs, dtypes: dict[str, type] | None = None, **fields) -> list[n
     was most of an assessment run. The aggregates of one query read the same rows in the same order,
     so the arrays line up row by row.
     """
-    dtypes = dtypes or {}
-    inner, params = qs.order_by().values(**fields).query.sql_with_params()
+    return _joined(qs.order_by().values(**fields), list(fields), dtypes or {})
+
+
+def tallied(qs, **group) -> list[np.ndarray]:
+    """The rows of `qs` grouped by `group` (name → field path or expression): each group's values, then
+    its count, Σ id and Σ mix(id) (`records.Tally`), as arrays, one entry per group."""
+    grouped = (
+        qs.order_by()
+        .values(**group)
+        .annotate(n_=Count("pk"), s_=Sum("pk"), m_=Sum(F("pk") * Value(MIX) % Value(MIX_MODULUS)))
+    )
+    return _joined(grouped, [*group, "n_", "s_", "m_"], {})
+
+
+def tally_of(qs, label: str) -> Tally:
+    """The tally of every row of `qs` now, as the score page checks a stored one."""
+    t = qs.order_by().aggregate(n=Count("pk"), s=Sum("pk"), m=Sum(F("pk") * Value(MIX) % Value(MIX_MODULUS)))
+    return Tally(label, t["n"] or 0, t["s"] or 0, t["m"] or 0)
+
+
+def _joined(values_qs, names: list[str], dtypes: dict[str, type]) -> list[np.ndarray]:
+    inner, params = values_qs.query.sql_with_params()
     if connection.vendor == "postgresql":
-        joined = [f"string_agg(COALESCE(q.{name}, 0)::text, ',')" for name in fields]
+        joined = [f"string_agg(COALESCE(q.{name}, 0)::text, ',')" for name in names]
     else:
-        joined = [f"group_concat(COALESCE(q.{name}, 0), ',')" for name in fields]
+        joined = [f"group_concat(COALESCE(q.{name}, 0), ',')" for name in names]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(joined)} FROM ({inner}) q", params)
         texts = cursor.fetchone()
     out = []
-    for name, text in zip(fields, texts, strict=True):
+    for name, text in zip(names, texts, strict=True):
         dtype = dtypes.get(name, np.int64)
         column = np.fromstring(text, dtype=dtype, sep=",") if text else np.zeros(0, dtype)
         if text and len(column) != text.count(",") + 1:

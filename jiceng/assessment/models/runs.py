@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.assessment.models.schemes import Grade, Indicator, Scheme
-from jiceng.assessment.records import RecordSet
+from jiceng.assessment.records import RecordSet, Tally, decode
 
 
 class AssessmentRun(models.Model):
@@ -74,7 +74,8 @@ class ScoreLine(models.Model):
     value = models.DecimalField(_("指标值"), max_digits=14, decimal_places=3, null=True)
     points = models.DecimalField(_("得分"), max_digits=6, decimal_places=1)
     weighted = models.DecimalField(_("加权得分"), max_digits=6, decimal_places=2)
-    # the records behind the value: `RecordSet.encode()` (ids per model label, delta-encoded, zlib)
+    # the records behind the value: `RecordSet.encode()` (ids per model label, delta-encoded, zlib), or
+    # `Tally.encode()` where the computation counts a district's year of records instead of listing them
     record_ids = models.BinaryField(_("所依据的记录"), default=b"")
     record_count = models.PositiveIntegerField(_("所依据的记录数"), default=0)
     is_manual = models.BooleanField(_("人工指标"), default=False)
@@ -88,5 +89,5 @@ class ScoreLine(models.Model):
         return f"{self.indicator.name} {self.points}"
 
     @cached_property
-    def records(self) -> RecordSet:
-        return RecordSet.decode(self.record_ids)
+    def records(self) -> RecordSet | Tally:
+        return decode(self.record_ids)

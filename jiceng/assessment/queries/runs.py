@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.assessment.catalogue import CATALOGUE
+from jiceng.assessment.catalogue.registry import tally_of
 from jiceng.assessment.models import (
     AssessmentRun,
     ObjectionState,
@@ -18,7 +19,7 @@ from jiceng.assessment.models import (
     Score,
     ScoreLine,
 )
-from jiceng.assessment.records import RecordSet
+from jiceng.assessment.records import RecordSet, Tally, decode, difference
 from jiceng.core.models import Role
 from jiceng.core.scope import scoped
 
@@ -66,14 +67,24 @@ RECORDS_PER_PAGE = 50
 
 def score_records(score_line, page: int = 1) -> dict:
     """One page of the records a score line counted, each with a short description and its page
-    where it has one: `{"rows", "page", "pages", "count"}` (the first page when `page` is out of range)."""
+    where it has one: `{"rows", "page", "pages", "count", "changed"}` (the first page when `page` is out
+    of range). A tallied line lists its records from the computation's own query, in id order, and
+    `changed` says when that query no longer gives the records that were counted."""
     records = score_line.records
     count = len(records)
     pages = max(1, -(-count // RECORDS_PER_PAGE))
     page = page if 1 <= page <= pages else 1
+    offset, changed = (page - 1) * RECORDS_PER_PAGE, False
     by_label: dict[str, list[int]] = {}
-    for label, pk in records.page((page - 1) * RECORDS_PER_PAGE, RECORDS_PER_PAGE):
-        by_label.setdefault(label, []).append(pk)
+    if isinstance(records, Tally):
+        if count:
+            listing = _listing(score_line)
+            changed = tally_of(listing, records.label) != records
+            pks = listing.order_by("pk").values_list("pk", flat=True)[offset : offset + RECORDS_PER_PAGE]
+            by_label[records.label] = list(pks)
+    else:
+        for label, pk in records.page(offset, RECORDS_PER_PAGE):
+            by_label.setdefault(label, []).append(pk)
     rows = []
     for label, pks in by_label.items():
         model = apps.get_model(label)
@@ -90,7 +101,14 @@ def score_records(score_line, page: int = 1) -> dict:
                     "gone": obj is None,
                 }
             )
-    return {"rows": rows, "page": page, "pages": pages, "count": count}
+    return {"rows": rows, "page": page, "pages": pages, "count": count, "changed": changed}
+
+
+def _listing(score_line) -> QuerySet:
+    """The records a tallied line's computation counts for its subject and period, as they are now."""
+    score, run = score_line.score, score_line.score.run
+    subject = score.organization if score.organization_id else score.region
+    return CATALOGUE[score_line.indicator.code].listing(subject, run.period_start, run.period_end)
 
 
 def computation_of(code: str):
@@ -176,8 +194,9 @@ def run_changes(run: AssessmentRun, scores) -> list[dict]:
     blobs = dict(ScoreLine.objects.filter(pk__in=wanted).values_list("pk", "record_ids"))
     out = []
     for score, line, prev in moved:
-        new_records = RecordSet.decode(blobs.get(line.pk))
-        old_records = RecordSet.decode(blobs.get(prev.pk)) if prev else RecordSet()
+        new_records = decode(blobs.get(line.pk))
+        old_records = decode(blobs.get(prev.pk)) if prev else RecordSet()
+        added, removed = difference(new_records, old_records)
         out.append(
             {
                 "subject": score.subject_name,
@@ -186,8 +205,10 @@ def run_changes(run: AssessmentRun, scores) -> list[dict]:
                 "new_value": line.value,
                 "old_points": prev.points if prev else None,
                 "new_points": line.points,
-                "added": len(new_records - old_records),
-                "removed": len(old_records - new_records),
+                "added": added,
+                "removed": removed,
+                "old_count": len(old_records),
+                "new_count": len(new_records),
             }
         )
     return out

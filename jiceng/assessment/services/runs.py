@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from jiceng.assessment import records as record_sets
 from jiceng.assessment.catalogue import CATALOGUE
 from jiceng.assessment.errors import AssessmentError
 from jiceng.assessment.models import AssessmentRun, ManualEntry, Scheme, Score, ScoreLine
@@ -51,7 +52,7 @@ def run_inputs(scheme: Scheme, start: dt.date, end: dt.date) -> tuple[list, str]
                 else:
                     res = CATALOGUE[ind.code].fn(subject, start, end)
                 value = None if res.value is None else Decimal(res.value)
-                records = RecordSet.coerce(res.records)
+                records = record_sets.coerce(res.records)
             cells.append((ind, value, records))
         out.append((subject, cells))
     canonical = {

@@ -78,6 +78,23 @@ def test_median_days_from_claim_to_review(personas, rules, regions, period):
     assert run("bank.review_days", regions["B1"], period).value is None
 
 
+def test_review_time_is_counted_in_whole_hours(personas, rules, regions, period):
+    """3 h 50 min counts as 3 hours (0.125 days, shown 0.1), where the exact time would show 0.2; with two
+    claims the median is halfway between their whole hours."""
+    claim = settled_claim(personas, rules)
+    DeedClaim.objects.filter(pk=claim.pk).update(
+        created_at=claim.decided_at - dt.timedelta(hours=3, minutes=50)
+    )
+    assert run("bank.review_days", regions["A1"], period).value == Decimal("0.1")
+    other = settled_claim(personas, rules)
+    DeedClaim.objects.filter(pk=other.pk).update(
+        created_at=other.decided_at - dt.timedelta(hours=10, minutes=59)
+    )
+    res = run("bank.review_days", regions["A1"], period)
+    assert res.value == Decimal("0.3")  # (3 + 10) / 2 = 6.5 hours = 0.27 days
+    assert res.records == sorted(("bank.DeedClaim", c.pk) for c in (claim, other))
+
+
 def test_upheld_objections_score_inversely(personas, rules, regions, period):
     notices = []
     for _ in range(2):

@@ -100,3 +100,34 @@ def test_the_migration_turns_stored_pairs_into_record_sets_and_back(regions):
     again = ScoreLine.objects.get(pk=line.pk)
     assert again.records == frozen and again.record_count == 3
     assert ScoreLine.objects.exclude(pk=line.pk).filter(record_count=0).count() == run.scores.count() - 1
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=2**40), max_size=200), st.integers(0, 200))
+def test_a_tally_is_the_sum_of_its_groups_and_equals_its_pairs(ids, cut):
+    from jiceng.assessment.records import Tally, decode
+
+    ids = sorted(set(ids))
+    whole = Tally.of_ids("bank.Notice", ids)
+    parts = [Tally.of_ids("bank.Notice", ids[:cut]), Tally.of_ids("bank.Notice", ids[cut:])]
+    added = Tally.of_groups(
+        "bank.Notice", *(np.array([getattr(p, f) for p in parts]) for f in ("count", "id_sum", "mix_sum"))
+    )
+    assert added == whole and len(whole) == len(ids) and whole == [("bank.Notice", pk) for pk in ids]
+    assert decode(whole.encode()) == whole and decode(whole.encode()).digest() == whole.digest()
+    if ids:
+        moved = [*ids[:-1], ids[-1] + 1]  # one record swapped for another: same count, other tally
+        assert Tally.of_ids("bank.Notice", moved) != whole
+        assert Tally.of_ids("bank.Notice", moved).digest() != whole.digest()
+        assert whole != [("bank.DeedClaim", pk) for pk in ids]
+
+
+def test_a_damaged_tally_is_refused_and_differences_are_counted_only_between_id_sets():
+    from jiceng.assessment.records import Tally, decode, difference
+
+    blob = Tally("bank.Notice", 3, 6, 9).encode()
+    for damaged in (blob[:-1], blob + b"\x00", blob[:3]):
+        with pytest.raises(ValueError):
+            decode(damaged)
+    a, b = RecordSet.of("bank.Notice", [1, 2, 3]), RecordSet.of("bank.Notice", [3, 4])
+    assert difference(b, a) == (1, 2) and difference(Tally("bank.Notice", 2, 7, 0), a) == (None, None)

@@ -176,7 +176,7 @@ def test_a_rerun_shows_what_changed_and_the_export_holds_only_own_rows(
     second = run_compute(scheme=first.scheme, period_start=period[0], period_end=period[1])
     login_client(client, personas["sub_admin"])
     page = client.get(reverse("assessment:run", args=[second.pk])).content.decode()
-    assert "与第1次计算相比" in page and "道德银行社区覆盖率" in page and "新计入 1 条记录" in page
+    assert "与第1次计算相比" in page and "道德银行社区覆盖率" in page and "计入的记录由 0 条变为 1 条" in page
     assert f"{regions['A1'].name} · 道德银行社区覆盖率：0 → 100" in page
     third = run_compute(scheme=first.scheme, period_start=period[0], period_end=period[1])
     assert "结果与上次一致" in client.get(reverse("assessment:run", args=[third.pk])).content.decode()
@@ -213,3 +213,31 @@ def test_the_why_page_shows_a_large_line_a_page_at_a_time(client, personas, rule
     for bad in ("0", "99", "x", "-2"):  # out of range or not a number: the first page
         assert "第 1 / 3 页" in client.get(url, {"line": line.pk, "page": bad}).content.decode()
     assert "第 2 / 3 页" in client.get(url, {"line": line.pk, "page": "２"}).content.decode()  # NFKC
+
+
+def test_a_tallied_line_lists_its_records_from_the_query_and_says_when_they_changed(
+    client, personas, rules, regions, period, monkeypatch
+):
+    """Coverage counts a district's year of notices, so its line keeps a tally, not the ids: the why page
+    lists the notices from the computation's own query in id order, a page at a time, and warns once the
+    query no longer gives the records that were counted."""
+    from jiceng.assessment.queries import runs as run_queries
+    from jiceng.assessment.records import Tally
+
+    monkeypatch.setattr(run_queries, "RECORDS_PER_PAGE", 2)
+    notices = sorted(settled_claim(personas, rules).notice.pk for _ in range(3))
+    run = _run(regions, period)
+    score = run.scores.get(region=regions["A1"])
+    line = score.lines.get()
+    assert isinstance(line.records, Tally) and line.record_count == 3
+    assert line.records == [("bank.Notice", pk) for pk in notices]
+    login_client(client, personas["district_admin"])
+    url = reverse("assessment:score", args=[score.pk])
+    first = client.get(url).content.decode()
+    assert "所依据的 3 条记录" in first and "第 1 / 2 页" in first and "记录有变动" not in first
+    assert f"#{notices[0]}：" in first and f"#{notices[1]}：" in first and f"#{notices[2]}：" not in first
+    second = client.get(url, {"line": line.pk, "page": 2}).content.decode()
+    assert f"#{notices[2]}：" in second and f"#{notices[0]}：" not in second
+    settled_claim(personas, rules)  # one more notice settles in the period after the run
+    changed = client.get(url).content.decode()
+    assert "所依据的 3 条记录" in changed and "记录有变动" in changed

@@ -257,6 +257,11 @@ class Notice(models.Model):
         DeedClaim, on_delete=models.PROTECT, null=True, blank=True, related_name="notice"
     )
     transfer = models.ForeignKey("bank.Transfer", on_delete=models.PROTECT, related_name="notices")
+    # the resident the notice names (the claimant of an award, the recipient of a disbursement): the
+    # assessment counts a district's year of earners from the notices alone, without joining 16M claims
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="notices", verbose_name=_("居民")
+    )
     masked_name = models.CharField(_("姓名"), max_length=50)
     title = models.CharField(_("事项"), max_length=200)
     points = models.PositiveIntegerField(_("积分"))

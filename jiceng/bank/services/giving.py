@@ -153,6 +153,7 @@ def disbursement_create(*, user, community, person, points, reason: str, request
         kind=Notice.Kind.DISBURSEMENT,
         state=NoticeState.INFO,
         transfer=t,
+        person=person,
         masked_name=person.masked_name,
         title=reason.strip()[:200],
         points=points,

@@ -260,3 +260,36 @@ def test_a_resident_is_found_by_a_full_width_phone(personas):
     person.save(update_fields=["phone"])
     found = resident_get_by_phone_or_name(community=person.community, who="１３９ １２３４ ５６７８")
     assert found == person
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_names_every_notice_s_resident_from_its_claim_or_its_wallet(
+    personas, rules, regions, need, monkeypatch
+):
+    """Migration 0016 fills `Notice.person` on notices written before it: an award's claimant, a
+    disbursement's recipient (the wallet its transfer credited), one range of ids at a time."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from jiceng.assessment.tests.test_catalogue_bank import settled_claim
+
+    award = settled_claim(personas, rules).notice
+    fund(personas["resident"].person, 50)
+    giving.donation_create(person=personas["resident"].person, points=40, request_id="m1")
+    given = giving.disbursement_create(
+        user=personas["worker"],
+        community=regions["A1"],
+        person=need.person,
+        points=5,
+        reason="慰问",
+        request_id="m2",
+    )
+    monkeypatch.setattr(importlib.import_module("jiceng.bank.migrations.0016_notice_person"), "BATCH", 1)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("bank", "0015_log_queue_without_transfer_constraint")])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("bank"))
+    assert Notice.objects.get(pk=award.pk).person == personas["resident"].person
+    assert Notice.objects.get(pk=given.pk).person == need.person != personas["resident"].person
