@@ -62,3 +62,27 @@ def emit(**figures) -> None:
     import json
 
     print(json.dumps(figures, ensure_ascii=False), flush=True)
+
+
+def district_admin_get(district, url: str):
+    """A function that GETs `url` (view, queries and template) as a district administrator of `district`
+    sees it, through Django's test client; the static files are served unhashed (no collectstatic)."""
+    from django.test import Client, override_settings
+
+    from jiceng.core.models import Role, RoleGrant, User
+
+    user, _new = User.objects.get_or_create(username="bench-district", defaults={"display_name": "基准"})
+    RoleGrant.objects.get_or_create(user=user, role=Role.DISTRICT_ADMIN, region=district)
+    client = Client()
+    client.force_login(user)
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+    def get() -> None:
+        with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=storages):
+            assert client.get(url).status_code == 200
+
+    get()  # the session and the templates are loaded once
+    return get

@@ -261,29 +261,10 @@ def more_awards(world: dict, n: int) -> None:
 
 
 def page(world: dict, region):
-    """The whole cockpit page of `region` (view, queries and template) as a district administrator
-    sees it, through Django's test client; the static files are served unhashed (no collectstatic)."""
-    from django.test import Client, override_settings
+    """The whole cockpit page of `region` as a district administrator sees it."""
     from django.urls import reverse
 
-    from jiceng.core.models import Role, RoleGrant, User
-
-    user, _new = User.objects.get_or_create(username="bench-district", defaults={"display_name": "基准"})
-    RoleGrant.objects.get_or_create(user=user, role=Role.DISTRICT_ADMIN, region=world["district"])
-    client = Client()
-    client.force_login(user)
-    url = reverse("cockpit:region", args=[region.code])
-    storages = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-    def get() -> None:
-        with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=storages):
-            assert client.get(url).status_code == 200
-
-    get()  # the session and the templates are loaded once
-    return get
+    return _django.district_admin_get(world["district"], reverse("cockpit:region", args=[region.code]))
 
 
 def run(backend: str, residents: int, awards: int, reuse: bool = False) -> None:
