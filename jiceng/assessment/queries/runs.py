@@ -65,19 +65,22 @@ def run_list_for(user) -> QuerySet[AssessmentRun]:
 RECORDS_PER_PAGE = 50
 
 
-def score_records(score_line, page: int = 1) -> dict:
+def score_records(score_line, page: int = 1, *, opened: bool = True) -> dict:
     """One page of the records a score line counted, each with a short description and its page
-    where it has one: `{"rows", "page", "pages", "count", "changed"}` (the first page when `page` is out
-    of range). A tallied line lists its records from the computation's own query, in id order, and
-    `changed` says when that query no longer gives the records that were counted."""
+    where it has one: `{"rows", "page", "pages", "count", "changed", "deferred"}` (the first page when
+    `page` is out of range). A tallied line lists its records from the computation's own query, in id
+    order, and `changed` says when that query no longer gives the records that were counted; that reads a
+    subject's whole year again (about 1.5 s for a subdistrict at a real district's scale), so it is done
+    only for the line the reader `opened`, and the others are `deferred`."""
     records = score_line.records
     count = len(records)
     pages = max(1, -(-count // RECORDS_PER_PAGE))
     page = page if 1 <= page <= pages else 1
     offset, changed = (page - 1) * RECORDS_PER_PAGE, False
     by_label: dict[str, list[int]] = {}
+    deferred = isinstance(records, Tally) and bool(count) and not opened
     if isinstance(records, Tally):
-        if count:
+        if count and opened:
             listing = _listing(score_line)
             changed = tally_of(listing, records.label) != records
             pks = listing.order_by("pk").values_list("pk", flat=True)[offset : offset + RECORDS_PER_PAGE]
@@ -101,7 +104,14 @@ def score_records(score_line, page: int = 1) -> dict:
                     "gone": obj is None,
                 }
             )
-    return {"rows": rows, "page": page, "pages": pages, "count": count, "changed": changed}
+    return {
+        "rows": rows,
+        "page": page,
+        "pages": pages,
+        "count": count,
+        "changed": changed,
+        "deferred": deferred,
+    }
 
 
 def _listing(score_line) -> QuerySet:

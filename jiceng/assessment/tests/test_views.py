@@ -233,11 +233,14 @@ def test_a_tallied_line_lists_its_records_from_the_query_and_says_when_they_chan
     assert line.records == [("bank.Notice", pk) for pk in notices]
     login_client(client, personas["district_admin"])
     url = reverse("assessment:score", args=[score.pk])
-    first = client.get(url).content.decode()
+    closed = client.get(url).content.decode()  # listing it reads the year again: only on request
+    assert "所依据的 3 条记录" in closed and f"?line={line.pk}#line-{line.pk}" in closed
+    assert f"#{notices[0]}：" not in closed
+    first = client.get(url, {"line": line.pk}).content.decode()
     assert "所依据的 3 条记录" in first and "第 1 / 2 页" in first and "记录有变动" not in first
     assert f"#{notices[0]}：" in first and f"#{notices[1]}：" in first and f"#{notices[2]}：" not in first
     second = client.get(url, {"line": line.pk, "page": 2}).content.decode()
     assert f"#{notices[2]}：" in second and f"#{notices[0]}：" not in second
     settled_claim(personas, rules)  # one more notice settles in the period after the run
-    changed = client.get(url).content.decode()
+    changed = client.get(url, {"line": line.pk}).content.decode()
     assert "所依据的 3 条记录" in changed and "记录有变动" in changed

@@ -84,11 +84,15 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     paged = positive_id(request.GET.get("line"))
     page = positive_id(request.GET.get("page")) or 1
     lines = [
-        (line, computation_of(line.indicator.code), score_records(line, page if line.pk == paged else 1))
+        (
+            line,
+            computation_of(line.indicator.code),
+            score_records(line, page if line.pk == paged else 1, opened=line.pk == paged),
+        )
         for line in score.lines.select_related("indicator").order_by("indicator__position")
     ]
     return render(
         request,
         "assessment/score.html",
-        {"score": score, "run": score.run, "lines": lines, "can_edit": _can_edit(request)},
+        {"score": score, "run": score.run, "lines": lines, "can_edit": _can_edit(request), "opened": paged},
     )
