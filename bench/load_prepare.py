@@ -44,7 +44,7 @@ def prepare(
     from jiceng.people.models import Person
     from jiceng.regions.models import Level, Region
 
-    district, admin = _district(residents, transfers, progress)
+    district, admin, generated = _district(residents, transfers, progress)
     communities = list(Region.objects.filter(district.subtree_q(), level=Level.COMMUNITY).order_by("code"))
     chosen = communities[:: max(1, len(communities) // max(workers, 1))][:workers] or communities[:1]
     # Residents who log in: spread over the communities that have a worker, so every worker has claims.
@@ -142,11 +142,13 @@ def prepare(
         "residents": [u.username for u in resident_users],
         "workers": [u.username for u in worker_users],
         "rewards": {str(r.pk): STOCK for r in rewards},
+        "generate_seconds": generated,
     }
 
 
 def _district(residents: int, transfers: int, progress: bool):
-    """A district made by `jiceng generate` (its year of records included); the district and its admin."""
+    """A district made by `jiceng generate` (its year of records included); the district, its admin and
+    the seconds of each of the generator's stages."""
     from jiceng.core.models import Role, RoleGrant
     from jiceng.regions.models import Region
     from jiceng.scale.generate import district_generate
@@ -154,7 +156,7 @@ def _district(residents: int, transfers: int, progress: bool):
     report = district_generate(residents=residents, transfers=transfers, progress=progress)
     district = Region.objects.get(code=report.district)
     admin = RoleGrant.objects.filter(role=Role.DISTRICT_ADMIN, region=district).order_by("pk").first().user
-    return district, admin
+    return district, admin, report.seconds
 
 
 def _bar(total: int, what: str, shown: bool):

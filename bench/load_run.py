@@ -400,6 +400,14 @@ def main(argv: list[str] | None = None) -> int:
             seconds=round(time.monotonic() - began, 1),
             load=_django.load(),
         )
+        _django.emit(
+            bench="load-prepare-generate",
+            what="jiceng generate of the load run's district, seconds in all and by stage",
+            residents=args.residents,
+            transfers=args.transfers,
+            seconds=round(sum(plan["generate_seconds"].values()), 1),
+            stages=plan.pop("generate_seconds"),
+        )
         plan_path = work / "plan.json"
         plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         call_command("collectstatic", interactive=False, verbosity=0)

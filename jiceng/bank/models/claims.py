@@ -249,8 +249,9 @@ class Notice(models.Model):
         DISBURSEMENT = "disbursement", _("爱心池发放")
 
     district = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # the board's index (community, -starts_at) serves every lookup by community
     community = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区")
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"), db_index=False
     )
     kind = models.CharField(_("类型"), max_length=14, choices=Kind.choices)
     claim = models.OneToOneField(
@@ -271,6 +272,8 @@ class Notice(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
+        # a board reads a community's newest notices; without it, every notice of the region was read and sorted
+        indexes = [models.Index(fields=["community", "-starts_at"], name="notice_board")]
         verbose_name = _("公示")
         verbose_name_plural = _("公示")
 

@@ -1,7 +1,7 @@
 """Reads of the public notice board: which boards a user may open, and what is on one."""
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, Subquery
 
 from jiceng.bank.models import Category, Notice, Objection, ObjectionState, Transfer, TransferKind
 from jiceng.core.models import Role
@@ -113,23 +113,44 @@ def board_region_home(user) -> Region | None:
     return scope.primary_region or (person.community if person else None)
 
 
-def notice_list_for_board(region: Region, limit: int = 100) -> QuerySet[Notice]:
+def notice_list_for_board(region: Region, limit: int = 100) -> list[Notice]:
     """Notices of every community under `region`, newest first.
 
     `reversed` marks an award that was posted and then reversed because an objection filed
     in time was upheld, so the board can say the points were taken back.
+
+    A community's board reads its newest rows from the index (community, -starts_at). A
+    subdistrict's or the district's board first finds, for each community, its `limit`-th newest
+    notice, one step down that index each: the newest of those is no later than the board's
+    oldest line (that community alone has `limit` notices since), so only the notices since it
+    are read and sorted, at most `limit` a community, not the region's whole year.
     """
+    communities = list(
+        Region.objects.filter(region.subtree_q(), level=Level.COMMUNITY).values_list("pk", flat=True)
+    )
+    notices = Notice.objects.filter(community_id__in=communities)
+    if len(communities) > 1:
+        nth = (
+            Notice.objects.filter(community_id=OuterRef("pk"))
+            .order_by("-starts_at")
+            .values("starts_at")[limit - 1 : limit]
+        )
+        since = (
+            Region.objects.filter(pk__in=communities)
+            .annotate(nth=Subquery(nth))
+            .aggregate(since=Max("nth"))["since"]
+        )
+        if since is not None:
+            notices = notices.filter(starts_at__gte=since)
     reversal = Transfer.objects.filter(reverses_id=OuterRef("transfer_id"), kind=TransferKind.REVERSAL)
-    return (
-        Notice.objects.filter(region.subtree_q("community"))
-        .annotate(
+    return list(
+        notices.annotate(
             reversed=Exists(reversal),
             has_open_objection=Exists(
                 Objection.objects.filter(notice_id=OuterRef("pk"), state=ObjectionState.OPEN)
             ),
-            claimant_pk=F("claim__claimant_id"),
         )
         .select_related("community")
         .prefetch_related("objections")
-        .order_by("-starts_at")[:limit]
+        .order_by("-starts_at", "-pk")[:limit]
     )
