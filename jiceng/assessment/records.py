@@ -230,22 +230,20 @@ class Tally:
     def __repr__(self) -> str:
         return f"Tally({self.label!r}, {self.count})"
 
-    def digest(self) -> str:
-        name = self.label.encode() if self.count else b""
-        h = hashlib.sha256(TALLY_FORMAT)
-        h.update(
-            struct.pack("<H", len(name)) + name + struct.pack("<Qqq", self.count, self.id_sum, self.mix_sum)
-        )
-        return h.hexdigest()
-
-    def encode(self) -> bytes:
-        name = self.label.encode()
+    def _packed(self, name: bytes) -> bytes:
         return (
             TALLY_FORMAT
             + struct.pack("<H", len(name))
             + name
             + struct.pack("<Qqq", self.count, self.id_sum, self.mix_sum)
         )
+
+    def digest(self) -> str:
+        """The hash of the encoding, without the label when the tally is empty (as an empty RecordSet's)."""
+        return hashlib.sha256(self._packed(self.label.encode() if self.count else b"")).hexdigest()
+
+    def encode(self) -> bytes:
+        return self._packed(self.label.encode())
 
     @classmethod
     def decode(cls, blob: bytes) -> "Tally":

@@ -60,3 +60,25 @@ def _checkpoints_signed_by(verifier: str) -> list[Error]:
             )
             break
     return errors
+
+
+@register(Tags.security)
+def log_queue_triggers_check(app_configs=None, **kwargs) -> list[Error]:
+    """The triggers that queue every final transfer for the log are on (`jiceng generate` pauses them
+    while it writes, and a generator killed then would leave them off)."""
+    from jiceng.bank import log
+
+    try:
+        off = log.queue_triggers_off()
+    except DatabaseError:
+        return []  # no database yet
+    if not off:
+        return []
+    return [
+        Error(
+            f"透明日志队列的数据库触发器已停用（{'、'.join(off)}）：之后入账的流水不会进入透明日志",
+            hint="多半是 jiceng generate 中途被强行终止。生成了一半的数据库不能使用，请换一个新数据库重新生成；"
+            "若确需恢复，在数据库中执行 ALTER TABLE bank_transfer ENABLE ALWAYS TRIGGER <触发器名>",
+            id="jiceng.E103",
+        )
+    ]

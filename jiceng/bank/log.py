@@ -10,11 +10,12 @@ import base64
 import datetime as dt
 import json
 import logging
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import CharField, F, Func, Q
 from django.utils import timezone
 
@@ -227,12 +228,17 @@ def _leaves_end_at(district: Region, size: int) -> bool:
     )
 
 
-def checkpoint(district: Region, *, batch: int = 20_000, progress=None) -> Checkpoint | None:
+def checkpoint(
+    district: Region, *, batch: int = 20_000, progress=None, written: tuple[int, int] | None = None
+) -> Checkpoint | None:
     """Append every newly final transfer as a leaf, store the tree's new nodes, sign a checkpoint.
 
     Streams the new transfers in batches: each batch is hashed, its leaves and the
     interior nodes it completes are written (COPY on PostgreSQL), and the frontier grows.
     Returns the new checkpoint, or the latest one if there was nothing to append.
+
+    `written` = (first, end): instead of the queue, the final transfers with ids in [first, end)
+    that have no leaf, for a bulk writer that wrote them with the queue paused (`queue_paused`).
     """
     with transaction.atomic():
         _lock_log(district)
@@ -245,7 +251,8 @@ def checkpoint(district: Region, *, batch: int = 20_000, progress=None) -> Check
             )
         # The queue (`LogQueue`) names the new final transfers; a transfer that somehow already has
         # its leaf is left out here and its stale queue row dropped below.
-        pending = _entry_rows(queued(district).order_by("resolved_at", "id"))
+        new = queued(district) if written is None else _written(district, *written)
+        pending = _entry_rows(new.order_by("resolved_at", "id"))
         total = pending.count() if progress else 0
         if connection.vendor == "postgresql":
             rows = pending.iterator(
@@ -271,7 +278,8 @@ def checkpoint(district: Region, *, batch: int = 20_000, progress=None) -> Check
             size += len(chunk)
             if progress:
                 progress(size - start, total)
-        _dequeue(district, start)
+        if written is None:
+            _dequeue(district, start)
         if size == start and last is not None:
             return last
         root = frontier.root()
@@ -341,6 +349,55 @@ def unlogged(district: Region | int | None = None, *, older_than: dt.datetime | 
 def queued(district: Region | int):
     """The district's final transfers in the log's queue that have no leaf yet."""
     return Transfer.objects.filter(log_queue__district=district, leaf__isnull=True)
+
+
+def _written(district: Region, first: int, end: int):
+    return unlogged(district).filter(id__gte=first, id__lt=end)
+
+
+QUEUE_TRIGGERS = ("bank_transfer_log_queue_insert", "bank_transfer_log_queue_update")
+
+
+@contextmanager
+def queue_paused():
+    """The log's queue triggers off while a bulk writer (`jiceng generate`) writes a year of transfers
+    that it logs itself, by id (`checkpoint(written=...)`): the queue would take every one of them
+    only for the checkpoint to delete it again, a fifth of the generator's time on PostgreSQL.
+
+    PostgreSQL only, and only where this role owns the table (else nothing changes and the queue
+    fills as ever); yields whether the queue is paused. The triggers are back on when the block
+    ends, however it ends; a process killed inside it leaves them off, which the start-up check
+    `log_queue_triggers_check` reports.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield False
+        return
+    table = Transfer._meta.db_table
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name in QUEUE_TRIGGERS:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
+    except DatabaseError:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name in QUEUE_TRIGGERS:
+                cursor.execute(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}")
+
+
+def queue_triggers_off() -> list[str]:
+    """The log queue's triggers that are present but switched off (PostgreSQL), by name."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s) AND tgenabled = 'D' ORDER BY tgname",
+            [list(QUEUE_TRIGGERS)],
+        )
+        return [name for (name,) in cursor.fetchall()]
 
 
 def _dequeue(district: Region, start: int) -> None:

@@ -15,6 +15,7 @@ since each encryption draws its own nonce, but decrypt to the same numbers).
 import datetime as dt
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.activities.models import CheckIn
 from jiceng.alliance.models import Need
+from jiceng.bank import log
 from jiceng.bank.models import Account, DeedClaim, Donation, Notice, Redemption, Review, Transfer
 from jiceng.core.models import RoleGrant, User
 from jiceng.demo import DEMO_DISTRICT, DEMO_SOURCE
@@ -255,7 +257,12 @@ def district_generate(
 
             sides = (Side(setup), Side(setup))
         try:
-            report.counts.update(year.year(world, ids, transfers, bulk, progress=progress, sides=sides))
+            # with two connections to write and log, the log's queue is paused and each month is
+            # logged by its ids: the queue would take 20M rows only for the checkpoints to delete them
+            with log.queue_paused() if sides else nullcontext(False) as paused:
+                report.counts.update(
+                    year.year(world, ids, transfers, bulk, progress=progress, sides=sides, paused=paused)
+                )
         finally:
             for side in sides or ():
                 side.close()

@@ -325,12 +325,16 @@ class Year:
         return out
 
 
-def year(world: World, ids: Ids, transfers: int, bulk: Bulk, *, progress: bool, sides=None) -> dict:
+def year(
+    world: World, ids: Ids, transfers: int, bulk: Bulk, *, progress: bool, sides=None, paused: bool = False
+) -> dict:
     """Simulate the year day by day, logging each month's final transfers after the month.
 
     Without `sides`, each month is one transaction and is logged before the next begins. With
     `sides` (two `Side` connections, PostgreSQL), each statement commits on its own, two connections
     write each batch, and a month is logged on the second side while the next month is written.
+    With `paused` (the log's queue triggers off, `log.queue_paused`), a month's checkpoint takes
+    the month's transfers by their ids, which the generator handed out in one run.
     """
     days = max(1, int((world.end - world.start) // DAY) + 1)
     weekend = np.array([expand.weekday(world.start + d * DAY) >= 5 for d in range(days)])
@@ -346,14 +350,16 @@ def year(world: World, ids: Ids, transfers: int, bulk: Bulk, *, progress: bool, 
     writer, logger = sides or (None, None)
     month_logged: Future | None = None
 
-    def log_month() -> float:
+    def log_month(written: tuple[int, int] | None) -> float:
         t0 = time.perf_counter()
-        log.checkpoint(world.district)  # the ledger's own code appends and signs, as `bank settle` does
+        # the ledger's own code appends and signs, as `bank settle` does
+        log.checkpoint(world.district, written=written)
         return time.perf_counter() - t0
 
     d = 0
     sim.stage = expand.stage_create(world, ids, shared=sides is not None)
     while d < days:
+        first = bulk.ids(Transfer, 0)
         with transaction.atomic() if sides is None else nullcontext():
             stop = min(days, d + 30)
             while d < stop:
@@ -366,12 +372,13 @@ def year(world: World, ids: Ids, transfers: int, bulk: Bulk, *, progress: bool, 
                 spent["simulate"] += t1 - t0
                 spent["write"] += time.perf_counter() - t1
                 d += 1
+        written = (first, bulk.ids(Transfer, 0)) if paused else None
         if logger is None:
-            spent["log"] += log_month()
+            spent["log"] += log_month(written)
         else:
             if month_logged is not None:
                 spent["log"] += month_logged.result()  # at most one month behind
-            month_logged = logger.submit(log_month)
+            month_logged = logger.submit(log_month, written)
     if month_logged is not None:
         spent["log"] += month_logged.result()
     with transaction.atomic():

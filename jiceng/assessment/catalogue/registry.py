@@ -180,21 +180,22 @@ def column_arrays(qs, dtypes: dict[str, type] | None = None, **fields) -> list[n
     return _joined(qs.order_by().values(**fields), list(fields), dtypes or {})
 
 
+def _tally_sums() -> dict:
+    """Count, Σ id and Σ mix(id) of a set of rows (`records.Tally`), as aggregates."""
+    return {"n_": Count("pk"), "s_": Sum("pk"), "m_": Sum(F("pk") * Value(MIX) % Value(MIX_MODULUS))}
+
+
 def tallied(qs, **group) -> list[np.ndarray]:
     """The rows of `qs` grouped by `group` (name → field path or expression): each group's values, then
     its count, Σ id and Σ mix(id) (`records.Tally`), as arrays, one entry per group."""
-    grouped = (
-        qs.order_by()
-        .values(**group)
-        .annotate(n_=Count("pk"), s_=Sum("pk"), m_=Sum(F("pk") * Value(MIX) % Value(MIX_MODULUS)))
-    )
+    grouped = qs.order_by().values(**group).annotate(**_tally_sums())
     return _joined(grouped, [*group, "n_", "s_", "m_"], {})
 
 
 def tally_of(qs, label: str) -> Tally:
     """The tally of every row of `qs` now, as the score page checks a stored one."""
-    t = qs.order_by().aggregate(n=Count("pk"), s=Sum("pk"), m=Sum(F("pk") * Value(MIX) % Value(MIX_MODULUS)))
-    return Tally(label, t["n"] or 0, t["s"] or 0, t["m"] or 0)
+    t = qs.order_by().aggregate(**_tally_sums())
+    return Tally(label, t["n_"] or 0, t["s_"] or 0, t["m_"] or 0)
 
 
 def _joined(values_qs, names: list[str], dtypes: dict[str, type]) -> list[np.ndarray]:

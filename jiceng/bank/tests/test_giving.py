@@ -77,17 +77,22 @@ def test_it_refuses_a_recipient_off_the_list_or_elsewhere(personas, regions, nee
         giving.donation_create(person=person, points=5, recipient=need, request_id="d5")
 
 
-def test_a_disbursement_goes_on_the_notice_board(personas, regions, need):
+def disbursed(personas, regions, need, *, points: int, key: str):
+    """The resident donates 40 of 50 points to A1's pool, and its worker gives `points` to `need`."""
     fund(personas["resident"].person, 50)
-    giving.donation_create(person=personas["resident"].person, points=40, request_id="d6")
-    notice = giving.disbursement_create(
+    giving.donation_create(person=personas["resident"].person, points=40, request_id=f"{key}-d")
+    return giving.disbursement_create(
         user=personas["worker"],
         community=regions["A1"],
         person=need.person,
-        points=25,
+        points=points,
         reason="重阳节慰问",
-        request_id="x1",
+        request_id=key,
     )
+
+
+def test_a_disbursement_goes_on_the_notice_board(personas, regions, need):
+    notice = disbursed(personas, regions, need, points=25, key="x1")
     assert notice.kind == Notice.Kind.DISBURSEMENT and notice.state == NoticeState.INFO
     assert notice.masked_name == "孙*娘" and notice.points == 25 and notice.community == regions["A1"]
     assert (
@@ -276,16 +281,7 @@ def test_the_migration_names_every_notice_s_resident_from_its_claim_or_its_walle
     from jiceng.assessment.tests.test_catalogue_bank import settled_claim
 
     award = settled_claim(personas, rules).notice
-    fund(personas["resident"].person, 50)
-    giving.donation_create(person=personas["resident"].person, points=40, request_id="m1")
-    given = giving.disbursement_create(
-        user=personas["worker"],
-        community=regions["A1"],
-        person=need.person,
-        points=5,
-        reason="慰问",
-        request_id="m2",
-    )
+    given = disbursed(personas, regions, need, points=5, key="m2")
     monkeypatch.setattr(importlib.import_module("jiceng.bank.migrations.0016_notice_person"), "BATCH", 1)
     executor = MigrationExecutor(connection)
     executor.migrate([("bank", "0015_log_queue_without_transfer_constraint")])

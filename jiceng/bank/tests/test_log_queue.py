@@ -82,3 +82,43 @@ def test_overdue_districts_are_found_from_the_queue(regions, waited_minutes, due
     made = log.checkpoint_overdue(now=later)
     assert bool(made) is due
     assert LogQueue.objects.exists() is not due
+
+
+INSERT_BY_HAND = (
+    "INSERT INTO bank_transfer (district_id, key, payload_hash, debit_id, credit_id, amount, kind,"
+    " state, reason, cause_type, cause_id, created_at, resolved_at)"
+    " SELECT district_id, %s, '', debit_id, credit_id, 2, kind, 'posted', reason, cause_type,"
+    " cause_id, created_at, resolved_at FROM bank_transfer WHERE id = %s RETURNING id"
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_writer_pauses_the_queue_and_logs_what_it_wrote_by_id(regions):
+    """`queue_paused` (the generator's, PostgreSQL): rows written inside it are not queued, a checkpoint
+    given their ids logs them, and the triggers are on again afterwards, even after an error."""
+    from jiceng.bank.checks import log_queue_triggers_check
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's triggers cannot be switched off: the generator keeps the queue there")
+    wallet = funded_wallet(regions["A1"], 10)
+    seed = Transfer.objects.get(credit=wallet)
+    log.checkpoint(regions["district"])
+    with log.queue_paused() as paused, connection.cursor() as cursor:
+        assert paused and log.queue_triggers_off() == list(log.QUEUE_TRIGGERS)
+        assert [e.id for e in log_queue_triggers_check()] == ["jiceng.E103"]
+        ids = []
+        for key in ("bulk-1", "bulk-2"):
+            cursor.execute(INSERT_BY_HAND, [key, seed.pk])
+            ids.append(cursor.fetchone()[0])
+    assert log.queue_triggers_off() == [] and log_queue_triggers_check() == []
+    assert not LogQueue.objects.exists()
+    cp = log.checkpoint(regions["district"], written=(min(ids), max(ids) + 1))
+    leaves = set(LogLeaf.objects.filter(transfer_id__in=ids).values_list("index", flat=True))
+    assert cp.size == 3 and leaves == {1, 2} and not log.unlogged(regions["district"]).exists()
+
+    with pytest.raises(RuntimeError), log.queue_paused():
+        raise RuntimeError("the writer failed")
+    assert log.queue_triggers_off() == []
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_BY_HAND, ["after", seed.pk])
+    assert "after" in queued_keys()

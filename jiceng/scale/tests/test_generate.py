@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Sum
 from django.urls import reverse
 
+from jiceng.bank import log
 from jiceng.bank.models import (
     Account,
     AccountKind,
@@ -131,6 +132,7 @@ def test_on_postgresql_three_connections_write_and_log_the_same_district():
     assert Redemption.objects.count() == Transfer.objects.filter(kind=TransferKind.REDEMPTION).count()
     assert not LogQueue.objects.exists()  # every month logged, the last one waited for
     assert Checkpoint.objects.count() >= 2
+    assert log.queue_triggers_off() == []  # paused while the year was written, and on again
     problems, figures = verify_district(Region.objects.get(code=report.district))
     assert problems == [] and figures["awaiting_checkpoint"] == 0
 
