@@ -1,16 +1,22 @@
 """Demo: this year's published schemes for the subdistricts, the communities and the resident units, and one run each.
 
-The community and unit runs are published, closed and drawn into honours and criticisms; the
+The community and unit runs are published, closed and drawn into honours and criticisms (the unit
+run counts the superior organisations' ratings, a manual indicator entered with evidence by one
+district administrator and approved by the other, one still waiting); the
 subdistrict run shows an objection upheld on the records: a symposium held but without its minutes
 was not counted, the subdistrict objects, the district upholds it, the subdistrict enters the minutes
 through the alliance's own service, and the recomputed second version counts it.
 """
 
 import datetime as dt
+import io
+from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
-from jiceng.alliance.models import Alliance, Attendance, Meeting, MeetingKind, MeetingStatus
+from jiceng.alliance.models import Alliance, AllianceMember, Attendance, Meeting, MeetingKind, MeetingStatus
 from jiceng.alliance.services import (
     meeting_invite,
     meeting_record_attendance,
@@ -18,6 +24,7 @@ from jiceng.alliance.services import (
     meeting_schedule,
 )
 from jiceng.assessment.models import (
+    MANUAL,
     AssessmentRun,
     Publication,
     RunObjection,
@@ -25,8 +32,11 @@ from jiceng.assessment.models import (
     Scheme,
     SubjectType,
 )
+from jiceng.assessment.queries.subjects import subject_list
 from jiceng.assessment.services import (
     indicator_add,
+    manual_approve,
+    manual_enter,
     objection_decide,
     objection_raise,
     run_compute,
@@ -75,10 +85,14 @@ COMMUNITY_INDICATORS = [
     ("linkage.on_time", 10),
 ]
 
+# The one indicator no record holds: the unit's own superior party organisation rates its year (0–100),
+# entered with the signed rating sheet as evidence and counted once a second administrator approves it.
+UNIT_RATING = "上级党组织年度评价"
 UNIT_INDICATORS = [
-    ("alliance.unit_attendance", 40),
-    ("alliance.unit_quarters_idle", 30),
-    ("alliance.unit_proposals_adopted", 30),
+    ("alliance.unit_attendance", 35),
+    ("alliance.unit_quarters_idle", 25),
+    ("alliance.unit_proposals_adopted", 25),
+    (MANUAL, 15, UNIT_RATING),
 ]
 
 
@@ -86,8 +100,8 @@ def _scheme(district, year, subject_type, name, indicators, bands):
     scheme = Scheme.objects.filter(district=district, year=year, subject_type=subject_type).first()
     if scheme is None:
         scheme = scheme_create(district=district, year=year, subject_type=subject_type, name=name, **bands)
-        for code, weight in indicators:
-            indicator_add(scheme=scheme, code=code, weight=weight)
+        for code, weight, *name in indicators:
+            indicator_add(scheme=scheme, code=code, weight=weight, name="".join(name))
         scheme = scheme_publish(scheme=scheme)
     return scheme
 
@@ -95,11 +109,13 @@ def _scheme(district, year, subject_type, name, indicators, bands):
 # The demo district holds a few weeks of records, so its community scheme sets low grade bands:
 # with the default bands (优秀 ≥ 90) every demo community would fail and the honour list be empty.
 DEMO_COMMUNITY_BANDS = {"band_excellent": 40, "band_good": 30, "band_pass": 12}
-# The unit scheme's three indicators are per-event scores on a base (at most 15, 20 and 10
-# points). The demo alliance's units missed one of its held meetings and co-hosted little, so the
-# best of them (an item adopted) reach the high 30s; a unit in no alliance that co-hosted nothing
-# stays below 10. With the default bands every demo unit would fail.
-DEMO_UNIT_BANDS = {"band_excellent": 35, "band_good": 30, "band_pass": 10}
+# The unit scheme's three computed indicators are per-event scores on a base (at most 15, 20 and 10
+# points). The demo alliance's units missed one of its held meetings and co-hosted little, so on the
+# records alone they reach the low 20s (the best, an item adopted and no meeting missed, the 30s);
+# their superior organisations' ratings (70–95 of 100, weight 15) take them to 33–53. The unit whose
+# rating waits for approval stays at 22.6, and a unit in no alliance that co-hosted nothing below 10.
+# With the default bands every demo unit would fail.
+DEMO_UNIT_BANDS = {"band_excellent": 40, "band_good": 33, "band_pass": 15}
 
 SCHEMES = (
     (SubjectType.SUBDISTRICT, "街道党建工作考核", SUBDISTRICT_INDICATORS, {}),
@@ -123,6 +139,8 @@ def load_assessment_runs_demo(district, progress=False) -> None:
         if not AssessmentRun.objects.filter(scheme=scheme).exists():
             if subject_type == SubjectType.SUBDISTRICT:
                 _symposium_without_minutes(district, today)
+            if subject_type == SubjectType.UNIT:
+                _unit_ratings(scheme)
             run_compute(scheme=scheme, period_start=dt.date(today.year, 1, 1), period_end=today)
     load_assessment_sanctions_demo(district)
     load_assessment_objection_demo(district)
@@ -183,6 +201,54 @@ def _symposium_without_minutes(district, today: dt.date) -> None:
     meeting_record_attendance(
         meeting=meeting, attendance={i.pk: Attendance.EXCUSED for i in excused}, actor=street, now=when
     )
+
+
+# Ratings by the superior organisations of the alliances' members, in the order of the scheme's
+# subjects; the last stays unapproved, so the demo's 人工指标 page has one waiting for the second
+# administrator (a unit in no alliance is rated by nobody here, and its line counts 0).
+UNIT_RATINGS = (92, 85, 88, 76, 95, 81, 70, 90, 84, 79, 93, 87, 74, 89)
+
+
+def _rating_sheet() -> ContentFile:
+    """A picture of a signed rating sheet: ruled lines and a red seal, as a phone photographs one."""
+    img = Image.new("RGB", (600, 800), "white")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((40, 40, 560, 760), outline="black", width=3)
+    for y in range(140, 640, 50):
+        draw.line((60, y, 540, y), fill="gray", width=1)
+    draw.ellipse((380, 600, 520, 740), outline=(200, 30, 30), width=6)
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return ContentFile(out.getvalue(), name="rating.png")
+
+
+def _unit_ratings(scheme) -> None:
+    """The superior organisations' ratings, entered by the district's administrator before the unit run
+    and approved by a second (all but the last); made once, and not without both logins."""
+    from jiceng.core.models import User
+
+    admin = User.objects.filter(username="district").first()
+    second = User.objects.filter(username="district2").first()
+    indicator = scheme.indicators.filter(code=MANUAL).first()
+    if admin is None or second is None or indicator is None or indicator.manual_entries.exists():
+        return
+    members = set(
+        AllianceMember.objects.filter(alliance__district=scheme.district).values_list(
+            "organization", flat=True
+        )
+    )
+    subjects = [s for s in subject_list(scheme) if s.pk in members]
+    for i, (unit, value) in enumerate(zip(subjects, UNIT_RATINGS, strict=False)):
+        entry = manual_enter(
+            indicator=indicator,
+            subject=unit,
+            value=Decimal(value),
+            evidence=_rating_sheet(),
+            note="上级党组织盖章的年度评价表",
+            by=admin,
+        )
+        if i < min(len(subjects), len(UNIT_RATINGS)) - 1:
+            manual_approve(entry=entry, by=second)
 
 
 def load_assessment_objection_demo(district) -> None:

@@ -97,6 +97,8 @@ def _community_people(district, com, fake, rng, branches, used) -> None:
 DEMO_USERS = [
     # username, phone, display name, role, where
     ("district", None, "区委组织部管理员", Role.DISTRICT_ADMIN, "district"),
+    # a second district administrator: manual indicators count only once someone else approves them
+    ("district2", None, "区委组织部复核员", Role.DISTRICT_ADMIN, "district"),
     ("street", None, "浆洗街街道管理员", Role.SUBDISTRICT_ADMIN, "subdistrict"),
     ("worker", "13900000002", None, Role.COMMUNITY_WORKER, "community"),
     ("worker2", "13900000004", None, Role.COMMUNITY_WORKER, "community"),

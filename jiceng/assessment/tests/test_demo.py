@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from jiceng.assessment.models import AssessmentRun, Scheme, Score
 
@@ -96,3 +97,44 @@ def test_the_demo_subdistrict_run_shows_an_objection_upheld_on_the_record_and_a_
     load_assessment_demo(district)
     load_assessment_runs_demo(district)
     assert (AssessmentRun.objects.count(), RunObjection.objects.count(), Meeting.objects.count()) == counts
+
+
+def test_the_demo_unit_run_counts_the_approved_ratings_and_not_the_one_waiting():
+    from conftest import make_user
+    from jiceng.alliance.services import alliance_create, member_join
+    from jiceng.assessment.demo import UNIT_RATING, load_assessment_demo, load_assessment_runs_demo
+    from jiceng.assessment.models import ManualEntry
+    from jiceng.core.models import Role
+    from jiceng.demo.district import load_regions_demo
+    from jiceng.orgs.models import Kind, Organization
+    from jiceng.regions.models import Region
+
+    district = load_regions_demo(False)
+    sub = Region.objects.filter(parent=district).order_by("code").first()
+    admin = make_user("district", Role.DISTRICT_ADMIN, region=district)
+    second = make_user("district2", Role.DISTRICT_ADMIN, region=district)
+    street = make_user("street", Role.SUBDISTRICT_ADMIN, region=sub)
+    alliance = alliance_create(region=sub, actor=street, default_place="街道党群服务中心")
+    units = [
+        Organization.objects.create(district=district, region=sub, kind=Kind.UNIT, name=name)
+        for name in ("甲单位", "乙单位", "丙单位")
+    ]
+    outsider = Organization.objects.create(district=district, region=sub, kind=Kind.UNIT, name="丁单位")
+    for unit in units:
+        member_join(alliance=alliance, organization=unit, joined_on=timezone.localdate(), actor=street)
+    load_assessment_demo(district)
+    load_assessment_runs_demo(district)
+
+    entries = ManualEntry.objects.filter(indicator__name=UNIT_RATING).order_by("organization__name")
+    assert {e.organization for e in entries} == set(units)  # the alliance's members, not the outsider
+    assert all(e.entered_by == admin and e.evidence for e in entries)
+    waiting = [e for e in entries if not e.is_approved]
+    assert len(waiting) == 1 and all(e.approved_by == second for e in entries if e.is_approved)
+    run = AssessmentRun.objects.get(scheme__subject_type="unit")
+    line = {s.organization_id: s.lines.get(indicator__name=UNIT_RATING) for s in run.scores.all()}
+    for e in entries:
+        assert line[e.organization_id].value == (None if e in waiting else e.value)
+    assert line[outsider.pk].value is None
+    count = ManualEntry.objects.count()
+    load_assessment_runs_demo(district)
+    assert ManualEntry.objects.count() == count

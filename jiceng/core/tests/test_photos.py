@@ -38,3 +38,19 @@ def test_a_photo_within_the_budget_is_re_encoded(settings):
     Image.new("RGB", (64, 48), "red").save(buf, "PNG")
     cleaned = photo_clean(SimpleUploadedFile("ok.png", buf.getvalue()))
     assert Image.open(cleaned).size == (64, 48)
+
+
+def test_a_file_picker_says_photo_only_where_it_takes_photos_only():
+    from django import forms
+    from django.template.loader import render_to_string
+
+    from jiceng.core.photos import MultiplePhotoField
+
+    class Upload(forms.Form):
+        photos = MultiplePhotoField(label="照片", required=False)
+        evidence = forms.FileField(label="证明材料（PDF 或照片）", required=False)
+
+    html = render_to_string("form_fields.html", {"form": Upload()})
+    photo, evidence = html.split('for="id_evidence"')[0], html.split('id="id_evidence"')[1]
+    assert "选择照片" in photo and "还没有选照片" in photo
+    assert "选择文件" in evidence and "还没有选文件" in evidence and "照片</span>" not in evidence

@@ -41,5 +41,5 @@ def test_it_loads_every_app_s_demo_once_and_prints_one_login_per_role(settings, 
     assert _counts() == first
     text = out.getvalue()
     assert text == again.getvalue()
-    assert "演示账号" in text and "resident / 13900000001" in text and text.count(DEMO_PASSWORD) == 8
-    assert "grid / 13900000005" in text
+    assert "演示账号" in text and "resident / 13900000001" in text and text.count(DEMO_PASSWORD) == 9
+    assert "grid / 13900000005" in text and "district2 " in text
