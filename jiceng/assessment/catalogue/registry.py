@@ -18,9 +18,11 @@ calls it once per indicator; the per-subject `fn` stays the definition, and
 `tests/test_catalogue_batch.py` checks that both give exactly the same results.
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -185,11 +187,54 @@ def _tally_sums() -> dict:
     return {"n_": Count("pk"), "s_": Sum("pk"), "m_": Sum(F("pk") * Value(MIX) % Value(MIX_MODULUS))}
 
 
+_shared: ContextVar[dict | None] = ContextVar("tallies_shared", default=None)
+
+
+@contextlib.contextmanager
+def tallies_shared():
+    """Inside, `tallied` reads each grouping once: a run's indicators that group the same rows the same
+    way (coverage and earners both group the settled awards by community and resident) share one read,
+    so they also count the very same rows."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+MAPPED_BYTES = 2_147_418_112  # SQLite's own cap on a mapping unless it was built with a larger one
+
+
+@contextlib.contextmanager
+def reads_mapped():
+    """On SQLite, read the database file through a memory mapping (`PRAGMA mmap_size`) inside: a run
+    reads a district's year of notices, claims and redemptions, and copying each page through a
+    read call was a third of that time. Outside, the connection reads as before."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        before = cursor.execute("PRAGMA mmap_size").fetchone()[0]
+        cursor.execute(f"PRAGMA mmap_size={MAPPED_BYTES}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size={int(before)}")
+
+
 def tallied(qs, **group) -> list[np.ndarray]:
     """The rows of `qs` grouped by `group` (name → field path or expression): each group's values, then
-    its count, Σ id and Σ mix(id) (`records.Tally`), as arrays, one entry per group."""
+    its count, Σ id and Σ mix(id) (`records.Tally`), as arrays, one entry per group (fresh arrays: the
+    caller may change them)."""
     grouped = qs.order_by().values(**group).annotate(**_tally_sums())
-    return _joined(grouped, [*group, "n_", "s_", "m_"], {})
+    memo = _shared.get()
+    if memo is None:
+        return _joined(grouped, [*group, "n_", "s_", "m_"], {})
+    key = grouped.query.sql_with_params()
+    if key not in memo:
+        memo[key] = _joined(grouped, [*group, "n_", "s_", "m_"], {})
+    return [column.copy() for column in memo[key]]
 
 
 def tally_of(qs, label: str) -> Tally:

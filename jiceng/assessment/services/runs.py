@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.assessment import records as record_sets
 from jiceng.assessment.catalogue import CATALOGUE
+from jiceng.assessment.catalogue.registry import reads_mapped, tallies_shared
 from jiceng.assessment.errors import AssessmentError
 from jiceng.assessment.models import AssessmentRun, ManualEntry, Scheme, Score, ScoreLine
 from jiceng.assessment.queries.subjects import subject_key, subject_list, subject_region
@@ -33,11 +34,12 @@ def run_inputs(scheme: Scheme, start: dt.date, end: dt.date) -> tuple[list, str]
     }
     subjects = subject_list(scheme)
     # one call per indicator for every subject when the computation has a batch form
-    batched = {
-        ind.code: CATALOGUE[ind.code].batch(subjects, start, end)
-        for ind in indicators
-        if not ind.is_manual and CATALOGUE[ind.code].batch is not None
-    }
+    with tallies_shared(), reads_mapped():
+        batched = {
+            ind.code: CATALOGUE[ind.code].batch(subjects, start, end)
+            for ind in indicators
+            if not ind.is_manual and CATALOGUE[ind.code].batch is not None
+        }
     out = []
     for subject in subjects:
         cells = []
