@@ -228,12 +228,13 @@ def tallied(qs, **group) -> list[np.ndarray]:
     its count, Σ id and Σ mix(id) (`records.Tally`), as arrays, one entry per group (fresh arrays: the
     caller may change them)."""
     grouped = qs.order_by().values(**group).annotate(**_tally_sums())
+    names = [*group, "n_", "s_", "m_"]
     memo = _shared.get()
     if memo is None:
-        return _joined(grouped, [*group, "n_", "s_", "m_"], {})
+        return _joined(grouped, names, {})
     key = grouped.query.sql_with_params()
     if key not in memo:
-        memo[key] = _joined(grouped, [*group, "n_", "s_", "m_"], {})
+        memo[key] = _joined(grouped, names, {})
     return [column.copy() for column in memo[key]]
 
 
